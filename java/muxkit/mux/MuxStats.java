@@ -1,0 +1,17 @@
+package muxkit.mux;
+
+/**
+ * Counters since the multiplexer was opened.
+ *
+ * @param waits        select/poll/epoll_wait calls, including retries after EINTR
+ * @param syscalls     every syscall the multiplexer made: waits, epoll_ctl, wakeup reads and writes, fd checks
+ * @param events       ready entries returned to the caller
+ * @param interrupts   waits that ended in EINTR and were retried
+ * @param blockedNanos time spent inside the wait syscalls
+ */
+public record MuxStats(Backend backend, int registered, long waits, long syscalls, long events,
+                       long interrupts, long wakeups, long blockedNanos) {
+    public double eventsPerWait() {
+        return waits == 0 ? 0 : (double) events / waits;
+    }
+}

@@ -1,0 +1,73 @@
+package muxkit.net;
+
+import java.nio.file.Path;
+
+import jnr.ffi.Pointer;
+import muxkit.ffi.LibMuxkit;
+import muxkit.ffi.Native;
+import muxkit.ffi.NativeIOException;
+
+/** File descriptors as ints: pipes, socketpairs, eventfds, read, write, close. All nonblocking and close-on-exec. */
+public final class Fds {
+    private static final LibMuxkit LIB = Native.LIB;
+    private static final int AF_UNIX = Native.constant("AF_UNIX");
+    private static final int SOCK_STREAM = Native.constant("SOCK_STREAM");
+    private static final int SOCK_FLAGS = Native.constant("SOCK_NONBLOCK") | Native.constant("SOCK_CLOEXEC");
+
+    private Fds() {}
+
+    /** {read end, write end}. */
+    public static int[] pipe() throws NativeIOException {
+        int[] fds = new int[2];
+        Native.check(LIB.mk_pipe2(fds, Native.O_NONBLOCK | Native.O_CLOEXEC), "pipe2", -1);
+        return fds;
+    }
+
+    /** Two connected AF_UNIX stream sockets. */
+    public static int[] socketPair() throws NativeIOException {
+        int[] fds = new int[2];
+        Native.check(LIB.mk_socketpair(AF_UNIX, SOCK_STREAM | SOCK_FLAGS, fds), "socketpair", -1);
+        return fds;
+    }
+
+    public static int eventfd(int initial) throws NativeIOException {
+        return Native.check(LIB.mk_eventfd(initial, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC), "eventfd", -1);
+    }
+
+    /** A regular file opened read-only (for study: select and poll call it always ready, epoll refuses it). */
+    public static int openReadOnly(Path file) throws NativeIOException {
+        return Native.check(LIB.mk_open(file.toString(), Native.constant("O_RDONLY")), "open(" + file + ")", -1);
+    }
+
+    /** Bytes read, 0 at end of stream, -1 when nothing is there now (EAGAIN). */
+    public static int read(int fd, Pointer buf, int len) throws NativeIOException {
+        long n = LIB.mk_read(fd, buf, len);
+        if (n == -Native.EAGAIN) return -1;
+        return (int) Native.check(n, "read", fd);
+    }
+
+    /** Bytes written, 0 when the fd cannot take any now (EAGAIN). */
+    public static int write(int fd, Pointer buf, int len) throws NativeIOException {
+        long n = LIB.mk_write(fd, buf, len);
+        if (n == -Native.EAGAIN) return 0;
+        return (int) Native.check(n, "write", fd);
+    }
+
+    public static void dup2(int oldFd, int newFd) throws NativeIOException {
+        Native.check(LIB.mk_dup2(oldFd, newFd), "dup2", newFd);
+    }
+
+    public static boolean isOpen(int fd) {
+        return LIB.mk_fd_flags(fd) >= 0;
+    }
+
+    public static void close(int fd) throws NativeIOException {
+        Native.check(LIB.mk_close(fd), "close", fd);
+    }
+
+    /** Closes every fd given, ignoring errors: for cleanup paths. */
+    public static void closeQuietly(int... fds) {
+        for (int fd : fds)
+            if (fd >= 0) LIB.mk_close(fd);
+    }
+}

@@ -1,0 +1,71 @@
+/*
+ * muxkit shim: the raw select(2), poll(2), epoll(7) and socket calls, one C function per syscall.
+ *
+ * Every function returns the syscall's result, or -errno on failure, so Java never reads the
+ * thread-local errno (which the JVM may clobber before Java gets to it). No allocation, no global
+ * state, no printing: policy lives in Java.
+ */
+#ifndef MUXKIT_H
+#define MUXKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MK_EXPORT __attribute__((visibility("default")))
+
+/* limits.c: constants and struct layouts, looked up by name so Java never guesses them */
+MK_EXPORT long mk_const(const char *name);       /* LONG_MIN when the name is unknown */
+MK_EXPORT const char *mk_errno_name(int err);    /* "EBADF"; "E?" when unknown */
+MK_EXPORT const char *mk_strerror(int err);      /* "Bad file descriptor" */
+MK_EXPORT int mk_gettid(void);
+MK_EXPORT int mk_tgkill(int tid, int sig);       /* tests: interrupt one thread's wait (EINTR) */
+
+/* select.c: fd_set bitmaps of any size (as libevent's select backend), never written past `bytes` */
+MK_EXPORT int mk_fdset_bytes(int nfds);          /* bytes an fd_set covering fds [0, nfds) needs */
+MK_EXPORT int mk_fdset_add(void *set, int bytes, int fd);
+MK_EXPORT int mk_fdset_remove(void *set, int bytes, int fd);
+MK_EXPORT int mk_select(int nfds, void *readfds, void *writefds, long timeout_ms);
+MK_EXPORT int mk_fdset_ready(const void *readfds, const void *writefds, int nfds,
+                             int *fds, int *ops, int max);
+
+/* poll.c */
+MK_EXPORT int mk_poll(void *pollfds, int nfds, int timeout_ms);
+
+/* epoll.c: events is a caller-owned array of `max` packed struct epoll_event */
+MK_EXPORT int mk_epoll_create1(int flags);
+MK_EXPORT int mk_epoll_ctl(int epfd, int op, int fd, uint32_t events);
+MK_EXPORT int mk_epoll_wait(int epfd, void *events, int max, int timeout_ms);
+
+/* net.c: descriptors, sockets, pipes, eventfd, sendfile */
+MK_EXPORT int mk_open(const char *path, int flags);  /* O_CLOEXEC always added */
+MK_EXPORT int mk_close(int fd);
+MK_EXPORT int mk_dup2(int oldfd, int newfd);
+MK_EXPORT int mk_fd_flags(int fd);               /* fcntl(F_GETFD): a cheap "is this fd open?" */
+MK_EXPORT int mk_set_nonblocking(int fd, int on);
+MK_EXPORT int mk_pipe2(int *fds, int flags);
+MK_EXPORT int mk_eventfd(unsigned int initval, int flags);
+MK_EXPORT int mk_eventfd_write(int fd, uint64_t value);
+MK_EXPORT long mk_eventfd_read(int fd);          /* the counter; -EAGAIN when it is zero */
+MK_EXPORT ssize_t mk_read(int fd, void *buf, size_t len);
+MK_EXPORT ssize_t mk_write(int fd, const void *buf, size_t len);
+MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
+MK_EXPORT int mk_socket(int domain, int type, int protocol);
+MK_EXPORT int mk_socketpair(int domain, int type, int *fds);
+MK_EXPORT int mk_bind(int fd, const char *ip, int port);     /* IPv4 or IPv6 text address */
+MK_EXPORT int mk_connect(int fd, const char *ip, int port);  /* -EINPROGRESS when nonblocking */
+MK_EXPORT int mk_listen(int fd, int backlog);
+MK_EXPORT int mk_accept4(int fd, int flags);
+MK_EXPORT int mk_local_port(int fd);
+MK_EXPORT int mk_shutdown(int fd, int how);
+MK_EXPORT int mk_setsockopt_int(int fd, int level, int name, int value);
+MK_EXPORT int mk_getsockopt_int(int fd, int level, int name); /* value (>= 0) or -errno */
+
+/* a syscall's result, or -errno read at once, before anything else can change it */
+#define MK_RESULT(call) mk_result((long)(call))
+static inline long mk_result(long rc) {
+    extern int *__errno_location(void);
+    return rc < 0 ? -*__errno_location() : rc;
+}
+
+#endif
