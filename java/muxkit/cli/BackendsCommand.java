@@ -1,13 +1,10 @@
 package muxkit.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import muxkit.ffi.Native;
 import muxkit.ffi.Rlimits;
 import muxkit.mux.Backend;
 import muxkit.mux.BackendChoice;
+import muxkit.probe.SystemLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,22 +25,11 @@ final class BackendsCommand implements Runnable {
             String limits = switch (b) {
                 case SELECT -> "FD_SETSIZE " + Native.FD_SETSIZE + " (only fds 0.." + (Native.FD_SETSIZE - 1) + ")";
                 case POLL -> nofileText;
-                case EPOLL -> nofileText + ", max_user_watches " + sysctl("fs/epoll/max_user_watches");
+                case EPOLL -> nofileText + ", max_user_watches " + SystemLimits.read().epollMaxUserWatches();
             };
             System.out.printf("%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
                     limits, why == null ? "" : " (" + why + ")");
         }
         System.out.println("default: " + choice.backend().id() + " (" + choice.source() + ")");
-    }
-
-    private static String sysctl(String name) {
-        try {
-            // /proc files report size 0, so read the stream rather than trust the size
-            try (var in = Files.newInputStream(Path.of("/proc/sys", name))) {
-                return new String(in.readAllBytes()).trim();
-            }
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
     }
 }
