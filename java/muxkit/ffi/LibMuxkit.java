@@ -38,6 +38,9 @@ public interface LibMuxkit {
     @IgnoreError long mk_eventfd_read(int fd);
     @IgnoreError long mk_read(int fd, Pointer buf, long len);
     @IgnoreError long mk_write(int fd, Pointer buf, long len);
+    /** The same C functions given a raw address, so a slice of a buffer costs no Pointer object. */
+    @IgnoreError long mk_read(int fd, long address, long len);
+    @IgnoreError long mk_write(int fd, long address, long len);
     @IgnoreError long mk_sendfile(int outFd, int inFd, long offset, long count);
     @IgnoreError int mk_socket(int domain, int type, int protocol);
     @IgnoreError int mk_socketpair(int domain, int type, @Out int[] fds);

@@ -119,9 +119,9 @@ abstract class AbstractMultiplexer implements Multiplexer {
         return registered;
     }
 
-    /** The interest of a registered fd. */
-    protected final int interest(int fd) {
-        return interests[fd];
+    @Override
+    public final int interest(int fd) {
+        return isRegistered(fd) ? interests[fd] : UNREGISTERED;
     }
 
     /** Backends whose kernel call takes any number (select, poll) check it is an open fd. */

@@ -57,6 +57,9 @@ public interface Multiplexer extends AutoCloseable {
 
     boolean isRegistered(int fd);
 
+    /** The interest fd is registered with, or -1 when it is not registered. */
+    int interest(int fd);
+
     /** How many fds are registered (not counting the internal wakeup fd). */
     int registeredCount();
 

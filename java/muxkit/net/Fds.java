@@ -53,6 +53,20 @@ public final class Fds {
         return (int) Native.check(n, "write", fd);
     }
 
+    /** {@link #read(int, Pointer, int)} into buf at offset, allocating nothing. */
+    public static int read(int fd, Pointer buf, long offset, int len) throws NativeIOException {
+        long n = LIB.mk_read(fd, buf.address() + offset, len);
+        if (n == -Native.EAGAIN) return -1;
+        return (int) Native.check(n, "read", fd);
+    }
+
+    /** {@link #write(int, Pointer, int)} from buf at offset, allocating nothing. */
+    public static int write(int fd, Pointer buf, long offset, int len) throws NativeIOException {
+        long n = LIB.mk_write(fd, buf.address() + offset, len);
+        if (n == -Native.EAGAIN) return 0;
+        return (int) Native.check(n, "write", fd);
+    }
+
     public static void dup2(int oldFd, int newFd) throws NativeIOException {
         Native.check(LIB.mk_dup2(oldFd, newFd), "dup2", newFd);
     }
