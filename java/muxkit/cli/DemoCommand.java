@@ -1,0 +1,91 @@
+package muxkit.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import muxkit.loop.EventLoop;
+import muxkit.mux.Backend;
+import muxkit.mux.Multiplexer;
+import muxkit.server.LoadClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The first thing to run: the echo server on each backend in turn (in a child JVM, so its fds
+ * are its own), driven by the load client with 100 connections and then with more than select
+ * can hold, and one table of what happened.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the echo server on each backend, load it with 100 and then 1100 connections, print one table.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "3", description = "Seconds of load per run (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--many", defaultValue = "1100", description = "Connections in the second run (default: ${DEFAULT-VALUE}).")
+    int many;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds <= 0 || seconds > 60 || many < 1 || many > 8000)
+            throw new UsageException("--seconds must be in (0, 60] and --many in [1, 8000]");
+        System.out.println("Each backend serves echo in its own JVM; the load client (epoll) checks every byte.");
+        System.out.printf("%n%-7s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
+        boolean clean = true;
+        for (Backend backend : Backend.values()) {
+            for (int conns : new int[] { 100, many }) {
+                Path log = Files.createTempFile("muxkit-demo", ".log");
+                Process server = startServer(backend, log);
+                try {
+                    int port = Integer.parseInt(waitFor(log, "listening on").replaceAll(".*:(\\d+) .*", "$1"));
+                    LoadClient.Result r;
+                    try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
+                        r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, conns, 64, 1, seconds),
+                                new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run();
+                    }
+                    clean &= r.errors() == 0 && r.mismatches() == 0;
+                    server.destroy();
+                    server.waitFor(30, TimeUnit.SECONDS);
+                    System.out.printf("%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), conns, r.messagesPerSecond(),
+                            r.latencyMicros().getValueAtPercentile(99), r.refused(), why(r, log));
+                } finally {
+                    server.destroyForcibly();
+                    Files.deleteIfExists(log);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("select refuses every fd >= FD_SETSIZE (1024); poll and epoll take them. Try:");
+        System.out.println("  ./muxkit echo --backend select --stats     and, in another terminal,");
+        System.out.println("  ./muxkit load --port 9000 --connections " + many);
+        return clean ? 0 : 1;
+    }
+
+    private static Process startServer(Backend backend, Path log) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "echo", "--port", "0", "--backend", backend.id()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String why(LoadClient.Result r, Path log) throws IOException, InterruptedException {
+        if (r.errors() > 0 || r.mismatches() > 0) return r.errors() + " errors, " + r.mismatches() + " mismatches";
+        if (r.refused() == 0) return "";
+        for (String line : Files.readAllLines(log))
+            if (line.contains("refused a connection: ")) return line.substring(line.indexOf("refused a connection: ") + 22);
+        return "closed by the server";
+    }
+
+    /** The first line of the log containing text, waiting up to 30 s for it. */
+    private static String waitFor(Path log, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log)) if (line.contains(text)) return line;
+            Thread.sleep(20);
+        }
+        throw new IOException("the echo server did not start: " + String.join("\n", Files.readAllLines(log)));
+    }
+}
