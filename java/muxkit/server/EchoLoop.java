@@ -206,7 +206,7 @@ final class EchoLoop {
             }
             reads++;
             bytes += n;
-            c.lastActiveNanos = System.nanoTime();
+            if (config.idleTimeoutMillis() > 0) c.lastActiveNanos = System.nanoTime();
             int written = 0;
             if (c.pendingBytes() == 0) {
                 ioCalls++;
@@ -216,6 +216,7 @@ final class EchoLoop {
                 c.append(buf, written, n - written, cap);
                 maxBuffered = Math.max(maxBuffered, c.pendingBytes());
             }
+            if (n < Math.min(chunk, room)) return;  // drained: a read now would only say EAGAIN
         }
     }
 
@@ -225,7 +226,7 @@ final class EchoLoop {
             int n = Fds.write(c.fd, c.pending(), c.pendingStart(), c.pendingBytes());
             if (n == 0) return;
             c.consumed(n);
-            c.lastActiveNanos = System.nanoTime();
+            if (config.idleTimeoutMillis() > 0) c.lastActiveNanos = System.nanoTime();
         }
     }
 
