@@ -4,17 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import muxkit.loop.EventLoop;
 import muxkit.mux.Multiplexer;
-import muxkit.net.Sockets;
+import muxkit.mux.MuxStats;
 
-/**
- * TCP echo (RFC 862) on N event loops, each on its own thread with its own listening socket on
- * the same port (SO_REUSEPORT), so the kernel spreads connections over the loops.
- */
+/** TCP echo (RFC 862) on a {@link TcpServer}: N loops, any backend. */
 public final class EchoServer implements AutoCloseable {
     public record Config(String host, int port, int loops, int maxConnections, long idleTimeoutMillis,
                          int maxBufferedPerConnection) {
@@ -23,64 +18,47 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
-    private final Config config;
-    private final List<EchoLoop> loops = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final AtomicInteger openConnections = new AtomicInteger();
-    private int port;
+    private final TcpServer server;
+    private final List<EchoProtocol> protocols = new ArrayList<>();
 
     /** multiplexers: called once per loop (the CLI passes the chosen backend, perhaps traced). */
     public EchoServer(Config config, Supplier<Multiplexer> multiplexers, PrintStream log) throws IOException {
-        this.config = config;
-        int bindPort = config.port();
-        try {
-            for (int i = 0; i < config.loops(); i++) {
-                int listenFd = Sockets.listen(config.host(), bindPort, config.loops() > 1, 1024);
-                if (i == 0) port = bindPort = Sockets.localPort(listenFd);
-                loops.add(new EchoLoop(new EventLoop(multiplexers.get()), listenFd, config, openConnections, log));
-            }
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        TcpServer.Config tcp = new TcpServer.Config(config.host(), config.port(), config.loops(),
+                config.maxConnections(), config.idleTimeoutMillis());
+        server = new TcpServer("echo", tcp, multiplexers, loop -> {
+            EchoProtocol p = new EchoProtocol(loop, config.maxBufferedPerConnection(), config.idleTimeoutMillis() > 0);
+            protocols.add(p);
+            return p;
+        }, log);
     }
 
     public int port() {
-        return port;
-    }
-
-    public Config config() {
-        return config;
+        return server.port();
     }
 
     public EchoServer start() {
-        for (int i = 0; i < loops.size(); i++) {
-            EchoLoop loop = loops.get(i);
-            Thread t = new Thread(loop::run, "echo-loop-" + i);
-            threads.add(t);
-            t.start();
-        }
+        server.start();
         return this;
     }
 
     /** Counters summed over the loops (read while they run: a snapshot, not exact). */
     public EchoStats stats() {
         EchoStats sum = EchoStats.ZERO;
-        for (EchoLoop loop : loops) sum = sum.plus(loop.stats());
+        List<ServerLoop> loops = server.loops();
+        for (int i = 0; i < loops.size(); i++) {
+            ServerLoop l = loops.get(i);
+            EchoProtocol p = protocols.get(i);
+            MuxStats m = l.loop().stats();
+            sum = sum.plus(new EchoStats(l.open, l.accepted, l.refusedFdLimit, l.refusedMaxConn, l.shedNoFd,
+                    l.idleClosed, p.reads, p.bytes, m.waits(), m.events(), m.syscalls() + l.ioCalls,
+                    m.blockedNanos(), p.mostBuffered));
+        }
         return sum;
     }
 
     /** Stops accepting, closes every connection, waits for the loops to end. */
     @Override
     public void close() {
-        for (EchoLoop loop : loops) loop.shutdown();
-        for (Thread t : threads) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (EchoLoop loop : loops) loop.release();
+        server.close();
     }
 }

@@ -1,0 +1,82 @@
+package muxkit.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import muxkit.loop.EventLoop;
+import muxkit.mux.Multiplexer;
+import muxkit.net.Sockets;
+
+/**
+ * A TCP server on N event loops, each on its own thread with its own listening socket on the same
+ * port (SO_REUSEPORT), so the kernel spreads connections over the loops. The protocol is given
+ * per loop; this class knows nothing of what is said on the connections.
+ */
+public final class TcpServer implements AutoCloseable {
+    public record Config(String host, int port, int loops, int maxConnections, long idleTimeoutMillis) {}
+
+    private final List<ServerLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final String name;
+    private int port;
+
+    TcpServer(String name, Config config, Supplier<Multiplexer> multiplexers,
+              Function<ServerLoop, ServerLoop.Protocol> protocols, PrintStream log) throws IOException {
+        this.name = name;
+        int bindPort = config.port();
+        try {
+            for (int i = 0; i < config.loops(); i++) {
+                int listenFd = Sockets.listen(config.host(), bindPort, config.loops() > 1, 1024);
+                if (i == 0) port = bindPort = Sockets.localPort(listenFd);
+                ServerLoop loop;
+                try {
+                    loop = new ServerLoop(new EventLoop(multiplexers.get()), listenFd, config, openConnections, log);
+                } catch (IOException | RuntimeException e) {
+                    muxkit.net.Fds.closeQuietly(listenFd);
+                    throw e;
+                }
+                loops.add(loop);
+                loop.start(protocols.apply(loop));
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    List<ServerLoop> loops() {
+        return loops;
+    }
+
+    void start() {
+        for (int i = 0; i < loops.size(); i++) {
+            Thread t = new Thread(loops.get(i)::run, name + "-loop-" + i);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Stops accepting, closes every connection, waits for the loops to end. */
+    @Override
+    public void close() {
+        for (ServerLoop loop : loops) loop.shutdown();
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (ServerLoop loop : loops) loop.release();
+    }
+}
