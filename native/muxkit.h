@@ -61,6 +61,14 @@ MK_EXPORT int mk_shutdown(int fd, int how);
 MK_EXPORT int mk_setsockopt_int(int fd, int level, int name, int value);
 MK_EXPORT int mk_getsockopt_int(int fd, int level, int name); /* value (>= 0) or -errno */
 
+/* files.c: the HTTP server's files, confined beneath a root */
+MK_EXPORT int mk_open_dir(const char *path);
+MK_EXPORT int mk_openat_beneath(int dirfd, const char *path, int flags, int mode);
+MK_EXPORT int mk_fstat(int fd, long *out);
+MK_EXPORT int mk_fsync(int fd);
+MK_EXPORT int mk_renameat(int dirfd, const char *from, const char *to);
+MK_EXPORT int mk_unlinkat(int dirfd, const char *name);
+
 /* a syscall's result, or -errno read at once, before anything else can change it */
 #define MK_RESULT(call) mk_result((long)(call))
 static inline long mk_result(long rc) {

@@ -28,6 +28,12 @@ public interface LibMuxkit {
     @IgnoreError int mk_epoll_wait(int epfd, Pointer events, int max, int timeoutMillis);
 
     @IgnoreError int mk_open(String path, int flags);
+    @IgnoreError int mk_open_dir(String path);
+    @IgnoreError int mk_openat_beneath(int dirfd, String path, int flags, int mode);
+    @IgnoreError int mk_fstat(int fd, @Out long[] out);
+    @IgnoreError int mk_fsync(int fd);
+    @IgnoreError int mk_renameat(int dirfd, String from, String to);
+    @IgnoreError int mk_unlinkat(int dirfd, String name);
     @IgnoreError int mk_close(int fd);
     @IgnoreError int mk_dup2(int oldfd, int newfd);
     @IgnoreError int mk_fd_flags(int fd);

@@ -67,6 +67,13 @@ public final class Fds {
         return (int) Native.check(n, "write", fd);
     }
 
+    /** Bytes sent from file inFd at offset to socket outFd with sendfile(2); -1 when the socket is full, 0 at the file's end. */
+    public static long sendfile(int outFd, int inFd, long offset, long count) throws NativeIOException {
+        long n = LIB.mk_sendfile(outFd, inFd, offset, count);
+        if (n == -Native.EAGAIN) return -1;
+        return Native.check(n, "sendfile", outFd);
+    }
+
     public static void dup2(int oldFd, int newFd) throws NativeIOException {
         Native.check(LIB.mk_dup2(oldFd, newFd), "dup2", newFd);
     }

@@ -1,0 +1,46 @@
+/* Files for the HTTP server: opening beneath a root (openat2 RESOLVE_BENEATH), stat, fsync, rename. */
+#define _GNU_SOURCE
+#include "muxkit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int mk_open_dir(const char *path) {
+    return MK_RESULT(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+/* Resolves path inside dirfd only: "..", absolute paths and symlinks that would leave it fail (EXDEV). */
+int mk_openat_beneath(int dirfd, const char *path, int flags, int mode) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)(flags | O_CLOEXEC);
+    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (unsigned long long)mode : 0;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return MK_RESULT(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
+}
+
+/* out[0] = size, out[1] = mtime (seconds), out[2] = 1 directory, 0 regular file, 2 anything else */
+int mk_fstat(int fd, long *out) {
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    out[0] = (long)st.st_size;
+    out[1] = (long)st.st_mtim.tv_sec;
+    out[2] = S_ISDIR(st.st_mode) ? 1 : S_ISREG(st.st_mode) ? 0 : 2;
+    return 0;
+}
+
+int mk_fsync(int fd) { return MK_RESULT(fsync(fd)); }
+
+/* Both names are single components inside dirfd. */
+int mk_renameat(int dirfd, const char *from, const char *to) {
+    return MK_RESULT(renameat(dirfd, from, dirfd, to));
+}
+
+int mk_unlinkat(int dirfd, const char *name) { return MK_RESULT(unlinkat(dirfd, name, 0)); }
