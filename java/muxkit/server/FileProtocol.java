@@ -188,7 +188,10 @@ final class FileProtocol implements ServerLoop.Protocol {
             return true;
         }
         try {
-            if (headLength > HttpRequest.MAX_HEAD) throw headTooLong(c);
+            if (requestLineEnd(c) > HttpRequest.MAX_REQUEST_LINE)
+                throw new HttpError(414, "request line longer than " + HttpRequest.MAX_REQUEST_LINE + " bytes", true);
+            if (headLength > HttpRequest.MAX_HEAD)
+                throw new HttpError(431, "request head longer than " + HttpRequest.MAX_HEAD + " bytes", true);
             HttpRequest r = HttpRequest.parse(c.in, headLength);
             c.consume(headLength);
             c.request = r;
@@ -207,16 +210,20 @@ final class FileProtocol implements ServerLoop.Protocol {
         return true;
     }
 
+    /** An incomplete head that is already too long: 414 for the request line, 431 for the rest; else null. */
     private static HttpError headTooLong(HttpConnection c) {
-        int lineEnd = -1;
-        for (int i = 0; i + 1 < c.inLen; i++) if (c.in[i] == '\r' && c.in[i + 1] == '\n') { lineEnd = i; break; }
-        if (lineEnd < 0 && c.inLen > HttpRequest.MAX_REQUEST_LINE)
-            return new HttpError(414, "request line longer than " + HttpRequest.MAX_REQUEST_LINE + " bytes", true);
-        if (lineEnd > HttpRequest.MAX_REQUEST_LINE)
+        int lineEnd = requestLineEnd(c);
+        if (lineEnd > HttpRequest.MAX_REQUEST_LINE || (lineEnd < 0 && c.inLen > HttpRequest.MAX_REQUEST_LINE))
             return new HttpError(414, "request line longer than " + HttpRequest.MAX_REQUEST_LINE + " bytes", true);
         if (c.inLen > HttpRequest.MAX_HEAD)
             return new HttpError(431, "request head longer than " + HttpRequest.MAX_HEAD + " bytes", true);
         return null;
+    }
+
+    /** Index of the CR ending the request line, or -1 if it has not arrived. */
+    private static int requestLineEnd(HttpConnection c) {
+        for (int i = 0; i + 1 < c.inLen; i++) if (c.in[i] == '\r' && c.in[i + 1] == '\n') return i;
+        return -1;
     }
 
     // ---- GET and HEAD ----

@@ -22,13 +22,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import muxkit.loop.EventLoop;
 import muxkit.mux.Backend;
+import muxkit.testing.ChildServer;
 
 /** The echo server at the fd limits, stopped by signal, and the load client against a broken echo. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoAtTheLimitsTest {
     @Test
     void selectServesThoseUnderFdSetSizeAndRefusesTheRestCleanly() throws Exception {
-        Child p = startEcho(null, "select");  // its own process, so only its own fds count
+        ChildServer p = startEcho(null, "select");  // its own process, so only its own fds count
         try (EventLoop loop = new EventLoop(EchoServerTest.factory(Backend.EPOLL).get())) {
             LoadClient.Result r = new LoadClient(loop,
                     new LoadClient.Config("127.0.0.1", p.port(), 1100, 64, 1, 2), System.out).run();
@@ -70,43 +71,8 @@ class EchoAtTheLimitsTest {
         }
     }
 
-    /** `muxkit echo` in a child JVM, its output going to a file (read while it runs). */
-    private record Child(Process process, Path output) {
-        List<String> lines() throws IOException {
-            return Files.readAllLines(output);
-        }
-
-        /** Waits (30 s at most) until a line of the child's output contains text; returns that line. */
-        String waitForLine(String text) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                for (String line : lines()) if (line.contains(text)) return line;
-                if (System.nanoTime() > deadline)
-                    throw new AssertionError("no line with '" + text + "' in:\n" + String.join("\n", lines()));
-                Thread.sleep(20);
-            }
-        }
-
-        int port() throws IOException, InterruptedException {
-            return Integer.parseInt(waitForLine("listening on").replaceAll(".*:(\\d+) .*", "$1"));
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
-            process.destroyForcibly();
-        }
-    }
-
-    private static Child startEcho(Integer nofile, String backend) throws Exception {
-        String cp = System.getProperty("java.class.path");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>();
-        if (nofile != null) cmd.addAll(List.of("bash", "-c", "ulimit -n " + nofile + " && exec \"$@\"", "child"));
-        cmd.addAll(List.of(java, "-XX:-MaxFDLimit", "-cp", cp, "muxkit.cli.Main", "echo", "--port", "0", "--backend", backend));
-        Path output = Files.createTempFile("muxkit-echo", ".log");
-        output.toFile().deleteOnExit();
-        Child child = new Child(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start(), output);
+    private static ChildServer startEcho(Integer nofile, String backend) throws Exception {
+        ChildServer child = ChildServer.start(nofile, "echo", "--port", "0", "--backend", backend);
         assertTrue(child.waitForLine("listening on 127.0.0.1:").contains("backend=" + backend));
         return child;
     }
@@ -119,7 +85,7 @@ class EchoAtTheLimitsTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void sigtermStopsCleanly(Backend backend) throws Exception {
-        Child p = startEcho(null, backend.id());
+        ChildServer p = startEcho(null, backend.id());
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             assertEchoes(s);
             p.process().destroy();  // SIGTERM
@@ -134,7 +100,7 @@ class EchoAtTheLimitsTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void outOfFdsTheServerShedsNewConnectionsKeepsTheOldAndDoesNotSpin(Backend backend) throws Exception {
-        Child p = startEcho(128, backend.id());
+        ChildServer p = startEcho(128, backend.id());
         List<Socket> sockets = new ArrayList<>();
         try {
             int port = p.port();
