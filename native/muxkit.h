@@ -49,6 +49,7 @@ MK_EXPORT int mk_eventfd_write(int fd, uint64_t value);
 MK_EXPORT long mk_eventfd_read(int fd);          /* the counter; -EAGAIN when it is zero */
 MK_EXPORT ssize_t mk_read(int fd, void *buf, size_t len);
 MK_EXPORT ssize_t mk_write(int fd, const void *buf, size_t len);
+MK_EXPORT ssize_t mk_send(int fd, const void *buf, size_t len, int flags);
 MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
 MK_EXPORT int mk_socket(int domain, int type, int protocol);
 MK_EXPORT int mk_socketpair(int domain, int type, int *fds);

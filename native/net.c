@@ -37,6 +37,8 @@ long mk_eventfd_read(int fd) {
 ssize_t mk_read(int fd, void *buf, size_t len) { return MK_RESULT(read(fd, buf, len)); }
 ssize_t mk_write(int fd, const void *buf, size_t len) { return MK_RESULT(write(fd, buf, len)); }
 
+ssize_t mk_send(int fd, const void *buf, size_t len, int flags) { return MK_RESULT(send(fd, buf, len, flags)); }
+
 ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count) {
     off_t off = (off_t)offset;
     return MK_RESULT(sendfile(out_fd, in_fd, &off, count));

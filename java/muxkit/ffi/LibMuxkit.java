@@ -47,6 +47,7 @@ public interface LibMuxkit {
     /** The same C functions given a raw address, so a slice of a buffer costs no Pointer object. */
     @IgnoreError long mk_read(int fd, long address, long len);
     @IgnoreError long mk_write(int fd, long address, long len);
+    @IgnoreError long mk_send(int fd, long address, long len, int flags);
     @IgnoreError long mk_sendfile(int outFd, int inFd, long offset, long count);
     @IgnoreError int mk_socket(int domain, int type, int protocol);
     @IgnoreError int mk_socketpair(int domain, int type, @Out int[] fds);

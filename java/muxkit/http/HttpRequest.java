@@ -50,7 +50,7 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
     /** Parses buf[0, headLength). Anything malformed is a 400 that closes the connection. */
     public static HttpRequest parse(byte[] buf, int headLength) throws HttpError {
         String head = new String(buf, 0, headLength - 4, StandardCharsets.ISO_8859_1);
-        String[] lines = head.split("\r\n", -1);
+        String[] lines = lines(head);
         String[] parts = lines[0].split(" ", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !isToken(parts[0]))
             throw new HttpError(400, "malformed request line", true);
@@ -83,6 +83,15 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
         if (headers.containsKey("content-length") && headers.containsKey("transfer-encoding"))
             throw new HttpError(400, "both Content-Length and Transfer-Encoding", true);
         return new HttpRequest(parts[0], parts[1], http11, headers);
+    }
+
+    /** Splits at CRLF; a bare CR or LF inside a line is left for the checks to refuse. */
+    private static String[] lines(String head) {
+        java.util.List<String> out = new java.util.ArrayList<>(16);
+        int from = 0;
+        for (int i; (i = head.indexOf("\r\n", from)) >= 0; from = i + 2) out.add(head.substring(from, i));
+        out.add(head.substring(from));
+        return out.toArray(new String[0]);
     }
 
     private static boolean isToken(String s) {

@@ -13,6 +13,7 @@ public final class Fds {
     private static final int AF_UNIX = Native.constant("AF_UNIX");
     private static final int SOCK_STREAM = Native.constant("SOCK_STREAM");
     private static final int SOCK_FLAGS = Native.constant("SOCK_NONBLOCK") | Native.constant("SOCK_CLOEXEC");
+    private static final int MSG_MORE = Native.constant("MSG_MORE"), MSG_NOSIGNAL = Native.constant("MSG_NOSIGNAL");
 
     private Fds() {}
 
@@ -65,6 +66,17 @@ public final class Fds {
         long n = LIB.mk_write(fd, buf.address() + offset, len);
         if (n == -Native.EAGAIN) return 0;
         return (int) Native.check(n, "write", fd);
+    }
+
+    /**
+     * {@link #write(int, Pointer, long, int)} on a socket, telling the kernel more follows
+     * (MSG_MORE) when more is true, so a response head and the body sendfile sends after it
+     * leave in the same segments rather than the head alone.
+     */
+    public static int send(int fd, Pointer buf, long offset, int len, boolean more) throws NativeIOException {
+        long n = LIB.mk_send(fd, buf.address() + offset, len, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+        if (n == -Native.EAGAIN) return 0;
+        return (int) Native.check(n, "send", fd);
     }
 
     /** Bytes sent from file inFd at offset to socket outFd with sendfile(2); -1 when the socket is full, 0 at the file's end. */

@@ -66,6 +66,8 @@ final class FileProtocol implements ServerLoop.Protocol {
     private final Handler handler = this::onReady;
     private HttpConnection[] conns = new HttpConnection[1024];
     long requests, bytesSent;
+    private long cachedDateSecond = Long.MIN_VALUE;
+    private String cachedDate;
 
     FileProtocol(ServerLoop server, RootDir root, FileServer.Config config) {
         this.server = server;
@@ -246,7 +248,7 @@ final class FileProtocol implements ServerLoop.Protocol {
             }
             if (!st.regular()) throw new HttpError(403, "not a regular file");
             String etag = "\"" + Long.toHexString(st.size()) + "-" + Long.toHexString(st.mtimeSeconds()) + "\"";
-            String lastModified = HTTP_DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(st.mtimeSeconds()), ZoneOffset.UTC));
+            String lastModified = httpDate(st.mtimeSeconds());
             Map<String, String> h = headers("ETag", etag, "Last-Modified", lastModified, "Accept-Ranges", "bytes");
             if (notModified(r, etag, st.mtimeSeconds())) {
                 queue(c, 304, h, null, false);
@@ -274,6 +276,15 @@ final class FileProtocol implements ServerLoop.Protocol {
         } finally {
             if (!keep) Fds.closeQuietly(fd);
         }
+    }
+
+    /** RFC 1123 date; the last one is kept, since a loop formats the same second (Date) many times over. */
+    private String httpDate(long epochSecond) {
+        if (epochSecond != cachedDateSecond) {
+            cachedDate = HTTP_DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(epochSecond), ZoneOffset.UTC));
+            cachedDateSecond = epochSecond;
+        }
+        return cachedDate;
     }
 
     private static boolean notModified(HttpRequest r, String etag, long mtime) {
@@ -509,7 +520,7 @@ final class FileProtocol implements ServerLoop.Protocol {
         StringBuilder s = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
                 .append(REASONS.getOrDefault(status, "Status")).append("\r\n")
                 .append("Server: muxkit\r\n")
-                .append("Date: ").append(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+                .append("Date: ").append(httpDate(System.currentTimeMillis() / 1000)).append("\r\n");
         for (Map.Entry<String, String> e : h.entrySet()) s.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
         if (c.closeAfterResponse) s.append("Connection: close\r\n");
         else if (c.request != null && !c.request.http11()) s.append("Connection: keep-alive\r\n");
@@ -522,7 +533,8 @@ final class FileProtocol implements ServerLoop.Protocol {
             int n = Math.min(c.out.length - c.outOff, CHUNK);
             wbuf.put(0, c.out, c.outOff, n);
             server.ioCalls++;
-            int w = Fds.write(c.fd, wbuf, n);
+            boolean more = c.bodyFd >= 0 || c.outOff + n < c.out.length;
+            int w = Fds.send(c.fd, wbuf, 0, n, more);
             if (w == 0) return false;
             c.outOff += w;
             bytesSent += w;

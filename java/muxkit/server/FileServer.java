@@ -54,6 +54,13 @@ public final class FileServer implements AutoCloseable {
         return n;
     }
 
+    /** Connections open now, over all loops (a snapshot while running). */
+    public long openConnections() {
+        long n = 0;
+        for (ServerLoop loop : server.loops()) n += loop.open;
+        return n;
+    }
+
     @Override
     public void close() {
         server.close();

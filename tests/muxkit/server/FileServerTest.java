@@ -201,7 +201,9 @@ class FileServerTest {
         }  // closed halfway through the body
         assertEquals("previous", Files.readString(root.resolve("doc.txt")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && leftovers() > 0) Thread.sleep(10);
+        while (System.nanoTime() < deadline && (server.requests() == 0 || server.openConnections() > 0)) Thread.sleep(10);
+        assertEquals(1, server.requests());
+        assertEquals(0, server.openConnections(), "the server saw the connection close");
         assertEquals(0, leftovers(), "the temporary file was removed");
         assertEquals("previous", new String(get("http://127.0.0.1:" + server.port() + "/doc.txt").body()));
     }
