@@ -1,11 +1,9 @@
 package muxkit.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import muxkit.loop.EventLoop;
 import muxkit.mux.Backend;
@@ -37,23 +35,15 @@ final class DemoCommand implements Callable<Integer> {
         boolean clean = true;
         for (Backend backend : Backend.values()) {
             for (int conns : new int[] { 100, many }) {
-                Path log = Files.createTempFile("muxkit-demo", ".log");
-                Process server = startServer(backend, log);
-                try {
-                    int port = Integer.parseInt(waitFor(log, "listening on").replaceAll(".*:(\\d+) .*", "$1"));
+                try (ChildEcho server = new ChildEcho("--backend", backend.id())) {
                     LoadClient.Result r;
                     try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
-                        r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, conns, 64, 1, seconds),
-                                new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run();
+                        r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", server.port, conns, 64, 1, seconds),
+                                new PrintStream(OutputStream.nullOutputStream())).run();
                     }
                     clean &= r.errors() == 0 && r.mismatches() == 0;
-                    server.destroy();
-                    server.waitFor(30, TimeUnit.SECONDS);
                     System.out.printf("%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), conns, r.messagesPerSecond(),
-                            r.latencyMicros().getValueAtPercentile(99), r.refused(), why(r, log));
-                } finally {
-                    server.destroyForcibly();
-                    Files.deleteIfExists(log);
+                            r.latencyMicros().getValueAtPercentile(99), r.refused(), why(r, server));
                 }
             }
         }
@@ -64,28 +54,10 @@ final class DemoCommand implements Callable<Integer> {
         return clean ? 0 : 1;
     }
 
-    private static Process startServer(Backend backend, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "echo", "--port", "0", "--backend", backend.id()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static String why(LoadClient.Result r, Path log) throws IOException, InterruptedException {
+    private static String why(LoadClient.Result r, ChildEcho server) throws IOException {
         if (r.errors() > 0 || r.mismatches() > 0) return r.errors() + " errors, " + r.mismatches() + " mismatches";
         if (r.refused() == 0) return "";
-        for (String line : Files.readAllLines(log))
-            if (line.contains("refused a connection: ")) return line.substring(line.indexOf("refused a connection: ") + 22);
-        return "closed by the server";
-    }
-
-    /** The first line of the log containing text, waiting up to 30 s for it. */
-    private static String waitFor(Path log, String text) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            for (String line : Files.readAllLines(log)) if (line.contains(text)) return line;
-            Thread.sleep(20);
-        }
-        throw new IOException("the echo server did not start: " + String.join("\n", Files.readAllLines(log)));
+        String line = server.firstLine("refused a connection: ");
+        return line == null ? "closed by the server" : line.substring(line.indexOf("refused a connection: ") + 22);
     }
 }

@@ -91,7 +91,7 @@ public final class EventLoop implements AutoCloseable {
         return mux.stats();
     }
 
-    /** Runs until stop(). */
+    /** Runs until stop(); may be called again after it returned. */
     public void run() throws IOException {
         thread = Thread.currentThread();
         try {
@@ -108,6 +108,7 @@ public final class EventLoop implements AutoCloseable {
             runTasks();
         } finally {
             thread = null;
+            stopping = false;  // so the loop can be run again; a stop() before run() still counts
         }
     }
 

@@ -17,6 +17,7 @@ import jnr.ffi.Pointer;
 import muxkit.ffi.Native;
 import muxkit.ffi.NativeIOException;
 import muxkit.loop.EventLoop;
+import muxkit.loop.Handler;
 import muxkit.net.Fds;
 import muxkit.net.Sockets;
 
@@ -25,17 +26,23 @@ import muxkit.net.Sockets;
  * `depth` messages of `size` bytes in flight, every echoed byte checked, latency per message.
  */
 public final class LoadClient {
-    public record Config(String host, int port, int connections, int size, int depth, double seconds) {}
+    /** idle: connections opened first, each proven served by one echoed byte, then left quiet during the load. */
+    public record Config(String host, int port, int connections, int size, int depth, double seconds, int idle) {
+        public Config(String host, int port, int connections, int size, int depth, double seconds) {
+            this(host, port, connections, size, depth, seconds, 0);
+        }
+    }
 
     /** refused: connections the server closed before echoing a byte (as servers at their limits do). */
     public record Result(int connections, long connectFailures, long refused, long messages, long bytes, double seconds,
-                         long errors, long mismatches, Histogram latencyMicros) {
+                         long errors, long mismatches, Histogram latencyMicros, int idleOpen) {
         public double messagesPerSecond() { return messages / seconds; }
         public double mbPerSecond() { return bytes / seconds / 1e6; }
 
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("connections", connections);
+            m.put("idle", idleOpen);
             m.put("connect_failures", connectFailures);
             m.put("refused", refused);
             m.put("messages", messages);
@@ -75,6 +82,7 @@ public final class LoadClient {
     private long connectFailures, refused, errors, mismatches, messages, bytes;
     private long startNanos, endNanos;
     private boolean sending = true;
+    private int idleOpen;
     private String firstError;
 
     public LoadClient(EventLoop loop, Config config, PrintStream progress) {
@@ -88,6 +96,65 @@ public final class LoadClient {
 
     /** Runs the load for the configured time (plus a short drain), then closes every connection. */
     public Result run() throws IOException {
+        int[] idle = openIdle();
+        try {
+            return runActive();
+        } finally {
+            Fds.closeQuietly(idle);
+        }
+    }
+
+    /**
+     * Opens the idle connections and has each echo one byte, so the server has accepted and
+     * registered every one before the load starts; then they stay open and silent. Failures count
+     * as connect failures.
+     */
+    private int[] openIdle() throws IOException {
+        int[] fds = new int[config.idle()];
+        Arrays.fill(fds, -1);
+        if (fds.length == 0) return fds;
+        int[] opened = { 0 }, pending = { fds.length };
+        Handler onIdle = (fd, ops) -> {
+            boolean connecting = loop.multiplexer().interest(fd) == WRITE;
+            try {
+                if (connecting) {
+                    int err = Sockets.connectError(fd);
+                    if (err != 0) throw new NativeIOException("connect", fd, err);
+                    if (Fds.write(fd, pattern, 0, 1) != 1) throw new IOException("could not send the first byte");
+                    loop.setInterest(fd, READ);
+                    return;
+                }
+                if (Fds.read(fd, buf, 1) < 0) return;
+                loop.multiplexer().unregister(fd);  // served: now it stays quiet
+            } catch (IOException e) {
+                failedConnect(e.getMessage());
+                loop.multiplexer().unregister(fd);
+            }
+            if (--pending[0] == 0) loop.stop();
+        };
+        muxkit.loop.Timer ramp = loop.scheduleRepeating(5, () -> {
+            for (int i = 0; i < RAMP_PER_TICK && opened[0] < fds.length; i++) {
+                try {
+                    int fd = Sockets.connect(config.host(), config.port());
+                    fds[opened[0]] = fd;
+                    loop.register(fd, WRITE, onIdle);
+                } catch (IOException e) {
+                    failedConnect(e.getMessage());
+                    if (--pending[0] == 0) loop.stop();
+                }
+                opened[0]++;
+            }
+        });
+        muxkit.loop.Timer deadline = loop.schedule(120_000, loop::stop);
+        loop.run();
+        ramp.cancel();
+        deadline.cancel();
+        for (int fd : fds) if (fd >= 0 && loop.multiplexer().isRegistered(fd)) loop.multiplexer().unregister(fd);
+        idleOpen = pending[0] == 0 ? fds.length : fds.length - pending[0];
+        return fds;
+    }
+
+    private Result runActive() throws IOException {
         startNanos = System.nanoTime();
         long durationNanos = (long) (config.seconds() * 1e9);
         loop.scheduleRepeating(5, this::ramp);
@@ -113,7 +180,7 @@ public final class LoadClient {
         }
         if (firstError != null) progress.println("load: first error: " + firstError);
         double seconds = ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1e9;
-        return new Result(started, connectFailures, refused, messages, bytes, seconds, errors, mismatches, latency);
+        return new Result(started, connectFailures, refused, messages, bytes, seconds, errors, mismatches, latency, idleOpen);
     }
 
     private long inFlight() {
