@@ -11,9 +11,8 @@
  *   -> backend=B fds=N active=A iteration_us_median=.. iteration_us_p99=.. wait_us_median=..
  *      events_per_wait=.. syscalls_per_iteration=.. reads=.. writes=.. received=..
  *
- * It starts one idle thread first, because a JVM always has threads: in a process with more than
- * one thread the kernel takes and drops a reference on each fd that select and poll look at, which
- * a single-threaded process skips. With it, the gap to muxkit is the JVM and FFI layer alone.
+ * It starts one idle thread first (bench.h says why), so the gap to muxkit is the JVM and FFI
+ * layer alone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,16 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
+#include "bench.h"
 
 static int cmp_long(const void *a, const void *b) {
     long x = *(const long *)a, y = *(const long *)b;
@@ -93,20 +83,13 @@ static int wait_once(int *ready) {
     return k;
 }
 
-static void *idle_thread(void *arg) {
-    pause();
-    return arg;
-}
-
 int main(int argc, char **argv) {
     if (argc != 7 && argc != 8) {
         fprintf(stderr, "usage: %s select|poll|epoll N ACTIVE WRITES ITERATIONS socketpair|eventfd [strict|dynamic]\n", argv[0]);
         return 2;
     }
     int strict = argc == 7 || strcmp(argv[7], "strict") == 0;
-    pthread_t thread;
-    if (pthread_create(&thread, NULL, idle_thread, NULL) != 0)
-        die("pthread_create");
+    start_idle_thread();
     be = strcmp(argv[1], "select") == 0 ? SELECT : strcmp(argv[1], "poll") == 0 ? POLL : EPOLL;
     n = atoi(argv[2]);
     int active = atoi(argv[3]), nwrites = atoi(argv[4]), iterations = atoi(argv[5]);

@@ -25,30 +25,15 @@
 #include <time.h>
 #include <unistd.h>
 
-static long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
-
-static void *idle(void *arg) {
-    pause();
-    return arg;
-}
+#include "bench.h"
 
 int main(int argc, char **argv) {
     if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "threaded") != 0)) {
         fprintf(stderr, "usage: %s select|poll|epoll N ITERATIONS [threaded]\n", argv[0]);
         return 2;
     }
-    pthread_t thread;
-    if (argc == 5 && pthread_create(&thread, NULL, idle, NULL) != 0)
-        die("pthread_create");
+    if (argc == 5)
+        start_idle_thread();
     const char *backend = argv[1];
     int n = atoi(argv[2]);
     long iterations = atol(argv[3]);

@@ -16,9 +16,8 @@ final class MuxOptions {
     @Mixin
     BackendOption backend;
 
-    @Option(names = "--select-fdset", paramLabel = "strict|dynamic", defaultValue = "strict",
-            description = "select's fd_set: strict stops at FD_SETSIZE; dynamic grows to the highest fd.")
-    String fdSet;
+    @Mixin
+    FdSetOption fdSet;
 
     @Option(names = "--trace", description = "Print each multiplexer call with its arguments and result (at most 50 lines/s).")
     boolean trace;
@@ -30,12 +29,7 @@ final class MuxOptions {
     /** Opens one multiplexer per call, of the chosen backend; a failure to open is thrown unchecked. */
     Supplier<Multiplexer> factory() {
         BackendChoice choice = backend.choose();
-        FdSetMode mode;
-        try {
-            mode = FdSetMode.parse(fdSet);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        FdSetMode mode = fdSet.mode();
         return () -> {
             try {
                 Multiplexer mux = Multiplexer.open(choice.backend(), mode);

@@ -14,19 +14,15 @@ import muxkit.probe.SystemLimits;
 import muxkit.util.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = { "Report the fd limits of this machine and process, then fill each backend with fds until it stops:",
                 "how many it watched, the highest fd proven ready, what stopped it, and the cost of one wait at each size." })
 final class ProbeCommand implements Callable<Integer> {
-    @Option(names = "--backend", paramLabel = "select|poll|epoll|all", defaultValue = "all",
-            description = "Backend to probe (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--select-fdset", paramLabel = "strict|dynamic", defaultValue = "strict",
-            description = "select's fd_set: strict stops at FD_SETSIZE as libc does; dynamic grows to the highest fd, as libevent does.")
-    String fdSet;
+    @Mixin
+    BackendsOption backends;
 
     @Option(names = "--max", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE, description = "Stop each backend at N fds.")
     int max;
@@ -47,15 +43,8 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Backend> backends = new ArrayList<>();
-        FdSetMode mode;
-        try {
-            if (backend.equalsIgnoreCase("all")) backends.addAll(List.of(Backend.values()));
-            else backends.add(Backend.parse(backend));
-            mode = FdSetMode.parse(fdSet);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        List<Backend> list = backends.backends();
+        FdSetMode mode = backends.fdSetMode();
         if (max < 1) throw new UsageException("--max must be at least 1, not " + max);
         if (limitChange != null) {
             long target = limitChange.raise ? Rlimits.nofile().hard() : limitChange.limit;
@@ -68,7 +57,7 @@ final class ProbeCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        FdProbe.Report report = FdProbe.run(backends, mode, max);
+        FdProbe.Report report = FdProbe.run(list, mode, max);
         if (json) System.out.println(Json.write(FdProbe.toJson(report)));
         else print(report);
         return 0;

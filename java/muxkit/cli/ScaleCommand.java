@@ -19,6 +19,7 @@ import muxkit.scale.ScaleRow;
 import muxkit.server.LoadClient;
 import muxkit.util.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Spec;
         "Default: libevent's bench.c: N descriptors registered, A active, each read forwards a byte until W writes.",
         "--tcp: the echo server with 100 active connections and K idle ones (Gammo et al., OLS 2004)." })
 final class ScaleCommand implements Callable<Integer> {
-    @Option(names = "--backend", paramLabel = "select|poll|epoll|all", defaultValue = "all", description = "Backends (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendsOption backendsOption;
 
     @Option(names = "--fds", split = ",", defaultValue = "10,100,1000,10000", description = "Registered descriptors N (default: ${DEFAULT-VALUE}).")
     List<Integer> fds;
@@ -46,10 +47,6 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Option(names = "--iterations", defaultValue = "50", description = "Iterations per cell (default: ${DEFAULT-VALUE}).")
     int iterations;
-
-    @Option(names = "--select-fdset", paramLabel = "strict|dynamic", defaultValue = "strict",
-            description = "strict: select cannot hold N past FD_SETSIZE and says so; dynamic: it grows its fd_set.")
-    String fdSet;
 
     @Option(names = "--with-c", description = "Run the same experiment in C (native/bench/scale.c) beside each backend.")
     boolean withC;
@@ -71,15 +68,8 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Backend> backends = new ArrayList<>();
-        FdSetMode mode;
-        try {
-            if (backend.equalsIgnoreCase("all")) backends.addAll(List.of(Backend.values()));
-            else backends.add(Backend.parse(backend));
-            mode = FdSetMode.parse(fdSet);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        List<Backend> backends = backendsOption.backends();
+        FdSetMode mode = backendsOption.fdSetMode();
         if (fds.stream().anyMatch(n -> n < 1) || active.stream().anyMatch(a -> a < 1) || idle.stream().anyMatch(k -> k < 0)
                 || writes < 0 || iterations < 1 || seconds <= 0 || seconds > 600)
             throw new UsageException("--fds, --active and --iterations must be positive, --writes and --idle >= 0, --seconds in (0, 600]");

@@ -1,7 +1,6 @@
 package muxkit.loop;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -16,7 +15,7 @@ import muxkit.mux.MuxStats;
  */
 public final class EventLoop implements AutoCloseable {
     private final Multiplexer mux;
-    private Handler[] handlers = new Handler[256];
+    private final FdTable<Handler> handlers = new FdTable<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -35,8 +34,7 @@ public final class EventLoop implements AutoCloseable {
     /** Watches fd; handler is called with its ready ops. */
     public void register(int fd, int interest, Handler handler) throws IOException {
         mux.register(fd, interest);
-        if (fd >= handlers.length) handlers = Arrays.copyOf(handlers, Math.max(fd + 1, handlers.length * 2));
-        handlers[fd] = handler;
+        handlers.put(fd, handler);
     }
 
     /** Changes fd's interest; no syscall when it is already that. */
@@ -47,7 +45,7 @@ public final class EventLoop implements AutoCloseable {
     /** Stops watching fd and closes it (unregister first: epoll watches the file, not the number). */
     public void close(int fd) {
         if (mux.isRegistered(fd)) mux.unregister(fd);
-        if (fd < handlers.length) handlers[fd] = null;
+        handlers.remove(fd);
         Native.LIB.mk_close(fd);
     }
 
@@ -99,7 +97,7 @@ public final class EventLoop implements AutoCloseable {
                 int n = mux.select(timeoutMillis());
                 for (int i = 0; i < n; i++) {
                     int fd = mux.readyFd(i);
-                    Handler h = fd < handlers.length ? handlers[fd] : null;
+                    Handler h = handlers.get(fd);
                     if (h != null) guard(h, fd, mux.readyOps(i));
                 }
                 runTimers();

@@ -6,11 +6,11 @@ import static muxkit.mux.Multiplexer.READ;
 import static muxkit.mux.Multiplexer.WRITE;
 
 import java.io.IOException;
-import java.util.Arrays;
 
 import jnr.ffi.Pointer;
 import muxkit.ffi.Native;
 import muxkit.ffi.NativeIOException;
+import muxkit.loop.FdTable;
 import muxkit.loop.Handler;
 import muxkit.net.Fds;
 
@@ -28,7 +28,7 @@ final class EchoProtocol implements ServerLoop.Protocol {
     private final Pointer buf;
     private final int chunk;
     private final Handler handler = this::onReady;
-    private EchoConnection[] conns = new EchoConnection[1024];
+    private final FdTable<EchoConnection> conns = new FdTable<>();
     long reads, bytes, mostBuffered;
 
     EchoProtocol(ServerLoop server, int maxBuffered, boolean trackIdle) {
@@ -46,27 +46,26 @@ final class EchoProtocol implements ServerLoop.Protocol {
 
     @Override
     public void opened(int fd) {
-        if (fd >= conns.length) conns = Arrays.copyOf(conns, Math.max(fd + 1, conns.length * 2));
-        conns[fd] = new EchoConnection(fd, System.nanoTime());
+        conns.put(fd, new EchoConnection(fd, System.nanoTime()));
     }
 
     @Override
     public void closeIdle(long activeSinceNanos) {
-        for (EchoConnection c : conns) {
-            if (c != null && c.lastActiveNanos < activeSinceNanos) {
-                conns[c.fd] = null;
+        conns.forEach(c -> {
+            if (c.lastActiveNanos < activeSinceNanos) {
+                conns.remove(c.fd);
                 server.closedIdle(c.fd);
             }
-        }
+        });
     }
 
     @Override
     public void closeAll() {
-        for (EchoConnection c : conns) if (c != null) close(c);
+        conns.forEach(this::close);
     }
 
     private void onReady(int fd, int ops) throws IOException {
-        EchoConnection c = conns[fd];
+        EchoConnection c = conns.get(fd);
         if (c == null) return;
         try {
             if ((ops & ERROR) != 0) {
@@ -125,7 +124,7 @@ final class EchoProtocol implements ServerLoop.Protocol {
     }
 
     private void close(EchoConnection c) {
-        conns[c.fd] = null;
+        conns.remove(c.fd);
         server.closeConnection(c.fd);
     }
 }

@@ -33,6 +33,7 @@ import muxkit.http.HttpRequest;
 import muxkit.http.MimeTypes;
 import muxkit.http.RequestPath;
 import muxkit.http.RootDir;
+import muxkit.loop.FdTable;
 import muxkit.loop.Handler;
 import muxkit.net.Fds;
 import muxkit.util.Json;
@@ -64,7 +65,7 @@ final class FileProtocol implements ServerLoop.Protocol {
     private final Pointer wbuf = Native.allocate(CHUNK);
     private final byte[] scratch = new byte[CHUNK];
     private final Handler handler = this::onReady;
-    private HttpConnection[] conns = new HttpConnection[1024];
+    private final FdTable<HttpConnection> conns = new FdTable<>();
     long requests, bytesSent;
     private long cachedDateSecond = Long.MIN_VALUE;
     private String cachedDate;
@@ -82,42 +83,40 @@ final class FileProtocol implements ServerLoop.Protocol {
 
     @Override
     public void opened(int fd) {
-        if (fd >= conns.length) conns = Arrays.copyOf(conns, Math.max(fd + 1, conns.length * 2));
-        conns[fd] = new HttpConnection(fd, System.nanoTime());
+        conns.put(fd, new HttpConnection(fd, System.nanoTime()));
     }
 
     /** Idle peers are closed; a head that has been trickling in since before then gets a 408 first. */
     @Override
     public void closeIdle(long activeSinceNanos) {
-        for (HttpConnection c : conns) {
-            if (c == null) continue;
+        conns.forEach(c -> {
             if (c.state == HttpConnection.State.HEAD && c.headStartNanos != 0 && c.headStartNanos < activeSinceNanos
                     && !c.sending()) {
                 queueError(c, new HttpError(408, "the request head took too long", true));
                 try {
                     flush(c);
-                } catch (IOException ignored) {
-                    // closing anyway
+                } catch (IOException closingAnyway) {
+                    // the 408 is a courtesy
                 }
                 close(c);
             } else if (c.lastActiveNanos < activeSinceNanos) {
-                conns[c.fd] = null;
+                conns.remove(c.fd);
                 abortUpload(c);
                 closeBody(c);
                 server.closedIdle(c.fd);
             }
-        }
+        });
     }
 
     @Override
     public void closeAll() {
-        for (HttpConnection c : conns) if (c != null) close(c);
+        conns.forEach(this::close);
     }
 
     // ---- the connection's state machine ----
 
     private void onReady(int fd, int ops) {
-        HttpConnection c = conns[fd];
+        HttpConnection c = conns.get(fd);
         if (c == null) return;
         try {
             if ((ops & ERROR) != 0) {
@@ -558,7 +557,7 @@ final class FileProtocol implements ServerLoop.Protocol {
     }
 
     private void close(HttpConnection c) {
-        conns[c.fd] = null;
+        conns.remove(c.fd);
         abortUpload(c);
         closeBody(c);
         server.closeConnection(c.fd);

@@ -17,6 +17,7 @@ import jnr.ffi.Pointer;
 import muxkit.ffi.Native;
 import muxkit.ffi.NativeIOException;
 import muxkit.loop.EventLoop;
+import muxkit.loop.FdTable;
 import muxkit.loop.Handler;
 import muxkit.net.Fds;
 import muxkit.net.Sockets;
@@ -77,7 +78,7 @@ public final class LoadClient {
     private final Pointer buf = Native.allocate(CHUNK);
     private final byte[] scratch = new byte[CHUNK];
     private final Histogram latency = new Histogram(60_000_000L, 3);
-    private LoadConnection[] conns = new LoadConnection[1024];
+    private final FdTable<LoadConnection> conns = new FdTable<>();
     private int started, open;
     private long connectFailures, refused, errors, mismatches, messages, bytes;
     private long startNanos, endNanos;
@@ -176,7 +177,7 @@ public final class LoadClient {
         try {
             loop.run();
         } finally {
-            for (LoadConnection c : conns) if (c != null) close(c);
+            conns.forEach(this::close);
         }
         if (firstError != null) progress.println("load: first error: " + firstError);
         double seconds = ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1e9;
@@ -184,9 +185,11 @@ public final class LoadClient {
     }
 
     private long inFlight() {
-        long n = 0;
-        for (LoadConnection c : conns) if (c != null && c.connected) n += c.inFlight(config.size());
-        return n;
+        long[] n = { 0 };
+        conns.forEach(c -> {
+            if (c.connected) n[0] += c.inFlight(config.size());
+        });
+        return n[0];
     }
 
     private void ramp() {
@@ -206,8 +209,7 @@ public final class LoadClient {
                 failedConnect(e.getMessage());
                 continue;
             }
-            if (fd >= conns.length) conns = Arrays.copyOf(conns, Math.max(fd + 1, conns.length * 2));
-            conns[fd] = new LoadConnection(fd, started * 7, config.depth());
+            conns.put(fd, new LoadConnection(fd, started * 7, config.depth()));
             open++;
         }
     }
@@ -218,7 +220,7 @@ public final class LoadClient {
     }
 
     private void onReady(int fd, int ops) throws IOException {
-        LoadConnection c = conns[fd];
+        LoadConnection c = conns.get(fd);
         if (c == null) return;
         try {
             if (!c.connected) {
@@ -309,7 +311,7 @@ public final class LoadClient {
     }
 
     private void close(LoadConnection c) {
-        conns[c.fd] = null;
+        conns.remove(c.fd);
         open--;
         loop.close(c.fd);
     }
