@@ -32,6 +32,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
     protected final int wakeFd;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicLong wakeups = new AtomicLong();
+    private final Object wakeLock = new Object();
     private volatile Thread waiter;
     private volatile boolean closed;
 
@@ -257,7 +258,11 @@ abstract class AbstractMultiplexer implements Multiplexer {
     public final void wakeup() {
         if (closed || !wakeupPending.compareAndSet(false, true)) return;
         wakeups.incrementAndGet();
-        LIB.mk_eventfd_write(wakeFd, 1);  // nonblocking; cannot fill: the counter is drained at each wake
+        // the lock keeps close() from freeing the eventfd's number between the check and the write,
+        // which would write into whatever file took the number; held only for one nonblocking write
+        synchronized (wakeLock) {
+            if (!closed) LIB.mk_eventfd_write(wakeFd, 1);  // cannot fill: the counter is drained at each wake
+        }
     }
 
     private void drainWakeup() {
@@ -277,7 +282,9 @@ abstract class AbstractMultiplexer implements Multiplexer {
         if (closed) return;
         closed = true;
         release();
-        LIB.mk_close(wakeFd);
+        synchronized (wakeLock) {
+            LIB.mk_close(wakeFd);
+        }
     }
 
     @Override

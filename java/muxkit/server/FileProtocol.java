@@ -478,11 +478,13 @@ final class FileProtocol implements ServerLoop.Protocol {
         return h;
     }
 
+    /** An error response; after a refused PUT the connection closes, since its body was not read. */
     private void queueError(HttpConnection c, HttpError e) {
         Map<String, String> h = headers("Content-Type", "text/plain; charset=utf-8");
         if (e.status == 405) h.put("Allow", "GET, HEAD");
         String body = e.status + " " + REASONS.getOrDefault(e.status, "Error") + ": " + e.getMessage() + "\n";
-        queue(c, e.status, h, body.getBytes(StandardCharsets.UTF_8), e.close);
+        boolean bodyUnread = c.request != null && c.request.method().equals("PUT");
+        queue(c, e.status, h, body.getBytes(StandardCharsets.UTF_8), e.close || bodyUnread);
     }
 
     /** A complete response: head and (except for HEAD requests) a small body from memory. */
