@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Echo load client: N connections, `depth` messages of `size` bytes in flight on each, every byte checked.")
+        description = { "Echo load client: N connections, `depth` messages of `size` bytes in flight on each, every byte checked.",
+                "Exit 1 on any error or mismatch, or when no connection was served." })
 final class LoadCommand implements Callable<Integer> {
     @Mixin
     MuxOptions mux;
@@ -47,6 +48,10 @@ final class LoadCommand implements Callable<Integer> {
         }
         if (json) System.out.println(Json.write(result.toJson()));
         else System.out.println("load: " + result.summary());
+        if (result.connectFailures() + result.refused() >= connections) {
+            System.err.println("load: no connection was served (is an echo server listening on " + host + ":" + port + "?)");
+            return 1;
+        }
         return result.errors() > 0 || result.mismatches() > 0 ? 1 : 0;
     }
 }
