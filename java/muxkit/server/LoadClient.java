@@ -114,7 +114,7 @@ public final class LoadClient {
         int[] fds = new int[config.idle()];
         Arrays.fill(fds, -1);
         if (fds.length == 0) return fds;
-        int[] opened = { 0 }, pending = { fds.length };
+        int[] opened = { 0 }, pending = { fds.length }, served = { 0 };
         Handler onIdle = (fd, ops) -> {
             boolean connecting = loop.multiplexer().interest(fd) == WRITE;
             try {
@@ -125,8 +125,11 @@ public final class LoadClient {
                     loop.setInterest(fd, READ);
                     return;
                 }
-                if (Fds.read(fd, buf, 1) < 0) return;
+                int n = Fds.read(fd, buf, 1);
+                if (n < 0) return;
+                if (n == 0) throw new IOException("the server closed an idle connection");
                 loop.multiplexer().unregister(fd);  // served: now it stays quiet
+                served[0]++;
             } catch (IOException e) {
                 failedConnect(e.getMessage());
                 loop.multiplexer().unregister(fd);
@@ -151,7 +154,7 @@ public final class LoadClient {
         ramp.cancel();
         deadline.cancel();
         for (int fd : fds) if (fd >= 0 && loop.multiplexer().isRegistered(fd)) loop.multiplexer().unregister(fd);
-        idleOpen = pending[0] == 0 ? fds.length : fds.length - pending[0];
+        idleOpen = served[0];
         return fds;
     }
 

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import muxkit.loop.EventLoop;
 import muxkit.mux.Multiplexer;
+import muxkit.net.Fds;
 import muxkit.net.Sockets;
 
 /**
@@ -35,10 +36,13 @@ public final class TcpServer implements AutoCloseable {
                 int listenFd = Sockets.listen(config.host(), bindPort, config.loops() > 1, 1024);
                 if (i == 0) port = bindPort = Sockets.localPort(listenFd);
                 ServerLoop loop;
+                EventLoop eventLoop = null;
                 try {
-                    loop = new ServerLoop(new EventLoop(multiplexers.get()), listenFd, config, openConnections, log);
+                    eventLoop = new EventLoop(multiplexers.get());
+                    loop = new ServerLoop(eventLoop, listenFd, config, openConnections, log);
                 } catch (IOException | RuntimeException e) {
-                    muxkit.net.Fds.closeQuietly(listenFd);
+                    Fds.closeQuietly(listenFd);
+                    if (eventLoop != null) eventLoop.close();
                     throw e;
                 }
                 loops.add(loop);
