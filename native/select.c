@@ -9,8 +9,11 @@
 #include <errno.h>
 #include <sys/select.h>
 
-#define WORD(set, fd) (((fd_mask *)(set))[(fd) / NFDBITS])
-#define BIT(fd) ((fd_mask)1 << ((fd) % NFDBITS))
+/* fd_mask is a signed long: shift an unsigned word of the same size, since 1L << 63 is undefined */
+typedef unsigned long word_t;
+_Static_assert(sizeof(word_t) == sizeof(fd_mask), "fd_set words are unsigned longs");
+#define WORD(set, fd) (((word_t *)(set))[(fd) / NFDBITS])
+#define BIT(fd) ((word_t)1 << ((fd) % NFDBITS))
 
 int mk_fdset_bytes(int nfds) {
     if (nfds < 0)
@@ -44,12 +47,12 @@ int mk_fdset_ready(const void *readfds, const void *writefds, int nfds, int *fds
     int n = 0;
     int words = (nfds + NFDBITS - 1) / NFDBITS;
     for (int w = 0; w < words && n < max; w++) {
-        fd_mask r = readfds ? ((const fd_mask *)readfds)[w] : 0;
-        fd_mask x = writefds ? ((const fd_mask *)writefds)[w] : 0;
-        fd_mask any = r | x;
+        word_t r = readfds ? ((const word_t *)readfds)[w] : 0;
+        word_t x = writefds ? ((const word_t *)writefds)[w] : 0;
+        word_t any = r | x;
         while (any && n < max) {
-            int bit = __builtin_ctzl((unsigned long)any);
-            fd_mask m = (fd_mask)1 << bit;
+            int bit = __builtin_ctzl(any);
+            word_t m = (word_t)1 << bit;
             int fd = w * NFDBITS + bit;
             if (fd >= nfds)
                 return n;

@@ -64,8 +64,8 @@ static int wait_once(int *ready) {
         if (select(maxfd + 1, (fd_set *)work, NULL, NULL, &tv) < 0)
             die("select");
         for (size_t w = 0; w < words; w++)
-            for (fd_mask bits = work[w]; bits; bits &= bits - 1)
-                ready[k++] = idx_of[(int)(w * NFDBITS) + __builtin_ctzl((unsigned long)bits)];
+            for (unsigned long bits = (unsigned long)work[w]; bits; bits &= bits - 1)
+                ready[k++] = idx_of[(int)(w * NFDBITS) + __builtin_ctzl(bits)];
     } else if (be == POLL) {
         int r = poll(pfds, (nfds_t)n, 0);
         if (r < 0)
@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
         master = calloc(words, sizeof *master);
         work = calloc(words, sizeof *work);
         for (int i = 0; i < n; i++)
-            master[rd[i] / NFDBITS] |= (fd_mask)1 << (rd[i] % NFDBITS);
+            master[rd[i] / NFDBITS] |= (fd_mask)(1UL << (rd[i] % NFDBITS));
     } else if (be == POLL) {
         pfds = calloc((size_t)n, sizeof *pfds);
         for (int i = 0; i < n; i++)
@@ -201,5 +201,15 @@ int main(int argc, char **argv) {
            argv[1], n, active, percentile(iter_ns, iterations, 0.5) / 1000, percentile(iter_ns, iterations, 0.99) / 1000,
            percentile(wait_ns, measured, 0.5) / 1000, nwaits ? (double)events / (double)nwaits : 0,
            (double)syscalls / iterations, reads_total, writes_total, received);
+    free(rd);
+    free(wr);
+    free(idx_of);
+    free(master);
+    free(work);
+    free(pfds);
+    free(evs);
+    free(ready);
+    free(iter_ns);
+    free(wait_ns);
     return 0;
 }

@@ -56,16 +56,18 @@ int main(int argc, char **argv) {
             bytes = sizeof(fd_set);
         fd_mask *master = calloc(1, bytes), *work = calloc(1, bytes);
         for (int i = 0; i < n; i++)
-            master[rfds[i] / NFDBITS] |= (fd_mask)1 << (rfds[i] % NFDBITS);
+            master[rfds[i] / NFDBITS] |= (fd_mask)(1UL << (rfds[i] % NFDBITS));
         start = now_ns();
         for (long it = 0; it < iterations; it++) {
             memcpy(work, master, bytes);
             struct timeval tv = { 0, 0 };
             ready += select(maxfd + 1, (fd_set *)work, NULL, NULL, &tv);
             for (size_t w = 0; w < words; w++)
-                for (fd_mask bits = work[w]; bits; bits &= bits - 1)
-                    sink += (int)(w * NFDBITS) + __builtin_ctzl((unsigned long)bits);
+                for (unsigned long bits = (unsigned long)work[w]; bits; bits &= bits - 1)
+                    sink += (int)(w * NFDBITS) + __builtin_ctzl(bits);
         }
+        free(master);
+        free(work);
     } else if (strcmp(backend, "poll") == 0) {
         struct pollfd *pfds = calloc((size_t)n, sizeof *pfds);
         for (int i = 0; i < n; i++)
@@ -77,6 +79,7 @@ int main(int argc, char **argv) {
                 if (pfds[i].revents)
                     sink += pfds[i].fd;
         }
+        free(pfds);
     } else if (strcmp(backend, "epoll") == 0) {
         int ep = epoll_create1(EPOLL_CLOEXEC);
         for (int i = 0; i < n; i++) {
@@ -97,6 +100,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     long elapsed = now_ns() - start;
+    free(rfds);
     if (ready != iterations) {
         fprintf(stderr, "expected 1 ready per call, saw %ld in %ld calls\n", ready, iterations);
         return 1;

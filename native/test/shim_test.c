@@ -1,0 +1,98 @@
+/*
+ * The shim on its own, without the JVM: bounds of the fd_set helpers, the -errno convention, and
+ * one round of each wait call. Run by CTest (mvn verify); build with -DMUXKIT_SANITIZE=ON to run
+ * it under AddressSanitizer and UBSan.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include "../muxkit.h"
+
+static int failures;
+
+#define CHECK(cond)                                                                \
+    do {                                                                           \
+        if (!(cond)) {                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                            \
+        }                                                                          \
+    } while (0)
+
+static void fdset_bounds(void) {
+    int bytes = mk_fdset_bytes(1024);
+    CHECK(bytes == (int)sizeof(fd_set));
+    unsigned char *set = calloc(1, (size_t)bytes);  /* exactly the size: ASan catches a byte past it */
+    CHECK(mk_fdset_add(set, bytes, 1024) == -EINVAL);
+    CHECK(mk_fdset_add(set, bytes, -1) == -EINVAL);
+    CHECK(mk_fdset_add(set, bytes, INT_MAX) == -EINVAL);
+    CHECK(mk_fdset_add(set, bytes, 1023) == 0);
+    CHECK(mk_fdset_remove(set, bytes, 1024) == -EINVAL);
+    int fds[4], ops[4];
+    CHECK(mk_fdset_ready(set, NULL, 1024, fds, ops, 4) == 1 && fds[0] == 1023 && ops[0] == 1);
+    free(set);
+
+    int big = mk_fdset_bytes(5000);
+    CHECK(big >= 5000 / 8 && big % 8 == 0);
+    unsigned char *dyn = calloc(1, (size_t)big);
+    CHECK(mk_fdset_add(dyn, big, 4999) == 0);
+    CHECK(mk_fdset_ready(dyn, dyn, 5000, fds, ops, 4) == 1 && fds[0] == 4999 && ops[0] == 3);
+    free(dyn);
+}
+
+static void errno_convention(void) {
+    CHECK(mk_close(-1) == -EBADF);
+    CHECK(mk_epoll_ctl(-1, EPOLL_CTL_ADD, 0, EPOLLIN) == -EBADF);
+    CHECK(mk_bind(-1, "not an address", 0) == -EINVAL);
+    CHECK(mk_const("NO_SUCH_CONSTANT") == LONG_MIN);
+    CHECK(mk_const("sizeof(struct epoll_event)") == (long)sizeof(struct epoll_event));
+    CHECK(strcmp(mk_errno_name(EBADF), "EBADF") == 0);
+}
+
+static void one_wait_each(void) {
+    int p[2];
+    CHECK(mk_pipe2(p, 0) == 0);
+    CHECK(mk_write(p[1], "x", 1) == 1);
+
+    int bytes = mk_fdset_bytes(p[0] + 1);
+    unsigned char *rd = calloc(1, (size_t)bytes);
+    mk_fdset_add(rd, bytes, p[0]);
+    CHECK(mk_select(p[0] + 1, rd, NULL, 0) == 1);
+    free(rd);
+
+    struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+    CHECK(mk_poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN));
+
+    int ep = mk_epoll_create1(0);
+    CHECK(ep >= 0);
+    CHECK(mk_epoll_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN) == 0);
+    CHECK(mk_epoll_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN) == -EEXIST);
+    struct epoll_event ev[2];
+    CHECK(mk_epoll_wait(ep, ev, 2, 0) == 1 && ev[0].data.fd == p[0]);
+
+    int efd = mk_eventfd(0, 0);
+    CHECK(mk_eventfd_write(efd, 3) == 0 && mk_eventfd_read(efd) == 3);
+    mk_close(efd);
+    mk_close(ep);
+    mk_close(p[0]);
+    mk_close(p[1]);
+}
+
+int main(void) {
+    fdset_bounds();
+    errno_convention();
+    one_wait_each();
+    if (failures) {
+        fprintf(stderr, "%d checks failed\n", failures);
+        return 1;
+    }
+    printf("shim_test: all checks passed\n");
+    return 0;
+}
