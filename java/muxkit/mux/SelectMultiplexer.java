@@ -21,7 +21,9 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     SelectMultiplexer(FdSetMode mode) throws IOException {
         super(Backend.SELECT, false);
         this.mode = mode;
-        allocate(LIB.mk_fdset_bytes(Native.FD_SETSIZE));
+        // dynamic: the bitmaps must cover the wakeup fd too, wherever it landed
+        int cover = mode == FdSetMode.DYNAMIC ? Math.max(Native.FD_SETSIZE, wakeFd + 1) : Native.FD_SETSIZE;
+        allocate(LIB.mk_fdset_bytes(cover));
         if (wakeFd >= Native.FD_SETSIZE && mode == FdSetMode.STRICT) {
             LIB.mk_close(wakeFd);
             throw tooHigh(wakeFd);

@@ -444,6 +444,25 @@ class MultiplexerContractTest {
         assertTrue((System.nanoTime() - start) / 1_000_000 >= 90);
     }
 
+    @org.junit.jupiter.api.Test
+    void dynamicSelectOpenedAboveFdSetSizeStillWakesUp() throws Exception {
+        for (int i = 0; i < Native.FD_SETSIZE + 10; i++) fds.eventfd(0);  // push the next fd number past 1024
+        assertThrows(FdLimitException.class, () -> Multiplexer.open(Backend.SELECT).close());
+        mux = Multiplexer.open(Backend.SELECT, FdSetMode.DYNAMIC);
+        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return mux.select(-1);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        while (!waiter.isDone()) {
+            mux.wakeup();
+            Thread.sleep(5);
+        }
+        assertEquals(0, waiter.get(10, TimeUnit.SECONDS));
+    }
+
     @ContractTest
     void registrationFromAnotherThreadDuringAWaitIsRefused(Backend backend) throws Exception {
         open(backend);
