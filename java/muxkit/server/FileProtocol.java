@@ -539,6 +539,7 @@ final class FileProtocol implements ServerLoop.Protocol {
             if (w == 0) return false;
             c.outOff += w;
             bytesSent += w;
+            c.lastActiveNanos = System.nanoTime();  // a slow reader that is making progress is not idle
             if (c.outOff == c.out.length) c.out = null;
         }
         while (c.bodyFd >= 0 && c.bodyOffset < c.bodyEnd) {
@@ -548,6 +549,7 @@ final class FileProtocol implements ServerLoop.Protocol {
             if (s == 0) throw new IOException("the file shrank while it was being sent");
             c.bodyOffset += s;
             bytesSent += s;
+            c.lastActiveNanos = System.nanoTime();
         }
         closeBody(c);
         return true;

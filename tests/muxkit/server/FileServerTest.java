@@ -285,6 +285,31 @@ class FileServerTest {
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aSlowReaderThatKeepsReadingOutlivesTheIdleTimeout(Backend backend) throws Exception {
+        byte[] data = new byte[24 << 20];
+        new Random(3).nextBytes(data);
+        Files.write(root.resolve("slow.bin"), data);
+        start(backend, false, 1000);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.getOutputStream().write("GET /slow.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+            InputStream in = s.getInputStream();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] b = new byte[64 * 1024];
+            long start = System.nanoTime(), until = start + TimeUnit.SECONDS.toNanos(60);
+            for (int n; (n = in.read(b)) > 0 && System.nanoTime() < until; ) {
+                got.write(b, 0, n);
+                // a few MB/s for 3 s, three times the idle timeout: each write still finds room well within it
+                if (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) Thread.sleep(10);
+            }
+            String all = new String(got.toByteArray(), 0, 1000, StandardCharsets.ISO_8859_1);
+            assertTrue(all.startsWith("HTTP/1.1 200 OK"), all);
+            int head = all.indexOf("\r\n\r\n") + 4;
+            assertEquals(head + data.length, got.size(), "the whole body arrived");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void twoHundredConcurrentDownloads(Backend backend) throws Exception {
         byte[] data = new byte[256 * 1024];
         new Random(1).nextBytes(data);
