@@ -42,7 +42,7 @@ final class FilesCommand implements Callable<Integer> {
     boolean allowDotFiles;
 
     @Option(names = "--idle-timeout", paramLabel = "SECS", defaultValue = "15",
-            description = "Close idle peers, and answer 408 to a request head still arriving, after this long (default: ${DEFAULT-VALUE}).")
+            description = "Close peers that neither send nor take a byte for this long, and answer 408 to a request head still arriving after it (default: ${DEFAULT-VALUE}).")
     double idleTimeout;
 
     @Override
