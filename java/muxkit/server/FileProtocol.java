@@ -66,7 +66,7 @@ final class FileProtocol implements ServerLoop.Protocol {
     private final byte[] scratch = new byte[CHUNK];
     private final Handler handler = this::onReady;
     private final FdTable<HttpConnection> conns = new FdTable<>();
-    long requests, bytesSent;
+    long requests;
     private long cachedDateSecond = Long.MIN_VALUE;
     private String cachedDate;
 
@@ -538,7 +538,6 @@ final class FileProtocol implements ServerLoop.Protocol {
             int w = Fds.send(c.fd, wbuf, 0, n, more);
             if (w == 0) return false;
             c.outOff += w;
-            bytesSent += w;
             c.lastActiveNanos = System.nanoTime();  // a slow reader that is making progress is not idle
             if (c.outOff == c.out.length) c.out = null;
         }
@@ -548,7 +547,6 @@ final class FileProtocol implements ServerLoop.Protocol {
             if (s < 0) return false;  // the socket is full: wait for WRITE
             if (s == 0) throw new IOException("the file shrank while it was being sent");
             c.bodyOffset += s;
-            bytesSent += s;
             c.lastActiveNanos = System.nanoTime();
         }
         closeBody(c);
