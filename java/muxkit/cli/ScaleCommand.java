@@ -120,14 +120,11 @@ final class ScaleCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, List<double[]>> points = new LinkedHashMap<>();
         for (Backend b : backends) {
-            // select's strict fd_set cannot hold K idle connections past ~1000: it runs dynamic here, and says so
-            boolean dynamic = b == Backend.SELECT;
-            String name = dynamic ? "select-dynamic" : b.id();
+            // with the default strict fd_set, select refuses idle connections past FD_SETSIZE; --select-fdset dynamic holds them
+            String name = ScaleBench.name(b, mode);
             for (int k : idle) {
-                List<String> args = new ArrayList<>(List.of("--backend", b.id()));
-                if (dynamic) args.addAll(List.of("--select-fdset", "dynamic"));
                 LoadClient.Result r;
-                try (ChildEcho server = new ChildEcho(args.toArray(String[]::new));
+                try (ChildEcho server = new ChildEcho("--backend", b.id(), "--select-fdset", mode.name().toLowerCase());
                      EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
                     r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", server.port, conns, 64, 1, seconds, k),
                             new PrintStream(OutputStream.nullOutputStream())).run();

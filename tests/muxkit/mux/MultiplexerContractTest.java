@@ -425,18 +425,7 @@ class MultiplexerContractTest {
         open(backend);
         int[] p = fds.pipe();
         mux.register(p[0], READ);
-        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
-            try {
-                return mux.select(-1);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        while (!waiter.isDone()) {
-            mux.wakeup();
-            Thread.sleep(5);
-        }
-        assertEquals(0, waiter.get(10, TimeUnit.SECONDS), "a wakeup is not an event");
+        assertEquals(0, wokenFromAnotherThread(), "a wakeup is not an event");
         for (int i = 0; i < 1000; i++) mux.wakeup();
         assertEquals(0, mux.select(1000));  // returns at once for the pending wakeup
         long start = System.nanoTime();
@@ -449,31 +438,34 @@ class MultiplexerContractTest {
         for (int i = 0; i < Native.FD_SETSIZE + 10; i++) fds.eventfd(0);  // push the next fd number past 1024
         assertThrows(FdLimitException.class, () -> Multiplexer.open(Backend.SELECT).close());
         mux = Multiplexer.open(Backend.SELECT, FdSetMode.DYNAMIC);
-        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
+        assertEquals(0, wokenFromAnotherThread());
+    }
+
+    /** What select(-1) on another thread returns once wakeup() reaches it (retried until it does). */
+    private int wokenFromAnotherThread() throws Exception {
+        CompletableFuture<Integer> waiter = selectForeverInAnotherThread();
+        while (!waiter.isDone()) {
+            mux.wakeup();
+            Thread.sleep(5);
+        }
+        return waiter.get(10, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<Integer> selectForeverInAnotherThread() {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return mux.select(-1);
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
         });
-        while (!waiter.isDone()) {
-            mux.wakeup();
-            Thread.sleep(5);
-        }
-        assertEquals(0, waiter.get(10, TimeUnit.SECONDS));
     }
 
     @ContractTest
     void registrationFromAnotherThreadDuringAWaitIsRefused(Backend backend) throws Exception {
         open(backend);
         int[] p = fds.pipe();
-        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
-            try {
-                return mux.select(-1);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<Integer> waiter = selectForeverInAnotherThread();
         IllegalStateException refused = null;
         while (refused == null) {
             try {
