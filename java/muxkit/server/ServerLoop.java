@@ -122,7 +122,9 @@ final class ServerLoop {
             }
             if (fd < 0) return;
             accepted++;
-            if (openOnAllLoops.get() >= config.maxConnections()) {
+            // claim the slot first: check-then-increment would let two loops both take the last one
+            if (openOnAllLoops.incrementAndGet() > config.maxConnections()) {
+                openOnAllLoops.decrementAndGet();
                 refusedMaxConn++;
                 Fds.closeQuietly(fd);
                 log.log("refused a connection: --max-conn " + config.maxConnections() + " reached");
@@ -132,13 +134,13 @@ final class ServerLoop {
                 loop.register(fd, READ, protocol.handler());
                 Sockets.setNoDelay(fd);
             } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE
+                openOnAllLoops.decrementAndGet();
                 refusedFdLimit++;
                 loop.close(fd);
                 log.log("refused a connection: " + e.getMessage());
                 continue;
             }
             open++;
-            openOnAllLoops.incrementAndGet();
             protocol.opened(fd);
         }
     }
