@@ -84,6 +84,22 @@ class EchoAtTheLimitsTest {
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void statsAndTraceShowWhatTheMultiplexerDoes(Backend backend) throws Exception {
+        ChildServer p = ChildServer.start(null, "echo", "--port", "0", "--backend", backend.id(), "--stats", "--trace");
+        try (Socket s = new Socket("127.0.0.1", p.port())) {
+            assertEchoes(s);
+            p.waitForLine("[trace] " + backend.id() + " register(fd=");  // the accepted connection, READ
+            String ready = p.waitForLine(" ready in ");
+            assertTrue(ready.matches("\\[trace\\] " + backend.id() + " select\\(timeout=-?\\d+ms, \\d+ fds\\) -> \\d+ ready in \\d+ us.*"), ready);
+            assertTrue(p.waitForLine(" us: fd ").contains(" READ"), "a ready fd is listed with its events");
+            String stats = p.waitForLine("conns 1 ");
+            assertTrue(stats.matches("conns 1  msgs/s \\d+  MB/s [\\d.]+  waits/s \\d+  events/wait [\\d.]+  blocked \\d+%  syscalls/s \\d+  refused 0"), stats);
+        } finally {
+            p.stop();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void sigtermStopsCleanly(Backend backend) throws Exception {
         ChildServer p = startEcho(null, backend.id());
         try (Socket s = new Socket("127.0.0.1", p.port())) {
