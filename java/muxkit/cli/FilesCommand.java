@@ -3,13 +3,11 @@ package muxkit.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import muxkit.server.FileServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 @Command(name = "files", mixinStandardHelpOptions = true,
         description = "HTTP/1.1 file server (GET, HEAD, Range, conditional requests, PUT with --allow-upload) on the chosen backend.")
@@ -20,17 +18,11 @@ final class FilesCommand implements Callable<Integer> {
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "Directory to serve; nothing outside it is read or written.")
     Path root;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ListenOptions listen;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
-
-    @Option(names = "--loops", defaultValue = "1", description = "Event loops, each on its own thread and listener (SO_REUSEPORT).")
-    int loops;
-
-    @Option(names = "--max-conn", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE, description = "Refuse connections past N.")
-    int maxConn;
 
     @Option(names = "--allow-upload", description = "Accept PUT (otherwise 405).")
     boolean allowUpload;
@@ -47,17 +39,15 @@ final class FilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (loops < 1 || maxConn < 1 || maxUpload < 0 || idleTimeout <= 0 || port < 0 || port > 65535)
-            throw new UsageException("--loops and --max-conn must be positive, --max-upload >= 0, --idle-timeout > 0, --port 0..65535");
+        listen.check(port);
+        if (maxUpload < 0 || idleTimeout <= 0) throw new UsageException("--max-upload must be >= 0 and --idle-timeout > 0");
         if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
         var choice = mux.choice();
-        FileServer.Config config = new FileServer.Config(host, port, loops, maxConn, (long) (idleTimeout * 1000),
+        FileServer.Config config = new FileServer.Config(listen.host, port, listen.loops, listen.maxConn, (long) (idleTimeout * 1000),
                 root, allowUpload, maxUpload, allowDotFiles);
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.factory(), System.err).start()) {
-            System.out.println("listening on " + host + ":" + server.port() + " backend=" + choice.backend().id()
+            System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + " root=" + server.root());
             System.out.flush();
             stop.await();

@@ -110,7 +110,7 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static String label(BackendProbe.Result r) {
-        return r.backend() == Backend.SELECT ? "select (" + r.fdSetMode().name().toLowerCase() + ")" : r.backend().id();
+        return r.backend().usesFdSet() ? r.backend().id() + " (" + r.fdSetMode().name().toLowerCase() + ")" : r.backend().id();
     }
 
     private static boolean isRound(int count) {

@@ -24,7 +24,7 @@ public final class Native {
     public static final int EAGAIN = constant("EAGAIN"), EINTR = constant("EINTR"),
             EBADF = constant("EBADF"), ENOENT = constant("ENOENT"), EINPROGRESS = constant("EINPROGRESS"),
             EMFILE = constant("EMFILE"), ENFILE = constant("ENFILE"), ENOSPC = constant("ENOSPC"),
-            EPERM = constant("EPERM"), EINVAL = constant("EINVAL"), EEXIST = constant("EEXIST");
+            EPERM = constant("EPERM"), EINVAL = constant("EINVAL");
     public static final int O_NONBLOCK = constant("O_NONBLOCK"), O_CLOEXEC = constant("O_CLOEXEC"),
             EFD_NONBLOCK = constant("EFD_NONBLOCK"), EFD_CLOEXEC = constant("EFD_CLOEXEC");
 

@@ -6,7 +6,7 @@ import java.io.IOException;
 public final class ChunkedDecoder {
     /** Receives each run of body bytes as an offset and length into the array given to feed(). */
     public interface Sink {
-        void data(int offset, int length) throws IOException;
+        void data(int offset, int length) throws HttpError, IOException;
     }
 
     private enum State { SIZE, SIZE_EXT, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, TRAILER_LF, DONE }

@@ -14,6 +14,11 @@ public enum Backend {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether an {@link FdSetMode} applies: only select keeps fd_set bitmaps. */
+    public boolean usesFdSet() {
+        return this == SELECT;
+    }
+
     /** Parses select|poll|epoll in any case; otherwise names the valid choices. */
     public static Backend parse(String name) {
         for (Backend b : values())

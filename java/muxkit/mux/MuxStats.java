@@ -10,8 +10,4 @@ package muxkit.mux;
  * @param blockedNanos time spent inside wait syscalls that could block (timeout not 0)
  */
 public record MuxStats(Backend backend, int registered, long waits, long syscalls, long events,
-                       long interrupts, long wakeups, long blockedNanos) {
-    public double eventsPerWait() {
-        return waits == 0 ? 0 : (double) events / waits;
-    }
-}
+                       long interrupts, long wakeups, long blockedNanos) {}

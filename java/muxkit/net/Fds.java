@@ -90,10 +90,6 @@ public final class Fds {
         Native.check(LIB.mk_dup2(oldFd, newFd), "dup2", newFd);
     }
 
-    public static boolean isOpen(int fd) {
-        return LIB.mk_fd_flags(fd) >= 0;
-    }
-
     public static void close(int fd) throws NativeIOException {
         Native.check(LIB.mk_close(fd), "close", fd);
     }

@@ -13,7 +13,6 @@ public final class Sockets {
     private static final int SOL_SOCKET = Native.constant("SOL_SOCKET"), SO_ERROR = Native.constant("SO_ERROR"),
             SO_REUSEADDR = Native.constant("SO_REUSEADDR"), SO_REUSEPORT = Native.constant("SO_REUSEPORT");
     private static final int IPPROTO_TCP = Native.constant("IPPROTO_TCP"), TCP_NODELAY = Native.constant("TCP_NODELAY");
-    private static final int SHUT_WR = Native.constant("SHUT_WR");
 
     private Sockets() {}
 
@@ -62,10 +61,6 @@ public final class Sockets {
 
     public static void setNoDelay(int fd) throws NativeIOException {
         Native.check(LIB.mk_setsockopt_int(fd, IPPROTO_TCP, TCP_NODELAY, 1), "setsockopt(TCP_NODELAY)", fd);
-    }
-
-    public static void shutdownOutput(int fd) throws NativeIOException {
-        Native.check(LIB.mk_shutdown(fd, SHUT_WR), "shutdown(SHUT_WR)", fd);
     }
 
     private static int family(String host) {

@@ -52,8 +52,8 @@ public final class FdProbe {
             out.append("no limit was reached: ").append(stop).append(" capped the probe at ").append(best.watchedMax()).append(" fds");
         }
         for (BackendProbe.Result r : results) {
-            if (r != best && r.backend() == Backend.SELECT && r.stoppedBy().contains("FD_SETSIZE"))
-                out.append(". select stops sooner, at FD_SETSIZE ").append(l.fdSetSize())
+            if (r != best && r.stoppedBy().contains("FD_SETSIZE"))
+                out.append(". ").append(r.backend().id()).append(" stops sooner, at FD_SETSIZE ").append(l.fdSetSize())
                    .append(": use --backend poll or epoll, or --select-fdset dynamic");
         }
         if (l.jvmRaisedSoftLimit())
@@ -83,7 +83,7 @@ public final class FdProbe {
         for (BackendProbe.Result r : report.backends()) {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("backend", r.backend().id());
-            if (r.backend() == Backend.SELECT) b.put("fdset", r.fdSetMode().name().toLowerCase());
+            if (r.backend().usesFdSet()) b.put("fdset", r.fdSetMode().name().toLowerCase());
             b.put("watched_max", r.watchedMax());
             b.put("highest_fd", r.highestFd());
             b.put("stopped_by", r.stoppedBy());

@@ -54,7 +54,7 @@ public final class ScaleBench {
     }
 
     public static String name(Backend backend, FdSetMode mode) {
-        return backend == Backend.SELECT && mode == FdSetMode.DYNAMIC ? "select-dynamic" : backend.id();
+        return backend.usesFdSet() && mode == FdSetMode.DYNAMIC ? backend.id() + "-dynamic" : backend.id();
     }
 
     public static ScaleRow run(Backend backend, FdSetMode mode, String kind, int n, int active, int writes, int iterations)

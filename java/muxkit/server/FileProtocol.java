@@ -401,7 +401,7 @@ final class FileProtocol implements ServerLoop.Protocol {
             } else {
                 int used = c.chunked.feed(c.in, 0, c.inLen, (off, len) -> {
                     if (c.uploadTotal + len > config.maxUpload())
-                        throw new IOException(new HttpError(413, "the body is larger than --max-upload " + config.maxUpload(), true));
+                        throw new HttpError(413, "the body is larger than --max-upload " + config.maxUpload(), true);
                     writeUpload(c, c.in, off, len);
                 });
                 c.consume(used);
@@ -413,9 +413,8 @@ final class FileProtocol implements ServerLoop.Protocol {
             queueError(c, e);
         } catch (IOException e) {
             abortUpload(c);
-            HttpError cause = e.getCause() instanceof HttpError h ? h : null;
-            queueError(c, cause != null ? cause
-                    : new HttpError(e.getMessage() != null && e.getMessage().contains("ENOSPC") ? 507 : 500, e.getMessage(), true));
+            boolean full = e instanceof NativeIOException n && n.errno() == Native.ENOSPC;
+            queueError(c, new HttpError(full ? 507 : 500, e.getMessage(), true));
         }
         return true;
     }
