@@ -14,12 +14,14 @@
 
 #define MK_EXPORT __attribute__((visibility("default")))
 
-/* limits.c: constants and struct layouts, looked up by name so Java never guesses them */
+/* constants.c: constants and struct layouts, looked up by name so Java never guesses them */
 MK_EXPORT long mk_const(const char *name);       /* LONG_MIN when the name is unknown */
 MK_EXPORT const char *mk_errno_name(int err);    /* "EBADF"; "E?" when unknown */
 MK_EXPORT const char *mk_strerror(int err);      /* "Bad file descriptor" */
+
+/* threads.c: tests interrupt one thread's wait (EINTR) */
 MK_EXPORT int mk_gettid(void);
-MK_EXPORT int mk_tgkill(int tid, int sig);       /* tests: interrupt one thread's wait (EINTR) */
+MK_EXPORT int mk_tgkill(int tid, int sig);
 
 /* select.c: fd_set bitmaps of any size (as libevent's select backend), never written past `bytes` */
 MK_EXPORT int mk_fdset_bytes(int nfds);          /* bytes an fd_set covering fds [0, nfds) needs */
@@ -37,20 +39,19 @@ MK_EXPORT int mk_epoll_create1(int flags);
 MK_EXPORT int mk_epoll_ctl(int epfd, int op, int fd, uint32_t events);
 MK_EXPORT int mk_epoll_wait(int epfd, void *events, int max, int timeout_ms);
 
-/* net.c: descriptors, sockets, pipes, eventfd, sendfile */
+/* fds.c: descriptors of any kind */
 MK_EXPORT int mk_open(const char *path, int flags);  /* O_CLOEXEC always added */
 MK_EXPORT int mk_close(int fd);
 MK_EXPORT int mk_dup2(int oldfd, int newfd);
 MK_EXPORT int mk_fd_flags(int fd);               /* fcntl(F_GETFD): a cheap "is this fd open?" */
-MK_EXPORT int mk_set_nonblocking(int fd, int on);
 MK_EXPORT int mk_pipe2(int *fds, int flags);
 MK_EXPORT int mk_eventfd(unsigned int initval, int flags);
 MK_EXPORT int mk_eventfd_write(int fd, uint64_t value);
 MK_EXPORT long mk_eventfd_read(int fd);          /* the counter; -EAGAIN when it is zero */
 MK_EXPORT ssize_t mk_read(int fd, void *buf, size_t len);
 MK_EXPORT ssize_t mk_write(int fd, const void *buf, size_t len);
-MK_EXPORT ssize_t mk_send(int fd, const void *buf, size_t len, int flags);
-MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
+
+/* net.c: sockets */
 MK_EXPORT int mk_socket(int domain, int type, int protocol);
 MK_EXPORT int mk_socketpair(int domain, int type, int *fds);
 MK_EXPORT int mk_bind(int fd, const char *ip, int port);     /* IPv4 or IPv6 text address */
@@ -58,9 +59,10 @@ MK_EXPORT int mk_connect(int fd, const char *ip, int port);  /* -EINPROGRESS whe
 MK_EXPORT int mk_listen(int fd, int backlog);
 MK_EXPORT int mk_accept4(int fd, int flags);
 MK_EXPORT int mk_local_port(int fd);
-MK_EXPORT int mk_shutdown(int fd, int how);
 MK_EXPORT int mk_setsockopt_int(int fd, int level, int name, int value);
 MK_EXPORT int mk_getsockopt_int(int fd, int level, int name); /* value (>= 0) or -errno */
+MK_EXPORT ssize_t mk_send(int fd, const void *buf, size_t len, int flags);
+MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
 
 /* files.c: the HTTP server's files, confined beneath a root */
 MK_EXPORT int mk_open_dir(const char *path);

@@ -1,0 +1,61 @@
+package io.muxkit.cli;
+
+import java.util.concurrent.Callable;
+
+import io.muxkit.echo.EchoServer;
+import io.muxkit.echo.EchoStats;
+import io.muxkit.tcp.ListenConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "TCP echo server (RFC 862) on the chosen backend. SIGINT/SIGTERM stop it cleanly.")
+final class EchoCommand implements Callable<Integer> {
+    @Mixin
+    MuxOptions mux;
+
+    @Mixin
+    ListenOptions listen;
+
+    @Option(names = "--port", defaultValue = "9000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECS", defaultValue = "0", description = "Close peers idle this long (0: never).")
+    double idleTimeout;
+
+    @Option(names = "--max-buffer", paramLabel = "BYTES", defaultValue = "262144",
+            description = "Bytes buffered per peer before it is no longer read (default: ${DEFAULT-VALUE}).")
+    int maxBuffer;
+
+    @Option(names = "--stats", description = "Print a line of counters every second.")
+    boolean stats;
+
+    @Override
+    public Integer call() throws Exception {
+        ListenConfig listenConfig = listen.config(port, (long) (idleTimeout * 1000));
+        if (idleTimeout < 0 || maxBuffer < 1) throw new UsageException("--max-buffer must be positive, --idle-timeout >= 0");
+        var choice = mux.choice();
+        EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
+        StopSignal stop = new StopSignal();
+        try (EchoServer server = new EchoServer(config, mux.factory(), System.err).start()) {
+            System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
+                    + " loops=" + listen.loops);
+            System.out.flush();
+            EchoStats last = server.stats();
+            long lastNanos = System.nanoTime();
+            while (!stop.await(stats ? 1000 : 60_000)) {
+                if (!stats) continue;
+                EchoStats now = server.stats();
+                long nanos = System.nanoTime();
+                System.out.println(now.line(last, (nanos - lastNanos) / 1e9));
+                last = now;
+                lastNanos = nanos;
+            }
+            System.out.println("stopping: closing " + server.stats().open() + " connections");
+            server.close();
+            System.out.println("final: " + server.stats().summary());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+package io.muxkit.cli;
+
+import java.util.concurrent.Callable;
+
+import io.muxkit.load.LoadClient;
+import io.muxkit.loop.EventLoop;
+import io.muxkit.output.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = { "Echo load client: N connections, `depth` messages of `size` bytes in flight on each, every byte checked.",
+                "Exit 1 on any error or mismatch, or when no connection was served." })
+final class LoadCommand implements Callable<Integer> {
+    @Mixin
+    MuxOptions mux;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", required = true, description = "Server port.")
+    int port;
+
+    @Option(names = "--connections", defaultValue = "100", description = "Connections (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--size", defaultValue = "64", description = "Bytes per message (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--depth", defaultValue = "1", description = "Messages in flight per connection (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--duration", paramLabel = "SECS", defaultValue = "10", description = "Seconds of load (default: ${DEFAULT-VALUE}).")
+    double duration;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (connections < 1 || size < 1 || depth < 1 || duration <= 0 || duration > 3600 || port < 1 || port > 65535)
+            throw new UsageException("--connections, --size, --depth must be positive, --duration in (0, 3600], --port 1..65535");
+        LoadClient.Result result;
+        try (EventLoop loop = new EventLoop(mux.factory().get())) {
+            result = new LoadClient(loop, new LoadClient.Config(host, port, connections, size, depth, duration),
+                    json ? System.err : System.out).run();
+        }
+        if (json) System.out.println(Json.write(result.toJson()));
+        else System.out.println("load: " + result.summary());
+        if (result.connectFailures() + result.refused() >= connections) {
+            System.err.println("load: no connection was served (is an echo server listening on " + host + ":" + port + "?)");
+            return 1;
+        }
+        return result.errors() > 0 || result.mismatches() > 0 ? 1 : 0;
+    }
+}

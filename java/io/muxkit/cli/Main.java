@@ -1,0 +1,36 @@
+package io.muxkit.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+@Command(name = "muxkit", mixinStandardHelpOptions = true, version = "muxkit 0.1.0",
+        description = "select, poll and epoll for the JVM, at the level of the syscalls.",
+        subcommands = { BackendsCommand.class, ProbeCommand.class, EchoCommand.class, LoadCommand.class, DemoCommand.class, FilesCommand.class, ScaleCommand.class })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with muxkit's error handling: a bad flag or value is a usage error, exit 2. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof UsageException) {
+                cmd.getErr().println("muxkit: " + e.getMessage());
+                cmd.getErr().println("Try 'muxkit " + cmd.getCommandName() + " --help'.");
+                return CommandLine.ExitCode.USAGE;
+            }
+            throw e;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,132 @@
+package io.muxkit.echo;
+
+import static io.muxkit.mux.Multiplexer.ERROR;
+import static io.muxkit.mux.Multiplexer.HANGUP;
+import static io.muxkit.mux.Multiplexer.READ;
+import static io.muxkit.mux.Multiplexer.WRITE;
+
+import java.io.IOException;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.loop.FdTable;
+import io.muxkit.loop.Handler;
+import io.muxkit.net.Fds;
+import io.muxkit.tcp.Protocol;
+import io.muxkit.tcp.ServerLoop;
+import jnr.ffi.Pointer;
+
+/**
+ * RFC 862 on one loop: write back what is read. A partial write waits for WRITE readiness; at most
+ * maxBuffered bytes wait per peer, and a peer whose bytes fill that is not read until they drain.
+ */
+final class EchoProtocol implements Protocol {
+    private static final int READ_CHUNK = 64 * 1024;
+    private static final int READS_PER_WAKE = 16;  // then let the other peers have a turn
+
+    private final ServerLoop server;
+    private final int maxBuffered;
+    private final boolean trackIdle;
+    private final Pointer buf;
+    private final int chunk;
+    private final Handler handler = this::onReady;
+    private final FdTable<EchoConnection> conns = new FdTable<>();
+    long reads, bytes, mostBuffered;  // counters, read by EchoServer.stats()
+
+    EchoProtocol(ServerLoop server, int maxBuffered, boolean trackIdle) {
+        this.server = server;
+        this.maxBuffered = maxBuffered;
+        this.trackIdle = trackIdle;
+        this.chunk = Math.min(READ_CHUNK, maxBuffered);
+        this.buf = Native.allocate(chunk);
+    }
+
+    @Override
+    public Handler handler() {
+        return handler;
+    }
+
+    @Override
+    public void opened(int fd) {
+        conns.put(fd, new EchoConnection(fd, System.nanoTime()));
+    }
+
+    @Override
+    public void closeIdle(long activeSinceNanos) {
+        conns.forEach(c -> {
+            if (c.lastActiveNanos < activeSinceNanos) {
+                conns.remove(c.fd);
+                server.closedIdle(c.fd);
+            }
+        });
+    }
+
+    @Override
+    public void closeAll() {
+        conns.forEach(this::close);
+    }
+
+    private void onReady(int fd, int ops) throws IOException {
+        EchoConnection c = conns.get(fd);
+        if (c == null) return;
+        try {
+            if ((ops & ERROR) != 0) {
+                close(c);
+                return;
+            }
+            if ((ops & (READ | HANGUP)) != 0 && !c.peerDone) readAndEcho(c);
+            if (c.pendingBytes() > 0 && ((ops & (WRITE | HANGUP)) != 0)) flush(c);
+            if (c.peerDone && c.pendingBytes() == 0) {
+                close(c);
+                return;
+            }
+            boolean full = c.pendingBytes() >= maxBuffered;
+            server.loop().setInterest(fd, (c.peerDone || full ? 0 : READ) | (c.pendingBytes() > 0 ? WRITE : 0));
+        } catch (NativeIOException e) {
+            close(c);  // ECONNRESET, EPIPE: the peer is gone
+        }
+    }
+
+    private void readAndEcho(EchoConnection c) throws NativeIOException {
+        for (int i = 0; i < READS_PER_WAKE; i++) {
+            int room = maxBuffered - c.pendingBytes();
+            if (room <= 0) return;
+            int want = Math.min(chunk, room);
+            server.countIo();
+            int n = Fds.read(c.fd, buf, want);
+            if (n == Native.AGAIN) return;
+            if (n == 0) {
+                c.peerDone = true;
+                return;
+            }
+            reads++;
+            bytes += n;
+            if (trackIdle) c.lastActiveNanos = System.nanoTime();
+            int written = 0;
+            if (c.pendingBytes() == 0) {
+                server.countIo();
+                written = Math.max(0, Fds.write(c.fd, buf, n));
+            }
+            if (written < n) {
+                c.append(buf, written, n - written, maxBuffered);
+                mostBuffered = Math.max(mostBuffered, c.pendingBytes());
+            }
+            if (n < want) return;  // drained: a read now would only say EAGAIN
+        }
+    }
+
+    private void flush(EchoConnection c) throws NativeIOException {
+        while (c.pendingBytes() > 0) {
+            server.countIo();
+            int n = Fds.write(c.fd, c.pending(), c.pendingStart(), c.pendingBytes());
+            if (n == Native.AGAIN) return;
+            c.consumed(n);
+            if (trackIdle) c.lastActiveNanos = System.nanoTime();
+        }
+    }
+
+    private void close(EchoConnection c) {
+        conns.remove(c.fd);
+        server.closeConnection(c.fd);
+    }
+}

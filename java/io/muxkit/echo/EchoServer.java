@@ -1,0 +1,65 @@
+package io.muxkit.echo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.muxkit.mux.Multiplexer;
+import io.muxkit.mux.MuxStats;
+import io.muxkit.tcp.ListenConfig;
+import io.muxkit.tcp.ServerLoop;
+import io.muxkit.tcp.TcpServer;
+
+/** TCP echo (RFC 862) on a {@link TcpServer}: N loops, any backend. */
+public final class EchoServer implements AutoCloseable {
+    /** maxBufferedPerConnection: bytes waiting to be echoed to one peer before it is no longer read. */
+    public record Config(ListenConfig listen, int maxBufferedPerConnection) {
+        public static Config defaults(int port) {
+            return new Config(ListenConfig.local(port), 256 * 1024);
+        }
+    }
+
+    private final TcpServer server;
+    private final List<EchoProtocol> protocols = new ArrayList<>();
+
+    /** multiplexers: called once per loop (the CLI passes the chosen backend, perhaps traced). */
+    public EchoServer(Config config, Supplier<Multiplexer> multiplexers, PrintStream log) throws IOException {
+        server = new TcpServer("echo", config.listen(), multiplexers, loop -> {
+            EchoProtocol p = new EchoProtocol(loop, config.maxBufferedPerConnection(), config.listen().idleTimeoutMillis() > 0);
+            protocols.add(p);
+            return p;
+        }, log);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public EchoServer start() {
+        server.start();
+        return this;
+    }
+
+    /** Counters summed over the loops (read while they run: a snapshot, not exact). */
+    public EchoStats stats() {
+        EchoStats sum = EchoStats.ZERO;
+        List<ServerLoop> loops = server.loops();
+        for (int i = 0; i < loops.size(); i++) {
+            ServerLoop.Counts l = loops.get(i).counts();
+            EchoProtocol p = protocols.get(i);
+            MuxStats m = loops.get(i).loop().stats();
+            sum = sum.plus(new EchoStats(l.open(), l.accepted(), l.refusedFdLimit(), l.refusedMaxConn(), l.shedNoFd(),
+                    l.idleClosed(), p.reads, p.bytes, m.waits(), m.events(), m.syscalls() + l.ioCalls(),
+                    m.blockedNanos(), p.mostBuffered));
+        }
+        return sum;
+    }
+
+    /** Stops accepting, closes every connection, waits for the loops to end. */
+    @Override
+    public void close() {
+        server.close();
+    }
+}

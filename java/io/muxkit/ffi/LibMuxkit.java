@@ -1,0 +1,61 @@
+package io.muxkit.ffi;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.annotations.Out;
+
+/**
+ * The shim, libmuxkit.so, one method per C function in native/muxkit.h (internal: use the
+ * classes of io.muxkit.mux and io.muxkit.net). Every function returns
+ * its result or -errno, so errno is never read from Java and every call takes jnr-ffi's fast path.
+ */
+public interface LibMuxkit {
+    @IgnoreError long mk_const(String name);
+    @IgnoreError String mk_errno_name(int err);
+    @IgnoreError String mk_strerror(int err);
+    @IgnoreError int mk_gettid();
+    @IgnoreError int mk_tgkill(int tid, int sig);
+
+    @IgnoreError int mk_fdset_bytes(int nfds);
+    @IgnoreError int mk_fdset_add(Pointer set, int bytes, int fd);
+    @IgnoreError int mk_fdset_remove(Pointer set, int bytes, int fd);
+    @IgnoreError int mk_select(int nfds, Pointer readfds, Pointer writefds, long timeoutMillis);
+    @IgnoreError int mk_fdset_ready(Pointer readfds, Pointer writefds, int nfds, Pointer fds, Pointer ops, int max);
+
+    @IgnoreError int mk_poll(Pointer pollfds, int nfds, int timeoutMillis);
+
+    @IgnoreError int mk_epoll_create1(int flags);
+    @IgnoreError int mk_epoll_ctl(int epfd, int op, int fd, int events);
+    @IgnoreError int mk_epoll_wait(int epfd, Pointer events, int max, int timeoutMillis);
+
+    @IgnoreError int mk_open(String path, int flags);
+    @IgnoreError int mk_open_dir(String path);
+    @IgnoreError int mk_openat_beneath(int dirfd, String path, int flags, int mode);
+    @IgnoreError int mk_fstat(int fd, @Out long[] out);
+    @IgnoreError int mk_fsync(int fd);
+    @IgnoreError int mk_renameat(int dirfd, String from, String to);
+    @IgnoreError int mk_unlinkat(int dirfd, String name);
+    @IgnoreError int mk_close(int fd);
+    @IgnoreError int mk_dup2(int oldfd, int newfd);
+    @IgnoreError int mk_fd_flags(int fd);
+    @IgnoreError int mk_pipe2(@Out int[] fds, int flags);
+    @IgnoreError int mk_eventfd(int initval, int flags);
+    @IgnoreError int mk_eventfd_write(int fd, long value);
+    @IgnoreError long mk_eventfd_read(int fd);
+    @IgnoreError long mk_read(int fd, Pointer buf, long len);
+    @IgnoreError long mk_write(int fd, Pointer buf, long len);
+    /** The same C functions given a raw address, so a slice of a buffer costs no Pointer object. */
+    @IgnoreError long mk_read(int fd, long address, long len);
+    @IgnoreError long mk_write(int fd, long address, long len);
+    @IgnoreError long mk_send(int fd, long address, long len, int flags);
+    @IgnoreError long mk_sendfile(int outFd, int inFd, long offset, long count);
+    @IgnoreError int mk_socket(int domain, int type, int protocol);
+    @IgnoreError int mk_socketpair(int domain, int type, @Out int[] fds);
+    @IgnoreError int mk_bind(int fd, String ip, int port);
+    @IgnoreError int mk_connect(int fd, String ip, int port);
+    @IgnoreError int mk_listen(int fd, int backlog);
+    @IgnoreError int mk_accept4(int fd, int flags);
+    @IgnoreError int mk_local_port(int fd);
+    @IgnoreError int mk_setsockopt_int(int fd, int level, int name, int value);
+    @IgnoreError int mk_getsockopt_int(int fd, int level, int name);
+}

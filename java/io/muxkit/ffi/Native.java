@@ -1,0 +1,96 @@
+package io.muxkit.ffi;
+
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * The loaded shim, every constant and layout Java takes from it (resolved once, here), and the one
+ * rule for its results: a value >= 0 is the result, -EAGAIN is {@link #AGAIN}, any other -errno
+ * becomes a {@link NativeIOException} (Netty's {@code Errors.ioResult}).
+ */
+public final class Native {
+    public static final LibMuxkit LIB = NativeLoader.load();
+    public static final Runtime RUNTIME = Runtime.getRuntime(LIB);
+
+    /** What {@link #ioResult} returns for EAGAIN: nothing can be read or written now. */
+    public static final int AGAIN = -1;
+
+    // layouts: the packed 12-byte struct epoll_event on x86_64, struct pollfd
+    public static final int FD_SETSIZE = constant("FD_SETSIZE");
+    public static final int EPOLL_EVENT_SIZE = constant("sizeof(struct epoll_event)");
+    public static final int EPOLL_EVENT_EVENTS = constant("offsetof(struct epoll_event, events)");
+    public static final int EPOLL_EVENT_DATA = constant("offsetof(struct epoll_event, data)");
+    public static final int POLLFD_SIZE = constant("sizeof(struct pollfd)");
+    public static final int POLLFD_FD = constant("offsetof(struct pollfd, fd)");
+    public static final int POLLFD_EVENTS = constant("offsetof(struct pollfd, events)");
+    public static final int POLLFD_REVENTS = constant("offsetof(struct pollfd, revents)");
+
+    // poll(2) events; epoll(7)'s are the same bits, and EpollMultiplexer relies on that
+    public static final int POLLIN = constant("POLLIN"), POLLPRI = constant("POLLPRI"), POLLOUT = constant("POLLOUT"),
+            POLLERR = constant("POLLERR"), POLLHUP = constant("POLLHUP"), POLLNVAL = constant("POLLNVAL"),
+            POLLRDHUP = constant("POLLRDHUP");
+    public static final int EPOLLIN = constant("EPOLLIN"), EPOLLPRI = constant("EPOLLPRI"), EPOLLOUT = constant("EPOLLOUT"),
+            EPOLLERR = constant("EPOLLERR"), EPOLLHUP = constant("EPOLLHUP"), EPOLLRDHUP = constant("EPOLLRDHUP"),
+            EPOLLET = constant("EPOLLET");
+    public static final int EPOLL_CTL_ADD = constant("EPOLL_CTL_ADD"), EPOLL_CTL_MOD = constant("EPOLL_CTL_MOD"),
+            EPOLL_CTL_DEL = constant("EPOLL_CTL_DEL"), EPOLL_CLOEXEC = constant("EPOLL_CLOEXEC");
+
+    // open(2), eventfd(2), sockets
+    public static final int O_RDONLY = constant("O_RDONLY"), O_WRONLY = constant("O_WRONLY"), O_CREAT = constant("O_CREAT"),
+            O_EXCL = constant("O_EXCL"), O_DIRECTORY = constant("O_DIRECTORY"), O_NONBLOCK = constant("O_NONBLOCK"),
+            O_CLOEXEC = constant("O_CLOEXEC");
+    public static final int EFD_NONBLOCK = constant("EFD_NONBLOCK"), EFD_CLOEXEC = constant("EFD_CLOEXEC");
+    public static final int AF_INET = constant("AF_INET"), AF_INET6 = constant("AF_INET6"), AF_UNIX = constant("AF_UNIX"),
+            SOCK_STREAM = constant("SOCK_STREAM"), SOCK_NONBLOCK = constant("SOCK_NONBLOCK"),
+            SOCK_CLOEXEC = constant("SOCK_CLOEXEC");
+    public static final int SOL_SOCKET = constant("SOL_SOCKET"), SO_ERROR = constant("SO_ERROR"),
+            SO_REUSEADDR = constant("SO_REUSEADDR"), SO_REUSEPORT = constant("SO_REUSEPORT"),
+            IPPROTO_TCP = constant("IPPROTO_TCP"), TCP_NODELAY = constant("TCP_NODELAY");
+    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL");
+
+    // errno values
+    public static final int EAGAIN = constant("EAGAIN"), EINTR = constant("EINTR"), EBADF = constant("EBADF"),
+            EINPROGRESS = constant("EINPROGRESS"), EMFILE = constant("EMFILE"), ENFILE = constant("ENFILE"),
+            ENOENT = constant("ENOENT"), EPERM = constant("EPERM"), ENOSPC = constant("ENOSPC"),
+            EXDEV = constant("EXDEV"), ELOOP = constant("ELOOP"), ENOTDIR = constant("ENOTDIR"),
+            EACCES = constant("EACCES"), EINVAL = constant("EINVAL");
+
+    public static final int SIGWINCH = constant("SIGWINCH");
+
+    private Native() {}
+
+    /** A constant or layout of the C side, by the name constants.c gives it; unknown names fail loudly. */
+    public static int constant(String name) {
+        long value = LIB.mk_const(name);
+        if (value == Long.MIN_VALUE)
+            throw new IllegalStateException("libmuxkit does not know the constant " + name);
+        return (int) value;
+    }
+
+    public static String errnoName(int errno) { return LIB.mk_errno_name(errno); }
+    public static String strerror(int errno) { return LIB.mk_strerror(errno); }
+
+    /** Returns rc when it is a result; throws for -errno (EAGAIN included). */
+    public static int check(int rc, String call, int fd) throws NativeIOException {
+        if (rc < 0) throw new NativeIOException(call, fd, -rc);
+        return rc;
+    }
+
+    public static long check(long rc, String call, int fd) throws NativeIOException {
+        if (rc < 0) throw new NativeIOException(call, fd, (int) -rc);
+        return rc;
+    }
+
+    /** The result of a nonblocking read, write, send, sendfile or accept: rc, {@link #AGAIN} for EAGAIN, else throws. */
+    public static long ioResult(long rc, String call, int fd) throws NativeIOException {
+        if (rc >= 0) return rc;
+        if (rc == -EAGAIN) return AGAIN;
+        throw new NativeIOException(call, fd, (int) -rc);
+    }
+
+    /** Zeroed native memory, owned by the caller, freed when it becomes unreachable. */
+    public static Pointer allocate(long bytes) {
+        return Memory.allocateDirect(RUNTIME, bytes, true);
+    }
+}

@@ -1,0 +1,74 @@
+package io.muxkit.files;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import io.muxkit.http.HttpError;
+
+/**
+ * The path of a request target, percent-decoded and checked before it is used: no "..",
+ * no encoded slash, no backslash, no NUL, dot-files only when allowed. The result is relative
+ * ("" for the root, "a/b.txt") and is then opened beneath the root, never on its own.
+ *
+ * @param relative      the decoded path without leading or trailing slashes, "" for the root
+ * @param trailingSlash whether the target ended in "/" (a directory was asked for)
+ */
+public record RequestPath(String relative, boolean trailingSlash) {
+    /** The directory part of the relative path ("" at the root) and the last name. */
+    public String parent() {
+        int slash = relative.lastIndexOf('/');
+        return slash < 0 ? "" : relative.substring(0, slash);
+    }
+
+    public String name() {
+        return relative.substring(relative.lastIndexOf('/') + 1);
+    }
+
+    /** Decodes and checks the path of a request target. */
+    public static RequestPath decode(String target, boolean allowDotFiles) throws HttpError {
+        if (!target.startsWith("/")) throw new HttpError(400, "the request target must start with /");
+        int q = target.indexOf('?');
+        String raw = q >= 0 ? target.substring(0, q) : target;
+        int hash = raw.indexOf('#');
+        if (hash >= 0) raw = raw.substring(0, hash);
+        if (raw.contains("%2f") || raw.contains("%2F") || raw.contains("%5c") || raw.contains("%5C"))
+            throw new HttpError(400, "encoded slashes are not allowed in paths");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) throw new HttpError(400, "bad percent-encoding");
+                int hi = Character.digit(raw.charAt(i + 1), 16), lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) throw new HttpError(400, "bad percent-encoding");
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        String path = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) throw new HttpError(400, "NUL or backslash in path");
+        boolean slash = path.endsWith("/");
+        StringBuilder rel = new StringBuilder();
+        for (String segment : path.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) continue;
+            if (segment.equals("..")) throw new HttpError(400, ".. is not allowed in paths");
+            if (segment.startsWith(".") && !allowDotFiles) throw new HttpError(404, "not found");
+            if (rel.length() > 0) rel.append('/');
+            rel.append(segment);
+        }
+        return new RequestPath(rel.toString(), slash);
+    }
+
+    /** Percent-encodes a path for a Location header or a link. */
+    public static String encode(String path) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/-._~".indexOf(c) >= 0)
+                out.append((char) c);
+            else out.append('%').append(String.format("%02X", c));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,66 @@
+package io.muxkit.files;
+
+import static io.muxkit.ffi.Native.LIB;
+
+import java.nio.file.Path;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.http.HttpError;
+
+/**
+ * The directory a file server serves, held open as an fd. Every path is opened beneath it with
+ * openat2(RESOLVE_BENEATH): "..", absolute symlinks and symlinks that leave it fail with EXDEV.
+ */
+public final class RootDir implements AutoCloseable {
+    /** What fstat says: size, mtime in seconds, kind. */
+    public record Stat(long size, long mtimeSeconds, boolean directory, boolean regular) {}
+
+    private final int fd;
+    private final Path path;
+
+    private RootDir(int fd, Path path) {
+        this.fd = fd;
+        this.path = path;
+    }
+
+    public static RootDir open(Path dir) throws NativeIOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        return new RootDir(Native.check(LIB.mk_open_dir(abs.toString()), "open(" + abs + ")", -1), abs);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Opens rel ("" for the root itself) beneath this directory. */
+    public int open(String rel, int flags) throws NativeIOException {
+        return openIn(fd, rel, flags, 0);
+    }
+
+    /** Opens rel beneath dirFd (a directory opened through this root). */
+    public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
+        String p = rel.isEmpty() ? "." : rel;
+        return Native.check(LIB.mk_openat_beneath(dirFd, p, flags, mode), "openat2(" + p + ")", -1);
+    }
+
+    public static Stat stat(int fd) throws NativeIOException {
+        long[] out = new long[3];
+        Native.check(LIB.mk_fstat(fd, out), "fstat", fd);
+        return new Stat(out[0], out[1], out[2] == 1, out[2] == 0);
+    }
+
+    /** What an open beneath the root that failed means to a client: 404, 403, or 500. */
+    public static HttpError refusal(NativeIOException e) {
+        int errno = e.errno();
+        if (errno == Native.ENOENT || errno == Native.ENOTDIR) return new HttpError(404, "not found");
+        if (errno == Native.EXDEV || errno == Native.ELOOP) return new HttpError(403, "that path leads outside the root");
+        if (errno == Native.EACCES || errno == Native.EPERM) return new HttpError(403, "permission denied");
+        return new HttpError(500, e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        LIB.mk_close(fd);
+    }
+}

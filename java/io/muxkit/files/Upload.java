@@ -1,0 +1,137 @@
+package io.muxkit.files;
+
+import static io.muxkit.ffi.Native.LIB;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.http.ChunkedDecoder;
+import io.muxkit.http.HttpError;
+import io.muxkit.http.HttpRequest;
+import io.muxkit.net.Fds;
+import jnr.ffi.Pointer;
+
+/**
+ * One PUT: the body goes to a temporary file in the target's directory, which is fsynced and
+ * renamed over the real name only when the whole body has arrived, so the real name never holds
+ * a partial file. Aborted, it removes its temporary file.
+ */
+final class Upload {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private int dirFd, fd;
+    private final String temp, name;
+    private final boolean existed;
+    private final long maxBytes;
+    private final ChunkedDecoder chunked;  // null for a Content-Length body
+    private long remaining;                 // Content-Length bytes still to come
+    private long total;
+
+    private Upload(int dirFd, int fd, String temp, String name, boolean existed, long length, long maxBytes,
+                   ChunkedDecoder chunked) {
+        this.dirFd = dirFd;
+        this.fd = fd;
+        this.temp = temp;
+        this.name = name;
+        this.existed = existed;
+        this.remaining = length;
+        this.maxBytes = maxBytes;
+        this.chunked = chunked;
+    }
+
+    /** Checks the request and opens the temporary file; any refusal is an HttpError that closes the connection. */
+    static Upload begin(RootDir root, HttpRequest r, RequestPath path, long maxBytes) throws HttpError, NativeIOException {
+        if (path.relative().isEmpty() || path.trailingSlash())
+            throw new HttpError(400, "PUT needs a file path, not a directory", true);
+        boolean chunked = r.chunked();
+        long length = r.contentLength();
+        if (length < 0 && !chunked) throw new HttpError(411, "PUT needs Content-Length or chunked encoding", true);
+        if (length > maxBytes)
+            throw new HttpError(413, "the body (" + length + " bytes) is larger than --max-upload " + maxBytes, true);
+        String name = path.name();
+        int dirFd;
+        try {
+            dirFd = root.open(path.parent(), Native.O_RDONLY | Native.O_DIRECTORY);
+        } catch (NativeIOException e) {
+            throw RootDir.refusal(e);
+        }
+        try {
+            boolean existed;
+            try {
+                int existing = RootDir.openIn(dirFd, name, Native.O_RDONLY, 0);
+                boolean isDir = RootDir.stat(existing).directory();
+                Fds.closeQuietly(existing);
+                if (isDir) throw new HttpError(409, name + " is a directory", true);
+                existed = true;
+            } catch (NativeIOException e) {
+                if (e.errno() != Native.ENOENT) throw RootDir.refusal(e);
+                existed = false;
+            }
+            String temp = ".muxkit-upload-" + Long.toHexString(RANDOM.nextLong());
+            int fd = RootDir.openIn(dirFd, temp, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0644);
+            return new Upload(dirFd, fd, temp, name, existed, chunked ? -1 : length, maxBytes,
+                    chunked ? new ChunkedDecoder() : null);
+        } catch (HttpError | NativeIOException | RuntimeException e) {
+            Fds.closeQuietly(dirFd);
+            throw e;
+        }
+    }
+
+    /** Takes body bytes from in[0, len) and writes them (through scratch); returns how many it used. */
+    int take(byte[] in, int len, Pointer scratch) throws HttpError, IOException {
+        if (chunked == null) {
+            int n = (int) Math.min(len, remaining);
+            write(in, 0, n, scratch);
+            remaining -= n;
+            return n;
+        }
+        return chunked.feed(in, 0, len, (off, n) -> {
+            if (total + n > maxBytes)
+                throw new HttpError(413, "the body is larger than --max-upload " + maxBytes, true);
+            write(in, off, n, scratch);
+        });
+    }
+
+    boolean complete() {
+        return chunked == null ? remaining == 0 : chunked.done();
+    }
+
+    /** fsync, then rename over the real name: until this point the real name is untouched. 201 or 204. */
+    int finish() throws NativeIOException {
+        Native.check(LIB.mk_fsync(fd), "fsync", fd);
+        Fds.closeQuietly(fd);
+        fd = -1;
+        Native.check(LIB.mk_renameat(dirFd, temp, name), "renameat", dirFd);
+        Fds.closeQuietly(dirFd);
+        dirFd = -1;
+        return existed ? 204 : 201;
+    }
+
+    /** Removes the temporary file and closes what is open; harmless after finish(). */
+    void abort() {
+        Fds.closeQuietly(fd);
+        fd = -1;
+        if (dirFd < 0) return;
+        LIB.mk_unlinkat(dirFd, temp);
+        Fds.closeQuietly(dirFd);
+        dirFd = -1;
+    }
+
+    private void write(byte[] src, int off, int len, Pointer scratch) throws IOException {
+        total += len;
+        int chunk = (int) scratch.size();
+        while (len > 0) {
+            int n = Math.min(len, chunk);
+            scratch.put(0, src, off, n);
+            for (int done = 0; done < n; ) {
+                int w = Fds.write(fd, scratch, done, n - done);
+                if (w <= 0) throw new IOException("write to " + temp + " returned " + w);
+                done += w;
+            }
+            off += n;
+            len -= n;
+        }
+    }
+}

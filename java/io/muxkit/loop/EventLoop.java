@@ -1,0 +1,157 @@
+package io.muxkit.loop;
+
+import java.io.IOException;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.muxkit.mux.Multiplexer;
+import io.muxkit.mux.MuxStats;
+import io.muxkit.net.Fds;
+
+/**
+ * One thread's loop over one Multiplexer: fd -> handler found by array index, one-shot and
+ * repeating timers, tasks handed in from other threads with one coalesced wakeup, and stop().
+ * Everything but {@link #execute} and {@link #stop} is for the loop's own thread.
+ */
+public final class EventLoop implements AutoCloseable {
+    private final Multiplexer mux;
+    private final FdTable<Handler> handlers = new FdTable<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private long timerSequence;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private volatile boolean stopping;
+    private volatile Thread thread;
+
+    public EventLoop(Multiplexer mux) {
+        this.mux = mux;
+    }
+
+    public Multiplexer multiplexer() {
+        return mux;
+    }
+
+    /** Watches fd; handler is called with its ready ops. */
+    public void register(int fd, int interest, Handler handler) throws IOException {
+        mux.register(fd, interest);
+        handlers.put(fd, handler);
+    }
+
+    /** Changes fd's interest; no syscall when it is already that. */
+    public void setInterest(int fd, int interest) throws IOException {
+        if (mux.interest(fd) != interest) mux.modify(fd, interest);
+    }
+
+    /** Stops watching fd and closes it (unregister first: epoll watches the file, not the number). */
+    public void close(int fd) {
+        if (mux.isRegistered(fd)) mux.unregister(fd);
+        handlers.remove(fd);
+        Fds.closeQuietly(fd);
+    }
+
+    public Timer schedule(long delayMillis, Runnable task) {
+        return add(task, delayMillis, 0);
+    }
+
+    public Timer scheduleRepeating(long periodMillis, Runnable task) {
+        if (periodMillis <= 0) throw new IllegalArgumentException("period must be positive, not " + periodMillis);
+        return add(task, periodMillis, periodMillis);
+    }
+
+    private Timer add(Runnable task, long delayMillis, long periodMillis) {
+        Timer t = new Timer(task, System.nanoTime() + delayMillis * 1_000_000, periodMillis * 1_000_000, timerSequence++);
+        timers.add(t);
+        return t;
+    }
+
+    /** Runs task on the loop's thread, soon. Any thread. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread) mux.wakeup();
+    }
+
+    /** Makes run() return after the current iteration. Any thread. */
+    public void stop() {
+        stopping = true;
+        mux.wakeup();
+    }
+
+    public MuxStats stats() {
+        return mux.stats();
+    }
+
+    /** Runs until stop(); may be called again after it returned. */
+    public void run() throws IOException {
+        thread = Thread.currentThread();
+        try {
+            while (!stopping) {
+                int n = mux.select(timeoutMillis());
+                for (int i = 0; i < n; i++) {
+                    int fd = mux.readyFd(i);
+                    Handler h = handlers.get(fd);
+                    if (h != null) guard(h, fd, mux.readyOps(i));
+                }
+                runTimers();
+                runTasks();
+            }
+            runTasks();
+        } finally {
+            thread = null;
+            stopping = false;  // so the loop can be run again; a stop() before run() still counts
+        }
+    }
+
+    /** Closes the multiplexer (not the fds still registered: their owners close them). */
+    @Override
+    public void close() {
+        mux.close();
+    }
+
+    private long timeoutMillis() {
+        if (!tasks.isEmpty()) return 0;
+        Timer next = timers.peek();
+        if (next == null) return -1;
+        long nanos = next.dueNanos - System.nanoTime();
+        return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+    }
+
+    private void runTimers() {
+        if (timers.isEmpty()) return;  // the common case for a server: no clock read per iteration
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && t.dueNanos <= now) {
+            timers.poll();
+            if (t.cancelled) continue;
+            guard(t.task);
+            if (t.periodNanos > 0 && !t.cancelled) {
+                t.dueNanos = Math.max(t.dueNanos + t.periodNanos, now);  // no burst to catch up after a stall
+                timers.add(t);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) guard(task);
+    }
+
+    private void guard(Handler h, int fd, int ops) {
+        try {
+            h.ready(fd, ops);
+        } catch (Exception | Error e) {
+            failed(e, "fd " + fd);
+        }
+    }
+
+    private void guard(Runnable task) {
+        try {
+            task.run();
+        } catch (Exception | Error e) {
+            failed(e, "task");
+        }
+    }
+
+    private void failed(Throwable e, String where) {
+        if (e instanceof VirtualMachineError vm) throw vm;  // an exception in a handler is printed and the loop goes on
+        System.err.println("muxkit: event loop " + where + ": " + e);
+    }
+}

@@ -1,0 +1,324 @@
+package io.muxkit.mux;
+
+import static io.muxkit.ffi.Native.POLLERR;
+import static io.muxkit.ffi.Native.POLLHUP;
+import static io.muxkit.ffi.Native.POLLIN;
+import static io.muxkit.ffi.Native.POLLNVAL;
+import static io.muxkit.ffi.Native.POLLOUT;
+import static io.muxkit.ffi.Native.POLLPRI;
+import static io.muxkit.ffi.Native.POLLRDHUP;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.muxkit.ffi.LibMuxkit;
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+
+/**
+ * The rules every backend shares, written once: argument checks, the fd -> interest table,
+ * masking readiness by interest, the EINTR retry with the time left, the eventfd wakeup, stats.
+ * A backend supplies five small operations: add, change, remove, waitOnce and collect.
+ */
+abstract class AbstractMultiplexer implements Multiplexer {
+    protected static final LibMuxkit LIB = Native.LIB;
+    private static final int UNREGISTERED = -1;
+
+    private final Backend backend;
+    private final boolean edgeSupported;
+    /** interest by fd, UNREGISTERED where none; grown by doubling. */
+    private int[] interests = filled(new int[64]);
+    private int registered;
+
+    private int[] readyFds = new int[64];
+    private int[] readyOps = new int[64];
+    private int readyCount;
+
+    protected final int wakeFd;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicLong wakeups = new AtomicLong();
+    private final Object wakeLock = new Object();
+    private volatile Thread waiter;
+    private volatile boolean closed;
+
+    protected long syscalls;
+    private long waits, events, interrupts, blockedNanos;
+
+    protected AbstractMultiplexer(Backend backend, boolean edgeSupported) throws IOException {
+        this.backend = backend;
+        this.edgeSupported = edgeSupported;
+        this.wakeFd = Native.check(LIB.mk_eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC), "eventfd", -1);
+        syscalls++;
+    }
+
+    // ---- what a backend supplies ----
+
+    /** Starts watching fd in the kernel or in the backend's own tables. */
+    protected abstract void add(int fd, int interest) throws IOException;
+    protected abstract void change(int fd, int interest) throws IOException;
+    /** Stops watching fd; must not fail for an fd that was closed meanwhile. */
+    protected abstract void remove(int fd);
+    /** One wait syscall: its result, or -errno. */
+    protected abstract int waitOnce(int timeoutMillis);
+    /** After waitOnce returned n >= 0: calls {@link #ready} for each entry the kernel reported. */
+    protected abstract void collect(int n);
+    /** Name of the wait syscall, for error messages. */
+    protected abstract String waitCall();
+    /** Releases the backend's kernel objects and memory. */
+    protected abstract void release();
+
+    /** poll(2)'s revents (or epoll's events, the same bits) in Multiplexer terms. */
+    protected static int readyOpsOf(int events) {
+        return ((events & (POLLIN | POLLPRI)) != 0 ? READ : 0)
+                | ((events & POLLOUT) != 0 ? WRITE : 0)
+                | ((events & (POLLERR | POLLNVAL)) != 0 ? ERROR : 0)
+                | ((events & (POLLHUP | POLLRDHUP)) != 0 ? HANGUP : 0);
+    }
+
+    /** Interest as poll(2) events (epoll's are the same bits). POLLRDHUP only with READ: a peer's half-close matters to a reader, and would spin a writer. */
+    protected static int eventsOf(int interest) {
+        return ((interest & READ) != 0 ? POLLIN | POLLRDHUP : 0) | ((interest & WRITE) != 0 ? POLLOUT : 0);
+    }
+
+    /** A wait that failed with errno: return true if the backend handled it (select's EBADF). */
+    protected boolean recover(int errno) {
+        return false;
+    }
+
+    // ---- registration ----
+
+    @Override
+    public final Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public final void register(int fd, int interest) throws IOException {
+        checkUsable(fd, interest);
+        if (isRegistered(fd))
+            throw new IllegalStateException("fd " + fd + " is already registered; use modify()");
+        add(fd, interest);
+        if (fd >= interests.length)
+            interests = filled(Arrays.copyOf(interests, Math.max(fd + 1, interests.length * 2)), interests.length);
+        interests[fd] = interest;
+        registered++;
+    }
+
+    @Override
+    public final void modify(int fd, int interest) throws IOException {
+        checkUsable(fd, interest);
+        requireRegistered(fd);
+        try {
+            change(fd, interest);
+        } catch (IOException | RuntimeException e) {
+            // the kernel and our table could now disagree: drop the fd rather than keep a stale key
+            forget(fd);
+            remove(fd);
+            throw e;
+        }
+        interests[fd] = interest;
+    }
+
+    @Override
+    public final void unregister(int fd) {
+        checkOpen();
+        checkNotWaiting();
+        requireRegistered(fd);
+        forget(fd);
+        remove(fd);
+    }
+
+    @Override
+    public final boolean isRegistered(int fd) {
+        return fd >= 0 && fd < interests.length && interests[fd] != UNREGISTERED;
+    }
+
+    @Override
+    public final int registeredCount() {
+        return registered;
+    }
+
+    @Override
+    public final int interest(int fd) {
+        return isRegistered(fd) ? interests[fd] : UNREGISTERED;
+    }
+
+    /** Backends whose kernel call takes any number (select, poll) check it is an open fd. */
+    protected final void requireOpenFd(int fd, String call) throws NativeIOException {
+        syscalls++;
+        Native.check(LIB.mk_fd_flags(fd), call, fd);
+    }
+
+    protected final boolean isOpen(int fd) {
+        syscalls++;
+        return LIB.mk_fd_flags(fd) >= 0;
+    }
+
+    /** Highest fd registered (or the wakeup fd), scanning down from `from`. */
+    protected final int highestFd(int from) {
+        for (int fd = Math.min(from, interests.length - 1); fd >= 0; fd--)
+            if (interests[fd] != UNREGISTERED || fd == wakeFd) return fd;
+        return wakeFd;
+    }
+
+    private void forget(int fd) {
+        interests[fd] = UNREGISTERED;
+        registered--;
+    }
+
+    private void checkUsable(int fd, int interest) {
+        checkOpen();
+        checkNotWaiting();
+        if (fd < 0)
+            throw new IllegalArgumentException("fd must be >= 0, not " + fd);
+        if (fd == wakeFd)
+            throw new IllegalArgumentException("fd " + fd + " is this multiplexer's own wakeup eventfd");
+        int allowed = READ | WRITE | (edgeSupported ? EDGE : 0);
+        if ((interest & ~allowed) != 0) {
+            throw new IllegalArgumentException((interest & EDGE) != 0 && !edgeSupported
+                    ? "EDGE (edge-triggered) needs the epoll backend, not " + backend.id()
+                    : "unknown interest bits 0x" + Integer.toHexString(interest & ~allowed)
+                      + " for fd " + fd + ": use READ, WRITE" + (edgeSupported ? ", EDGE" : ""));
+        }
+    }
+
+    private void requireRegistered(int fd) {
+        if (!isRegistered(fd))
+            throw new IllegalStateException("fd " + fd + " is not registered");
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException(backend.id() + " multiplexer is closed");
+    }
+
+    private void checkNotWaiting() {
+        Thread w = waiter;
+        if (w != null && w != Thread.currentThread())
+            throw new IllegalStateException("registration changed while thread '" + w.getName()
+                    + "' is inside select(): make changes on that thread (an event loop's execute())");
+    }
+
+    // ---- waiting ----
+
+    @Override
+    public final int select(long timeoutMillis) throws IOException {
+        checkOpen();
+        if (timeoutMillis < -1)
+            throw new IllegalArgumentException("timeout must be -1 (forever), 0 (no wait) or positive, not " + timeoutMillis);
+        readyCount = 0;
+        long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000 : 0;
+        long remaining = timeoutMillis;
+        waiter = Thread.currentThread();
+        try {
+            while (true) {
+                int slice = (int) Math.min(remaining, Integer.MAX_VALUE);
+                int n;
+                if (slice == 0) {
+                    n = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
+                } else {
+                    long start = System.nanoTime();
+                    n = waitOnce(slice);
+                    blockedNanos += System.nanoTime() - start;
+                }
+                waits++;
+                syscalls++;
+                if (n >= 0) {
+                    collect(n);
+                    boolean cutShort = slice != remaining && n == 0;  // a timeout longer than the syscall takes
+                    if (!cutShort) break;
+                } else if (-n == Native.EINTR) {
+                    interrupts++;
+                } else if (!recover(-n)) {
+                    throw new NativeIOException(waitCall(), -1, -n);
+                } else {
+                    break;
+                }
+                if (timeoutMillis > 0) {
+                    remaining = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+        events += readyCount;
+        return readyCount;
+    }
+
+    /** Called by collect for each entry the kernel reported, with bits already in Multiplexer terms. */
+    protected final void ready(int fd, int ops) {
+        if (fd == wakeFd) {
+            drainWakeup();
+            return;
+        }
+        if (!isRegistered(fd)) return;
+        int masked = (ops & interests[fd] & (READ | WRITE)) | (ops & (ERROR | HANGUP));
+        if (masked == 0) return;
+        if (readyCount == readyFds.length) {
+            readyFds = Arrays.copyOf(readyFds, readyCount * 2);
+            readyOps = Arrays.copyOf(readyOps, readyCount * 2);
+        }
+        readyFds[readyCount] = fd;
+        readyOps[readyCount] = masked;
+        readyCount++;
+    }
+
+    @Override
+    public final int readyFd(int i) {
+        return readyFds[Objects.checkIndex(i, readyCount)];
+    }
+
+    @Override
+    public final int readyOps(int i) {
+        return readyOps[Objects.checkIndex(i, readyCount)];
+    }
+
+    @Override
+    public final void wakeup() {
+        if (closed || !wakeupPending.compareAndSet(false, true)) return;
+        wakeups.incrementAndGet();
+        // the lock keeps close() from freeing the eventfd's number between the check and the write,
+        // which would write into whatever file took the number; held only for one nonblocking write
+        synchronized (wakeLock) {
+            if (!closed) LIB.mk_eventfd_write(wakeFd, 1);  // cannot fill: the counter is drained at each wake
+        }
+    }
+
+    private void drainWakeup() {
+        wakeupPending.set(false);  // before the read, so a wakeup racing with it is never lost
+        LIB.mk_eventfd_read(wakeFd);
+        syscalls++;
+    }
+
+    @Override
+    public final MuxStats stats() {
+        return new MuxStats(backend, registered, waits, syscalls + wakeups.get(), events, interrupts,
+                wakeups.get(), blockedNanos);
+    }
+
+    @Override
+    public final void close() {
+        if (closed) return;
+        closed = true;
+        release();
+        synchronized (wakeLock) {
+            LIB.mk_close(wakeFd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return backend.id() + " multiplexer (" + registered + " fds" + (closed ? ", closed" : "") + ")";
+    }
+
+    private static int[] filled(int[] a) {
+        return filled(a, 0);
+    }
+
+    private static int[] filled(int[] a, int from) {
+        Arrays.fill(a, from, a.length, UNREGISTERED);
+        return a;
+    }
+}

@@ -1,0 +1,50 @@
+package io.muxkit.mux;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+
+/** The three kernel interfaces, best last. */
+public enum Backend {
+    SELECT, POLL, EPOLL;
+
+    /** The name used on the command line and in MUXKIT_BACKEND. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether an {@link FdSetMode} applies: only select keeps fd_set bitmaps. */
+    public boolean usesFdSet() {
+        return this == SELECT;
+    }
+
+    /** Parses select|poll|epoll in any case; otherwise names the valid choices. */
+    public static Backend parse(String name) {
+        for (Backend b : values())
+            if (b.id().equalsIgnoreCase(name.trim())) return b;
+        throw new IllegalArgumentException("unknown backend '" + name + "': choose one of " + names());
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(Backend::id).collect(Collectors.joining(", "));
+    }
+
+    /** Null when this backend works here, else why not (found by trying it, as Python's DefaultSelector does). */
+    public String unavailableReason() {
+        try (Multiplexer probe = Multiplexer.open(this)) {
+            return null;
+        } catch (Exception | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            return root == e ? e.toString() : e + " (" + root + ")";
+        }
+    }
+
+    /** The best backend that works here: epoll, else poll, else select. */
+    public static Backend best() {
+        for (int i = values().length - 1; i >= 0; i--)
+            if (values()[i].unavailableReason() == null) return values()[i];
+        throw new IllegalStateException("no backend works here: " + EPOLL.unavailableReason());
+    }
+}

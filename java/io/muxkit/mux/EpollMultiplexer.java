@@ -1,0 +1,89 @@
+package io.muxkit.mux;
+
+import java.io.IOException;
+
+import io.muxkit.ffi.Native;
+import jnr.ffi.Pointer;
+
+/**
+ * epoll(7): the kernel keeps the interest set; epoll_wait fills a native array of packed
+ * struct epoll_event (12 bytes on x86_64; size and offsets come from the shim), grown by doubling
+ * whenever a wait fills it.
+ */
+final class EpollMultiplexer extends AbstractMultiplexer {
+    private static final int SIZE = Native.EPOLL_EVENT_SIZE, EVENTS = Native.EPOLL_EVENT_EVENTS,
+            DATA = Native.EPOLL_EVENT_DATA;
+    private static final int ADD = Native.EPOLL_CTL_ADD, MOD = Native.EPOLL_CTL_MOD, DEL = Native.EPOLL_CTL_DEL;
+
+    static {  // epoll(7): EPOLLIN is POLLIN and so on, so the base class maps both kinds of bits once
+        if (Native.EPOLLIN != Native.POLLIN || Native.EPOLLPRI != Native.POLLPRI || Native.EPOLLOUT != Native.POLLOUT
+                || Native.EPOLLERR != Native.POLLERR || Native.EPOLLHUP != Native.POLLHUP || Native.EPOLLRDHUP != Native.POLLRDHUP)
+            throw new ExceptionInInitializerError("epoll's event bits differ from poll's on this platform");
+    }
+
+    private final int epfd;
+    private Pointer events = Native.allocate(64L * SIZE);
+    private int capacity = 64;
+
+    EpollMultiplexer() throws IOException {
+        super(Backend.EPOLL, true);
+        int fd = LIB.mk_epoll_create1(Native.EPOLL_CLOEXEC);
+        if (fd < 0) {
+            LIB.mk_close(wakeFd);
+            Native.check(fd, "epoll_create1", -1);
+        }
+        epfd = fd;
+        ctl(ADD, "epoll_ctl(ADD)", wakeFd, READ);
+    }
+
+    @Override
+    protected void add(int fd, int interest) throws IOException {
+        ctl(ADD, "epoll_ctl(ADD)", fd, interest);
+    }
+
+    @Override
+    protected void change(int fd, int interest) throws IOException {
+        ctl(MOD, "epoll_ctl(MOD)", fd, interest);
+    }
+
+    /** EBADF or ENOENT: the fd was closed (and the kernel dropped it), or its number now names another file. */
+    @Override
+    protected void remove(int fd) {
+        syscalls++;
+        LIB.mk_epoll_ctl(epfd, DEL, fd, 0);
+    }
+
+    @Override
+    protected int waitOnce(int timeoutMillis) {
+        return LIB.mk_epoll_wait(epfd, events, capacity, timeoutMillis);
+    }
+
+    @Override
+    protected void collect(int n) {
+        for (int i = 0; i < n; i++) {
+            long at = (long) i * SIZE;
+            ready(events.getInt(at + DATA), readyOpsOf(events.getInt(at + EVENTS)));
+        }
+        if (n == capacity) {  // full: there may be more ready than fit, so the next wait gets room
+            capacity *= 2;
+            events = Native.allocate((long) capacity * SIZE);
+        }
+    }
+
+    @Override
+    protected String waitCall() {
+        return "epoll_wait";
+    }
+
+    @Override
+    protected void release() {
+        LIB.mk_close(epfd);
+        events = null;
+    }
+
+    private void ctl(int op, String call, int fd, int interest) throws IOException {
+        syscalls++;
+        int mask = eventsOf(interest) | ((interest & EDGE) != 0 ? Native.EPOLLET : 0);
+        Native.check(LIB.mk_epoll_ctl(epfd, op, fd, mask), call, fd);
+    }
+}

@@ -1,0 +1,13 @@
+package io.muxkit.mux;
+
+/**
+ * Counters since the multiplexer was opened.
+ *
+ * @param waits        select/poll/epoll_wait calls, including retries after EINTR
+ * @param syscalls     every syscall the multiplexer made: waits, epoll_ctl, wakeup reads and writes, fd checks
+ * @param events       ready entries returned to the caller
+ * @param interrupts   waits that ended in EINTR and were retried
+ * @param blockedNanos time spent inside wait syscalls that could block (timeout not 0)
+ */
+public record MuxStats(Backend backend, int registered, long waits, long syscalls, long events,
+                       long interrupts, long wakeups, long blockedNanos) {}

@@ -1,0 +1,90 @@
+package io.muxkit.mux;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import io.muxkit.ffi.Native;
+import jnr.ffi.Pointer;
+
+/**
+ * poll(2): a dense array of struct pollfd in native memory, slot 0 the wakeup fd. An fd's slot
+ * is found by index; removal moves the last entry into the hole, so the array stays dense.
+ */
+final class PollMultiplexer extends AbstractMultiplexer {
+    private static final int SIZE = Native.POLLFD_SIZE, FD = Native.POLLFD_FD,
+            EVENTS = Native.POLLFD_EVENTS, REVENTS = Native.POLLFD_REVENTS;
+
+    private Pointer pollfds = Native.allocate(64L * SIZE);
+    private int capacity = 64;
+    private int count;
+    private int[] slotByFd = new int[64];
+
+    PollMultiplexer() throws IOException {
+        super(Backend.POLL, false);
+        append(wakeFd, READ);
+    }
+
+    @Override
+    protected void add(int fd, int interest) throws IOException {
+        requireOpenFd(fd, "poll: fcntl(F_GETFD)");
+        append(fd, interest);
+    }
+
+    @Override
+    protected void change(int fd, int interest) throws IOException {
+        requireOpenFd(fd, "poll: fcntl(F_GETFD)");
+        pollfds.putShort((long) slotByFd[fd] * SIZE + EVENTS, (short) eventsOf(interest));
+    }
+
+    @Override
+    protected void remove(int fd) {
+        int slot = slotByFd[fd];
+        int last = --count;
+        if (slot != last) {
+            pollfds.transferTo((long) last * SIZE, pollfds, (long) slot * SIZE, SIZE);
+            slotByFd[pollfds.getInt((long) slot * SIZE + FD)] = slot;
+        }
+    }
+
+    @Override
+    protected int waitOnce(int timeoutMillis) {
+        return LIB.mk_poll(pollfds, count, timeoutMillis);
+    }
+
+    @Override
+    protected void collect(int n) {
+        for (int slot = 0, found = 0; slot < count && found < n; slot++) {
+            long at = (long) slot * SIZE;
+            int revents = pollfds.getShort(at + REVENTS) & 0xffff;
+            if (revents == 0) continue;
+            found++;
+            ready(pollfds.getInt(at + FD), readyOpsOf(revents));
+        }
+    }
+
+    @Override
+    protected String waitCall() {
+        return "poll";
+    }
+
+    @Override
+    protected void release() {
+        pollfds = null;
+    }
+
+    private void append(int fd, int interest) {
+        if (count == capacity) {
+            Pointer bigger = Native.allocate(2L * capacity * SIZE);
+            pollfds.transferTo(0, bigger, 0, (long) count * SIZE);
+            pollfds = bigger;
+            capacity *= 2;
+        }
+        if (fd >= slotByFd.length)
+            slotByFd = Arrays.copyOf(slotByFd, Math.max(fd + 1, slotByFd.length * 2));
+        long at = (long) count * SIZE;
+        pollfds.putInt(at + FD, fd);
+        pollfds.putShort(at + EVENTS, (short) eventsOf(interest));
+        pollfds.putShort(at + REVENTS, (short) 0);
+        slotByFd[fd] = count++;
+    }
+}

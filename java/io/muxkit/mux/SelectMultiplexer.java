@@ -1,0 +1,141 @@
+package io.muxkit.mux;
+
+import java.io.IOException;
+
+import io.muxkit.ffi.Native;
+import jnr.ffi.Pointer;
+
+/**
+ * select(2): master read and write bitmaps, copied into work bitmaps before each call (select
+ * overwrites its arguments). Strict mode stops at FD_SETSIZE as libc's fd_set does; dynamic mode
+ * grows the bitmaps to the highest fd, since the kernel takes any nfds.
+ */
+final class SelectMultiplexer extends AbstractMultiplexer {
+    private final FdSetMode mode;
+    private int bytes;                 // size of each bitmap
+    private Pointer readSet, writeSet, readWork, writeWork;
+    private Pointer readyFds, readyOps; // int arrays filled by mk_fdset_ready
+    private int readyCapacity;
+    private int maxFd;
+
+    SelectMultiplexer(FdSetMode mode) throws IOException {
+        super(Backend.SELECT, false);
+        this.mode = mode;
+        // dynamic: the bitmaps must cover the wakeup fd too, wherever it landed
+        int cover = mode == FdSetMode.DYNAMIC ? Math.max(Native.FD_SETSIZE, wakeFd + 1) : Native.FD_SETSIZE;
+        allocate(LIB.mk_fdset_bytes(cover));
+        if (wakeFd >= Native.FD_SETSIZE && mode == FdSetMode.STRICT) {
+            LIB.mk_close(wakeFd);
+            throw tooHigh(wakeFd);
+        }
+        addBits(wakeFd, READ);
+        maxFd = wakeFd;
+    }
+
+    @Override
+    protected void add(int fd, int interest) throws IOException {
+        if (fd >= bytes * 8) {
+            if (mode == FdSetMode.STRICT) throw tooHigh(fd);
+            allocate(LIB.mk_fdset_bytes(Math.max(fd + 1, bytes * 16)));
+        }
+        requireOpenFd(fd, "select: fcntl(F_GETFD)");
+        addBits(fd, interest);
+        maxFd = Math.max(maxFd, fd);
+    }
+
+    @Override
+    protected void change(int fd, int interest) throws IOException {
+        requireOpenFd(fd, "select: fcntl(F_GETFD)");
+        removeBits(fd);
+        addBits(fd, interest);
+    }
+
+    @Override
+    protected void remove(int fd) {
+        removeBits(fd);
+        if (fd == maxFd) maxFd = highestFd(fd);
+    }
+
+    @Override
+    protected int waitOnce(int timeoutMillis) {
+        readSet.transferTo(0, readWork, 0, bytes);
+        writeSet.transferTo(0, writeWork, 0, bytes);
+        return LIB.mk_select(maxFd + 1, readWork, writeWork, timeoutMillis);
+    }
+
+    @Override
+    protected void collect(int n) {
+        if (n == 0) return;
+        if (n > readyCapacity) {
+            readyCapacity = Math.max(n, readyCapacity * 2);
+            readyFds = Native.allocate(4L * readyCapacity);
+            readyOps = Native.allocate(4L * readyCapacity);
+        }
+        // n counts an fd once per set it is in, so it bounds the number of distinct fds
+        int found = LIB.mk_fdset_ready(readWork, writeWork, maxFd + 1, readyFds, readyOps, n);
+        for (int i = 0; i < found; i++)
+            ready(readyFds.getInt(4L * i), readyOps.getInt(4L * i));  // 1 = READ, 2 = WRITE: same bits
+    }
+
+    /**
+     * EBADF: a registered fd was closed. Report each such fd as ERROR (as poll reports POLLNVAL),
+     * then wait again, without them and without blocking, for the rest.
+     */
+    @Override
+    protected boolean recover(int errno) {
+        if (errno != Native.EBADF) return false;
+        readSet.transferTo(0, readWork, 0, bytes);
+        writeSet.transferTo(0, writeWork, 0, bytes);
+        for (int fd = 0; fd <= maxFd; fd++) {
+            if (isRegistered(fd) && !isOpen(fd)) {
+                ready(fd, ERROR);
+                LIB.mk_fdset_remove(readWork, bytes, fd);
+                LIB.mk_fdset_remove(writeWork, bytes, fd);
+            }
+        }
+        syscalls++;
+        int n = LIB.mk_select(maxFd + 1, readWork, writeWork, 0);
+        if (n > 0) collect(n);
+        return true;
+    }
+
+    @Override
+    protected String waitCall() {
+        return "select";
+    }
+
+    @Override
+    protected void release() {
+        readSet = writeSet = readWork = writeWork = readyFds = readyOps = null;  // native memory is freed with them
+    }
+
+    private FdLimitException tooHigh(int fd) {
+        return new FdLimitException(fd, Native.FD_SETSIZE, "select cannot watch fd " + fd
+                + ": fd_set holds only fds below FD_SETSIZE (" + Native.FD_SETSIZE
+                + "); use --backend poll or --backend epoll (or --select-fdset dynamic)");
+    }
+
+    private void addBits(int fd, int interest) {
+        if ((interest & READ) != 0) LIB.mk_fdset_add(readSet, bytes, fd);
+        if ((interest & WRITE) != 0) LIB.mk_fdset_add(writeSet, bytes, fd);
+    }
+
+    private void removeBits(int fd) {
+        LIB.mk_fdset_remove(readSet, bytes, fd);
+        LIB.mk_fdset_remove(writeSet, bytes, fd);
+    }
+
+    /** (Re)allocates the four bitmaps at newBytes each, keeping the master bits. */
+    private void allocate(int newBytes) {
+        Pointer newRead = Native.allocate(newBytes), newWrite = Native.allocate(newBytes);
+        if (readSet != null) {
+            readSet.transferTo(0, newRead, 0, bytes);
+            writeSet.transferTo(0, newWrite, 0, bytes);
+        }
+        readSet = newRead;
+        writeSet = newWrite;
+        readWork = Native.allocate(newBytes);
+        writeWork = Native.allocate(newBytes);
+        bytes = newBytes;
+    }
+}

@@ -1,0 +1,195 @@
+package io.muxkit.tcp;
+
+import static io.muxkit.mux.Multiplexer.READ;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.loop.EventLoop;
+import io.muxkit.net.Fds;
+import io.muxkit.net.Sockets;
+import io.muxkit.output.RateLimitedLog;
+
+/**
+ * One loop of a TCP server, whatever its protocol: the listener, accepting (with --max-conn, the
+ * backend's own fd limit and the out-of-fds case), counting, idle sweeps and shutdown. The
+ * protocol gets each new connection and is told to close them all at the end.
+ */
+public final class ServerLoop {
+    /**
+     * Counters of one loop. refused*: accepted and closed at once, by reason; ioCalls: the
+     * syscalls made outside the multiplexer (accept4, and the protocol's reads and writes).
+     */
+    public record Counts(long open, long accepted, long refusedFdLimit, long refusedMaxConn, long shedNoFd,
+                         long idleClosed, long ioCalls) {}
+
+    private final EventLoop loop;
+    private final ListenConfig config;
+    private final AtomicInteger openOnAllLoops;
+    private final RateLimitedLog log;
+    private Protocol protocol;
+    private int listenFd;
+    private int spareFd;
+    private long open, accepted, refusedFdLimit, refusedMaxConn, shedNoFd, idleClosed, ioCalls;
+
+    ServerLoop(EventLoop loop, int listenFd, ListenConfig config, AtomicInteger openOnAllLoops, PrintStream log)
+            throws IOException {
+        this.loop = loop;
+        this.listenFd = listenFd;
+        this.config = config;
+        this.openOnAllLoops = openOnAllLoops;
+        this.log = new RateLimitedLog(log);
+        this.spareFd = Fds.openReadOnly(Path.of("/dev/null"));
+    }
+
+    /** The loop this server loop runs on: for the protocol's interest changes and timers. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** A snapshot of the counters (read from another thread while the loop runs: not exact). */
+    public Counts counts() {
+        return new Counts(open, accepted, refusedFdLimit, refusedMaxConn, shedNoFd, idleClosed, ioCalls);
+    }
+
+    /** The protocol made a syscall of its own (a read, a write): counted for --stats. */
+    public void countIo() {
+        ioCalls++;
+    }
+
+    /** A line for the server's log, at most one a second. */
+    public void log(String line) {
+        log.log(line);
+    }
+
+    void start(Protocol protocol) throws IOException {
+        this.protocol = protocol;
+        loop.register(listenFd, READ, (fd, ops) -> onAcceptable());
+        if (config.idleTimeoutMillis() > 0) {
+            loop.scheduleRepeating(Math.max(10, Math.min(1000, config.idleTimeoutMillis() / 4)),
+                    () -> protocol.closeIdle(System.nanoTime() - config.idleTimeoutMillis() * 1_000_000));
+        }
+    }
+
+    void run() {
+        try {
+            loop.run();
+        } catch (IOException e) {
+            log.log("event loop failed: " + e.getMessage());
+        }
+    }
+
+    /** Any thread: stop accepting, close every connection, end the loop. */
+    void shutdown() {
+        loop.execute(() -> {
+            closeListener();
+            protocol.closeAll();
+            loop.stop();
+        });
+    }
+
+    /** After the loop's thread ended (or never started). */
+    void release() {
+        closeListener();
+        if (protocol != null) protocol.closeAll();
+        Fds.closeQuietly(spareFd);
+        spareFd = -1;
+        loop.close();
+    }
+
+    /** The protocol closes its connections through here, so the counts stay right. */
+    public void closeConnection(int fd) {
+        open--;
+        openOnAllLoops.decrementAndGet();
+        loop.close(fd);
+    }
+
+    /** {@link #closeConnection} for a connection closed for being idle. */
+    public void closedIdle(int fd) {
+        idleClosed++;
+        closeConnection(fd);
+    }
+
+    private void closeListener() {
+        if (listenFd >= 0) loop.close(listenFd);
+        listenFd = -1;
+    }
+
+    private void onAcceptable() {
+        for (int i = 0; i < 64 && listenFd >= 0; i++) {
+            int fd;
+            ioCalls++;
+            try {
+                fd = Sockets.accept(listenFd);
+            } catch (NativeIOException e) {
+                if (e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) shed(e);
+                else log.log(e.getMessage());
+                return;
+            }
+            if (fd == Native.AGAIN) return;
+            accepted++;
+            // claim the slot first: check-then-increment would let two loops both take the last one
+            if (openOnAllLoops.incrementAndGet() > config.maxConnections()) {
+                openOnAllLoops.decrementAndGet();
+                refusedMaxConn++;
+                Fds.closeQuietly(fd);
+                log.log("refused a connection: --max-conn " + config.maxConnections() + " reached");
+                continue;
+            }
+            try {
+                loop.register(fd, READ, protocol.handler());
+                Sockets.setNoDelay(fd);
+            } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE
+                openOnAllLoops.decrementAndGet();
+                refusedFdLimit++;
+                loop.close(fd);
+                log.log("refused a connection: " + e.getMessage());
+                continue;
+            }
+            open++;
+            protocol.opened(fd);
+        }
+    }
+
+    /**
+     * Out of fds (EMFILE/ENFILE): the pending connection would keep the listener ready and the
+     * loop spinning. Give up the spare fd, accept the connection and close it at once, take the
+     * spare back (libuv's and libev's trick). If even that fails, stop listening for a moment.
+     */
+    private void shed(NativeIOException cause) {
+        Fds.closeQuietly(spareFd);
+        spareFd = -1;
+        try {
+            int fd = Sockets.accept(listenFd);
+            if (fd != Native.AGAIN) {
+                Fds.closeQuietly(fd);
+                shedNoFd++;
+            }
+            spareFd = Fds.openReadOnly(Path.of("/dev/null"));
+            log.log("shed a connection: " + cause.getMessage() + " (serving the " + open + " connections already open)");
+        } catch (IOException e) {
+            log.log("out of fds, pausing accept for 100 ms: " + e.getMessage());
+            pauseAccepting();
+        }
+    }
+
+    private void pauseAccepting() {
+        try {
+            loop.setInterest(listenFd, 0);
+        } catch (IOException e) {
+            return;
+        }
+        loop.schedule(100, () -> {
+            try {
+                if (spareFd < 0) spareFd = Fds.openReadOnly(Path.of("/dev/null"));
+                if (listenFd >= 0) loop.setInterest(listenFd, READ);
+            } catch (IOException e) {
+                pauseAccepting();
+            }
+        });
+    }
+}

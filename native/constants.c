@@ -1,0 +1,57 @@
+/* Constants and struct layouts by name, and errno names: so Java never guesses a number or an offset. */
+#define _GNU_SOURCE
+#include "muxkit.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <fcntl.h>
+
+#define C(x) { #x, (long)(x) }
+
+/* Exactly the names Java's Native class asks for (NativeLayoutTest checks each one resolves). */
+static const struct { const char *name; long value; } constants[] = {
+    C(FD_SETSIZE),
+    { "sizeof(struct epoll_event)", sizeof(struct epoll_event) },
+    { "offsetof(struct epoll_event, events)", offsetof(struct epoll_event, events) },
+    { "offsetof(struct epoll_event, data)", offsetof(struct epoll_event, data) },
+    { "sizeof(struct pollfd)", sizeof(struct pollfd) },
+    { "offsetof(struct pollfd, fd)", offsetof(struct pollfd, fd) },
+    { "offsetof(struct pollfd, events)", offsetof(struct pollfd, events) },
+    { "offsetof(struct pollfd, revents)", offsetof(struct pollfd, revents) },
+    C(EPOLLIN), C(EPOLLPRI), C(EPOLLOUT), C(EPOLLERR), C(EPOLLHUP), C(EPOLLRDHUP), C(EPOLLET),
+    C(EPOLL_CTL_ADD), C(EPOLL_CTL_MOD), C(EPOLL_CTL_DEL), C(EPOLL_CLOEXEC),
+    C(POLLIN), C(POLLPRI), C(POLLOUT), C(POLLERR), C(POLLHUP), C(POLLNVAL), C(POLLRDHUP),
+    C(EFD_NONBLOCK), C(EFD_CLOEXEC),
+    C(O_RDONLY), C(O_WRONLY), C(O_CREAT), C(O_EXCL), C(O_DIRECTORY), C(O_NONBLOCK), C(O_CLOEXEC),
+    C(AF_INET), C(AF_INET6), C(AF_UNIX), C(SOCK_STREAM), C(SOCK_NONBLOCK), C(SOCK_CLOEXEC),
+    C(SOL_SOCKET), C(SO_ERROR), C(SO_REUSEADDR), C(SO_REUSEPORT), C(IPPROTO_TCP), C(TCP_NODELAY),
+    C(MSG_MORE), C(MSG_NOSIGNAL),
+    C(EAGAIN), C(EINTR), C(EBADF), C(EINPROGRESS), C(EMFILE), C(ENFILE), C(ENOENT), C(EPERM),
+    C(ENOSPC), C(EXDEV), C(ELOOP), C(ENOTDIR), C(EACCES), C(EINVAL),
+    C(SIGWINCH),
+};
+
+long mk_const(const char *name) {
+    for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
+        if (strcmp(constants[i].name, name) == 0)
+            return constants[i].value;
+    return LONG_MIN;
+}
+
+const char *mk_errno_name(int err) {
+    const char *name = strerrorname_np(err);
+    return name ? name : "E?";
+}
+
+const char *mk_strerror(int err) {
+    return strerror(err);  /* glibc returns a static string for known codes */
+}

@@ -1,0 +1,81 @@
+package io.muxkit.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link WaitBenchmark} under JMH with the gc profiler, runs the same loop in C
+ * (muxkit-waitloop, built by CMake) in a single-threaded process and in one with an idle thread
+ * (as every JVM is: see waitloop.c for why that changes select and poll), and prints one Markdown
+ * table with the ratio to the threaded C loop.
+ *
+ * <pre>mvn -q test-compile exec:exec@bench                     # full run, a few minutes
+ * mvn -q test-compile exec:exec@bench -Dbench.quick=true  # shorter iterations</pre>
+ */
+public final class Bench {
+    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+        boolean quick = Boolean.getBoolean("bench.quick");
+        Path waitloop = Path.of(System.getProperty("bench.waitloop", "target/native/muxkit-waitloop"));
+        Collection<RunResult> results = new Runner(options(quick)
+                .include(WaitBenchmark.class.getSimpleName() + ".selectOneReady").build()).run();
+        Collection<RunResult> bare = new Runner(options(quick)
+                .include(FfiCallBenchmark.class.getSimpleName() + ".ffiCall").build()).run();
+
+        System.out.println();
+        System.out.println("| backend | N | Java ns/select | C ns/call, 1 thread | C ns/call, with threads | Java / C with threads | bytes allocated per select |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (RunResult r : results) {
+            String backend = r.getParams().getParam("backend");
+            int n = Integer.parseInt(r.getParams().getParam("n"));
+            double java = r.getPrimaryResult().getScore();
+            double c = cLoop(waitloop, backend, n, java, false);
+            double cThreaded = cLoop(waitloop, backend, n, java, true);
+            System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %.2f | %s |%n",
+                    backend, n, java, c, cThreaded, java / cThreaded, alloc(r));
+        }
+        for (RunResult r : bare)
+            System.out.printf("%nOne FFI call into the shim, no syscall: %.1f ns, %s bytes allocated%n",
+                    r.getPrimaryResult().getScore(), alloc(r));
+    }
+
+    private static OptionsBuilder options(boolean quick) {
+        OptionsBuilder b = new OptionsBuilder();
+        b.forks(1).warmupIterations(quick ? 2 : 3).measurementIterations(quick ? 3 : 5)
+                .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend("-XX:+UseParallelGC");
+        return b;
+    }
+
+    private static String alloc(RunResult r) {
+        Result norm = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+        if (norm == null) norm = r.getSecondaryResults().get("gc.alloc.rate.norm");
+        return norm == null ? "?" : String.format("%.3f", norm.getScore());
+    }
+
+    /** ns per call of the C loop, iterations sized to take about a second. */
+    private static double cLoop(Path waitloop, String backend, int n, double javaNs, boolean threaded)
+            throws IOException, InterruptedException {
+        if (!Files.isExecutable(waitloop)) return Double.NaN;
+        long iterations = Math.max(1000, (long) (2e9 / Math.max(javaNs, 1)));
+        List<String> command = new ArrayList<>(List.of(waitloop.toString(), backend, String.valueOf(n), String.valueOf(iterations)));
+        if (threaded) command.add("threaded");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) return Double.NaN;
+        String[] f = out.split(" ");
+        return Double.parseDouble(f[f.length - 1]);
+    }
+}

@@ -1,0 +1,22 @@
+package io.muxkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.muxkit.process.ChildJvm;
+import org.junit.jupiter.api.Test;
+
+/** `muxkit demo`, shortened: every backend serves, and select alone refuses what passes FD_SETSIZE. */
+class DemoCommandTest {
+    @Test
+    void selectAloneRefusesTheConnectionsPastFdSetSize() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "demo", "--seconds", "0.5");
+        assertEquals(0, r.exit(), r.output());
+        String out = r.output();
+        for (String backend : new String[] { "select", "poll", "epoll" })
+            assertTrue(out.matches("(?s).*\\n" + backend + " +100 +\\d+ +\\d+ +0 .*"), out);
+        assertTrue(out.matches("(?s).*\\nselect +1100 +\\d+ +\\d+ +\\d{2,3}  select cannot watch fd 1024.*"), out);
+        assertTrue(out.matches("(?s).*\\npoll +1100 +\\d+ +\\d+ +0 .*"), out);
+        assertTrue(out.matches("(?s).*\\nepoll +1100 +\\d+ +\\d+ +0 .*"), out);
+    }
+}

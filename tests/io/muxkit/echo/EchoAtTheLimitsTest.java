@@ -1,0 +1,153 @@
+package io.muxkit.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.muxkit.load.LoadClient;
+import io.muxkit.loop.EventLoop;
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Multiplexers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The echo server at the fd limits, stopped by signal, and the load client against a broken echo. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoAtTheLimitsTest {
+    @Test
+    void selectServesThoseUnderFdSetSizeAndRefusesTheRestCleanly() throws Exception {
+        ChildJvm p = startEcho(null, "select");  // its own process, so only its own fds count
+        try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+            LoadClient.Result r = new LoadClient(loop,
+                    new LoadClient.Config("127.0.0.1", p.port(), 1100, 64, 1, 2), System.out).run();
+            assertEquals(0, r.errors(), r.summary());
+            assertEquals(0, r.mismatches(), r.summary());
+            // fds 0..1023 hold the JVM's own (a few dozen) and the served connections; the rest are refused
+            assertTrue(r.refused() >= 1100 - 1024 && r.refused() < 200, r.summary());
+            assertTrue(r.messages() > 1000, r.summary());
+            p.waitForLine("select cannot watch fd");
+        } finally {
+            p.stop();
+        }
+    }
+
+    @Test
+    void loadClientCatchesAServerThatCorruptsOneByte() throws Exception {
+        try (ServerSocket broken = new ServerSocket()) {
+            broken.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread echo = new Thread(() -> {
+                try (Socket s = broken.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    byte[] b = new byte[4096];
+                    long total = 0;
+                    for (int n; (n = in.read(b)) > 0; total += n) {
+                        if (total <= 1000 && total + n > 1000) b[(int) (1000 - total)] ^= 0x20;  // one flipped bit
+                        out.write(b, 0, n);
+                    }
+                } catch (IOException ignored) {
+                    // the client hung up after finding the mismatch
+                }
+            });
+            echo.start();
+            try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.POLL).get())) {
+                LoadClient.Result r = new LoadClient(loop,
+                        new LoadClient.Config("127.0.0.1", broken.getLocalPort(), 1, 100, 1, 1), System.out).run();
+                assertEquals(1, r.mismatches(), r.summary());
+                assertEquals(10, r.messages(), "the 10 messages before byte 1000 were fine: " + r.summary());
+            }
+            echo.join(10_000);
+        }
+    }
+
+    private static ChildJvm startEcho(Integer nofile, String backend) throws Exception {
+        ChildJvm child = ChildJvm.muxkit(nofile, "echo", "--port", "0", "--backend", backend);
+        assertTrue(child.waitForLine("listening on 127.0.0.1:").contains("backend=" + backend));
+        return child;
+    }
+
+    private static void assertEchoes(Socket s) throws IOException {
+        s.getOutputStream().write("ping".getBytes());
+        byte[] b = s.getInputStream().readNBytes(4);
+        assertEquals("ping", new String(b));
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void statsAndTraceShowWhatTheMultiplexerDoes(Backend backend) throws Exception {
+        ChildJvm p = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id(), "--stats", "--trace");
+        try (Socket s = new Socket("127.0.0.1", p.port())) {
+            assertEchoes(s);
+            p.waitForLine("[trace] " + backend.id() + " register(fd=");  // the accepted connection, READ
+            String ready = p.waitForLine(" ready in ");
+            assertTrue(ready.matches("\\[trace\\] " + backend.id() + " select\\(timeout=-?\\d+ms, \\d+ fds\\) -> \\d+ ready in \\d+ us.*"), ready);
+            assertTrue(p.waitForLine(" us: fd ").contains(" READ"), "a ready fd is listed with its events");
+            String stats = p.waitForLine("conns 1 ");
+            assertTrue(stats.matches("conns 1  msgs/s \\d+  MB/s [\\d.]+  waits/s \\d+  events/wait [\\d.]+  blocked \\d+%  syscalls/s \\d+  refused 0"), stats);
+        } finally {
+            p.stop();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void sigtermStopsCleanly(Backend backend) throws Exception {
+        ChildJvm p = startEcho(null, backend.id());
+        try (Socket s = new Socket("127.0.0.1", p.port())) {
+            assertEchoes(s);
+            p.process().destroy();  // SIGTERM
+            assertTrue(p.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.process().exitValue(), String.join("\n", p.lines()));
+            assertEquals(-1, s.getInputStream().read(), "the connection was closed");
+            p.waitForLine("final: accepted 1,");
+        } finally {
+            p.stop();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void outOfFdsTheServerShedsNewConnectionsKeepsTheOldAndDoesNotSpin(Backend backend) throws Exception {
+        ChildJvm p = startEcho(128, backend.id());
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            int port = p.port();
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                sockets.add(s);
+                assertEchoes(s);
+            }
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket();
+                sockets.add(s);
+                s.connect(new InetSocketAddress("127.0.0.1", port), 5000);  // the backlog accepts; the server sheds
+            }
+            long cpuBefore = cpuTicks(p.process().pid());
+            long start = System.nanoTime();
+            Thread.sleep(3000);
+            double cpuShare = (cpuTicks(p.process().pid()) - cpuBefore) / 100.0 / ((System.nanoTime() - start) / 1e9);
+            assertTrue(cpuShare < 0.20, "the server used " + Math.round(cpuShare * 100) + "% of a CPU while out of fds");
+            for (int i = 0; i < 20; i++) assertEchoes(sockets.get(i));
+            p.waitForLine("EMFILE");
+        } finally {
+            for (Socket s : sockets) s.close();
+            p.stop();
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (100 a second on Linux). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}

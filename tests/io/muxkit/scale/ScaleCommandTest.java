@@ -1,0 +1,79 @@
+package io.muxkit.scale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.muxkit.process.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `muxkit scale` at small sizes, in a child JVM as a user runs it. */
+class ScaleCommandTest {
+    private static JsonNode run(String... args) throws Exception {
+        String[] javaArgs = new String[args.length + 3];
+        javaArgs[0] = "-Dmuxkit.scale.c=" + Path.of(System.getProperty("muxkit.test.nativeBuildDir"), "muxkit-scale");
+        javaArgs[1] = "io.muxkit.cli.Main";
+        javaArgs[2] = "scale";
+        System.arraycopy(args, 0, javaArgs, 3, args.length);
+        ChildJvm.Result r = ChildJvm.run(null, javaArgs);
+        assertEquals(0, r.exit(), r.output());
+        return new ObjectMapper().readTree(r.output().substring(r.output().indexOf('[')));
+    }
+
+    @Test
+    void everyWriteIsReadOnceOnEveryBackendAndInCAndTheChartDecodes(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("scale.png");
+        JsonNode rows = run("--fds", "10,100", "--active", "1,10", "--writes", "20", "--iterations", "5",
+                "--with-c", "--json", "--chart", png.toString());
+        Set<String> cells = new HashSet<>();
+        for (JsonNode row : rows) {
+            String cell = row.get("backend").asText() + "/" + row.get("fds").asInt() + "/" + row.get("active").asInt();
+            cells.add(cell);
+            assertTrue(row.get("unsupported") == null, cell + ": " + row);
+            int active = row.get("active").asInt();
+            assertEquals(5L * (active + 20), row.get("writes").asLong(), cell + ": A initial writes + W forwarded, per iteration");
+            assertEquals(row.get("writes").asLong(), row.get("received").asLong(), cell + ": every write read exactly once");
+            double epw = row.get("events_per_wait").asDouble();
+            assertTrue(epw >= 1 && epw <= active, cell + ": events per wait " + epw);
+            for (String f : new String[] { "iteration_us_median", "iteration_us_p99", "wait_us_median", "syscalls_per_iteration" })
+                assertTrue(row.get(f).asDouble() > 0, cell + ": " + f);
+        }
+        for (String b : new String[] { "select", "poll", "epoll", "c-select", "c-poll", "c-epoll" })
+            for (String size : new String[] { "10/1", "10/10", "100/1", "100/10" })
+                assertTrue(cells.contains(b + "/" + size), "missing " + b + "/" + size + " in " + cells);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "a PNG that decodes");
+        assertEquals(1000, image.getWidth());
+    }
+
+    @Test
+    void sizesABackendCannotHoldAreRowsThatSaySo() throws Exception {
+        JsonNode rows = run("--backend", "select", "--fds", "2000", "--active", "1", "--iterations", "1", "--json");
+        assertEquals(1, rows.size());
+        assertTrue(rows.get(0).get("unsupported").asText().contains("FD_SETSIZE"), rows.toString());
+        JsonNode dynamic = run("--backend", "select", "--select-fdset", "dynamic", "--fds", "2000", "--active", "1",
+                "--writes", "5", "--iterations", "2", "--json");
+        assertEquals("select-dynamic", dynamic.get(0).get("backend").asText());
+        assertEquals(dynamic.get(0).get("writes").asLong(), dynamic.get(0).get("received").asLong());
+    }
+
+    @Test
+    void idleTcpConnectionsAreOpenedAndServed() throws Exception {
+        JsonNode rows = run("--tcp", "--backend", "poll", "--idle", "0,50", "--active", "5", "--seconds", "0.5", "--json");
+        assertEquals(2, rows.size());
+        assertEquals(50, rows.get(1).get("idle_open").asInt(), rows.toString());
+        for (JsonNode row : rows) {
+            assertTrue(row.get("messages_per_sec").asDouble() > 0, row.toString());
+            assertEquals(0, row.get("errors").asInt(), row.toString());
+        }
+    }
+}
