@@ -2,6 +2,7 @@ package io.muxkit.ffi;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
@@ -48,6 +49,9 @@ public interface LibMuxkit {
     @IgnoreError long mk_read(int fd, long address, long len);
     @IgnoreError long mk_write(int fd, long address, long len);
     @IgnoreError long mk_send(int fd, long address, long len, int flags);
+    /** The same C functions on a Java array (jnr-ffi copies it in or out around the call). */
+    @IgnoreError long mk_read(int fd, @Out byte[] buf, long len);
+    @IgnoreError long mk_write(int fd, @In byte[] buf, long len);
     @IgnoreError long mk_sendfile(int outFd, int inFd, long offset, long count);
     @IgnoreError int mk_socket(int domain, int type, int protocol);
     @IgnoreError int mk_socketpair(int domain, int type, @Out int[] fds);

@@ -3,15 +3,53 @@ package io.muxkit.mux;
 import java.io.IOException;
 
 /**
- * One readiness multiplexer: select(2), poll(2) or epoll(7) behind the same calls.
+ * One readiness multiplexer: select(2), poll(2) or epoll(7) behind the same calls. Register fds
+ * with an interest, call {@link #select} to wait until some are ready, then read the ready set
+ * by index with {@link #readyFd} and {@link #readyOps} (no allocation per event).
  *
- * <p>Level-triggered: a ready fd is reported by every {@link #select} until it is drained.
- * epoll also takes {@link #EDGE} per registration (edge-triggered: reported once per change,
- * so the caller must read or write until EAGAIN).
+ * <pre>{@code
+ * try (Multiplexer mux = Multiplexer.open(Backend.EPOLL)) {
+ *     mux.register(fd, Multiplexer.READ);
+ *     int n = mux.select(1000);               // -1 waits forever, 0 does not wait
+ *     for (int i = 0; i < n; i++) {
+ *         int ready = mux.readyFd(i), ops = mux.readyOps(i);
+ *         ...
+ *     }
+ * }
+ * }</pre>
  *
- * <p>Threads: {@link #wakeup()} may be called from any thread; everything else from one thread
- * at a time, and never while another thread is inside {@link #select} (an event loop hands such
- * changes to its own thread). The ready set belongs to the thread that called select.
+ * <h2>Readiness</h2>
+ * Level-triggered by default: a ready fd is reported by every {@link #select} until it is
+ * drained. {@link #READ} and {@link #WRITE} are reported only when asked for; {@link #ERROR} and
+ * {@link #HANGUP} are reported whatever the interest (select cannot tell a hangup from
+ * readability: there a closed peer shows as READ and a read returns 0).
+ *
+ * <h2>What the caller must do</h2>
+ * <ul>
+ * <li><b>Unregister before close.</b> epoll watches the open file, not the number: a closed fd
+ *     whose file is still open elsewhere (dup, fork) stays in the kernel's set, and a new fd
+ *     that reuses the number is not registered. {@link #unregister} works after close too, but
+ *     only before close is it exact on every backend.</li>
+ * <li><b>Treat readiness as a hint.</b> An fd reported ready may still give EAGAIN
+ *     ({@link io.muxkit.ffi.Native#AGAIN}) when read or written: handle it every time. A
+ *     {@link #wakeup()} makes select return with nothing ready.</li>
+ * <li><b>With {@link #EDGE}, drain.</b> Edge-triggered registrations (epoll only) report a change
+ *     once: read or write until EAGAIN, or no further event comes for what is left.</li>
+ * <li><b>One thread at a time.</b> {@link #wakeup()} may be called from any thread. Everything
+ *     else belongs to one thread at a time, and registrations must not change while another
+ *     thread is inside {@link #select} (that throws IllegalStateException: an event loop hands
+ *     such changes to its own thread). The ready set belongs to the thread that called select
+ *     and is valid until its next select.</li>
+ * <li><b>Only fds that can block.</b> Regular files are always ready for select and poll, and
+ *     epoll refuses them (EPERM): read files directly, never through a multiplexer.</li>
+ * <li><b>Close it.</b> {@link #close()} releases the kernel objects and native memory; it is
+ *     idempotent, and every call after it but wakeup() throws IllegalStateException.</li>
+ * </ul>
+ *
+ * <h2>Limits</h2>
+ * select watches only fds below FD_SETSIZE (1024) unless opened with {@link FdSetMode#DYNAMIC};
+ * poll and epoll are limited by RLIMIT_NOFILE, and epoll also by max_user_watches. A failed
+ * syscall throws {@link io.muxkit.ffi.NativeIOException} naming the call, the fd and the errno.
  */
 public interface Multiplexer extends AutoCloseable {
     /** Interest and readiness. */
@@ -72,7 +110,7 @@ public interface Multiplexer extends AutoCloseable {
      */
     int select(long timeoutMillis) throws IOException;
 
-    /** The fd of the i-th ready entry of the last select, 0 <= i < its result. */
+    /** The fd of the i-th ready entry of the last select, {@code 0 <= i < } its result. */
     int readyFd(int i);
 
     /** The ready bits of the i-th entry: READ and WRITE masked by interest, ERROR and HANGUP always. */

@@ -3,6 +3,8 @@ package io.muxkit.net;
 import static io.muxkit.ffi.Native.LIB;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
@@ -69,6 +71,22 @@ public final class Fds {
     /** {@link #write(int, Pointer, int)} from buf at offset, allocating nothing. */
     public static int write(int fd, Pointer buf, long offset, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_write(fd, buf.address() + offset, len), "write", fd);
+    }
+
+    /** Reads into dst[off, off + len): simple, but it copies; the Pointer forms allocate nothing. */
+    public static int read(int fd, byte[] dst, int off, int len) throws NativeIOException {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        byte[] into = off == 0 ? dst : new byte[len];
+        int n = (int) Native.ioResult(LIB.mk_read(fd, into, len), "read", fd);
+        if (into != dst && n > 0) System.arraycopy(into, 0, dst, off, n);
+        return n;
+    }
+
+    /** Writes src[off, off + len): simple, but it copies; the Pointer forms allocate nothing. */
+    public static int write(int fd, byte[] src, int off, int len) throws NativeIOException {
+        Objects.checkFromIndexSize(off, len, src.length);
+        byte[] from = off == 0 ? src : Arrays.copyOfRange(src, off, off + len);
+        return (int) Native.ioResult(LIB.mk_write(fd, from, len), "write", fd);
     }
 
     /**

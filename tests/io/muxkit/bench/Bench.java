@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import io.muxkit.process.NativeAccess;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -22,20 +23,25 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * table with the ratio to the threaded C loop.
  *
  * <pre>mvn -q test-compile exec:exec@bench                     # full run, a few minutes
- * mvn -q test-compile exec:exec@bench -Dbench.quick=true  # shorter iterations</pre>
+ * mvn -q test-compile exec:exec@bench -Dbench.quick=true  # shorter iterations
+ * JAVA_HOME=/path/to/jdk-25 mvn -q test-compile exec:exec@bench -Dbench.only=ffi  # jnr-ffi against java.lang.foreign</pre>
  */
 public final class Bench {
     public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
         boolean quick = Boolean.getBoolean("bench.quick");
+        boolean onlyFfi = "ffi".equals(System.getProperty("bench.only"));
         Path waitloop = Path.of(System.getProperty("bench.waitloop", "target/native/muxkit-waitloop"));
-        Collection<RunResult> results = new Runner(options(quick)
+        Collection<RunResult> results = onlyFfi ? List.of() : new Runner(options(quick)
                 .include(WaitBenchmark.class.getSimpleName() + ".selectOneReady").build()).run();
         Collection<RunResult> bare = new Runner(options(quick)
                 .include(FfiCallBenchmark.class.getSimpleName() + ".ffiCall").build()).run();
+        // java.lang.foreign is final from JDK 22: the same crossing through it, for comparison
+        Collection<RunResult> ffm = Runtime.version().feature() < 22 ? List.of() : new Runner(options(quick)
+                .include(FfmCallBenchmark.class.getSimpleName()).build()).run();
 
         System.out.println();
-        System.out.println("| backend | N | Java ns/select | C ns/call, 1 thread | C ns/call, with threads | Java / C with threads | bytes allocated per select |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        if (!results.isEmpty()) System.out.println("| backend | N | Java ns/select | C ns/call, 1 thread | C ns/call, with threads | Java / C with threads | bytes allocated per select |");
+        if (!results.isEmpty()) System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (RunResult r : results) {
             String backend = r.getParams().getParam("backend");
             int n = Integer.parseInt(r.getParams().getParam("n"));
@@ -46,8 +52,11 @@ public final class Bench {
                     backend, n, java, c, cThreaded, java / cThreaded, alloc(r));
         }
         for (RunResult r : bare)
-            System.out.printf("%nOne FFI call into the shim, no syscall: %.1f ns, %s bytes allocated%n",
-                    r.getPrimaryResult().getScore(), alloc(r));
+            System.out.printf("%nOne FFI call into the shim, no syscall: %.1f ns, %s bytes allocated (JDK %d)%n",
+                    r.getPrimaryResult().getScore(), alloc(r), Runtime.version().feature());
+        for (RunResult r : ffm)
+            System.out.printf("The same call through java.lang.foreign (%s): %.1f ns, %s bytes allocated%n",
+                    r.getPrimaryResult().getLabel(), r.getPrimaryResult().getScore(), alloc(r));
     }
 
     private static OptionsBuilder options(boolean quick) {
@@ -55,7 +64,8 @@ public final class Bench {
         b.forks(1).warmupIterations(quick ? 2 : 3).measurementIterations(quick ? 3 : 5)
                 .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 .addProfiler(GCProfiler.class)
-                .jvmArgsAppend("-XX:+UseParallelGC");
+                .jvmArgsAppend("-XX:+UseParallelGC")
+                .jvmArgsAppend(NativeAccess.jvmFlags().toArray(String[]::new));
         return b;
     }
 

@@ -1,0 +1,158 @@
+package io.muxkit.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.muxkit.examples.CallbackEcho;
+import io.muxkit.examples.FileShare;
+import io.muxkit.examples.FileShareClient;
+import io.muxkit.examples.ManyClients;
+import io.muxkit.examples.SelectEcho;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The tutorial's programs (docs/TUTORIAL.md), one subcommand each. */
+@Command(name = "example", mixinStandardHelpOptions = true,
+        description = "Run one of the tutorial's programs (docs/TUTORIAL.md).",
+        subcommands = { ExampleCommand.SelectEchoCommand.class, ExampleCommand.CallbackEchoCommand.class,
+                ExampleCommand.ManyClientsCommand.class, ExampleCommand.FileServerCommand.class,
+                ExampleCommand.FileClientCommand.class })
+final class ExampleCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** --backend (with --select-fdset and --trace), --host and --port for the example servers. */
+    static final class ServerOptions {
+        @Mixin
+        MuxOptions mux;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "9000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        int port() {
+            if (port < 0 || port > 65535) throw new UsageException("--port must be 0..65535");
+            return port;
+        }
+    }
+
+    /** --host and --port of the server a client example talks to. */
+    static final class ClientOptions {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", required = true, description = "Server port.")
+        int port;
+
+        int port() {
+            if (port < 1 || port > 65535) throw new UsageException("--port must be 1..65535");
+            return port;
+        }
+    }
+
+    @Command(name = "select-echo", mixinStandardHelpOptions = true,
+            description = "The select.select() echo server of the Python tutorials, on a Multiplexer directly.")
+    static final class SelectEchoCommand implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Override
+        public Integer call() throws Exception {
+            SelectEcho.serve(server.mux.factory().get(), server.host, server.port(), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "callback-echo", mixinStandardHelpOptions = true,
+            description = "The echo server of Python's selectors documentation: a handler per fd on the EventLoop.")
+    static final class CallbackEchoCommand implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Override
+        public Integer call() throws Exception {
+            CallbackEcho.serve(server.mux.factory().get(), server.host, server.port(), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "many-clients", mixinStandardHelpOptions = true,
+            description = { "A threaded client holding N connections open at once, each sending a line and checking its echo.",
+                    "Exit 1 when a connection failed or came back wrong (refusals by the server are counted, not failures)." })
+    static final class ManyClientsCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--connections", defaultValue = "500", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Override
+        public Integer call() throws Exception {
+            if (connections < 1 || connections > 10_000) throw new UsageException("--connections must be 1..10000");
+            return ManyClients.run(client.host, client.port(), connections, System.out).failed() == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "file-server", mixinStandardHelpOptions = true,
+            description = "The get/put file server of the Python socket tutorials: 'get NAME', 'put NAME SIZE' on the EventLoop.")
+    static final class FileServerCommand implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Option(names = "--root", required = true, paramLabel = "DIR", description = "Directory whose files are shared.")
+        Path root;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
+            FileShare.serve(server.mux.factory().get(), server.host, server.port(), root, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "file-client", mixinStandardHelpOptions = true,
+            description = "The client of file-server: 'get NAME' prints the file, 'put FILE' uploads one.")
+    static final class FileClientCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "get|put", description = "What to do.")
+        String verb;
+
+        @Parameters(index = "1", paramLabel = "NAME|FILE", description = "get: the name on the server; put: the local file.")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (FileShareClient c = new FileShareClient(client.host, client.port())) {
+                switch (verb) {
+                    case "get" -> System.out.write(c.get(name));
+                    case "put" -> {
+                        Path file = Path.of(name);
+                        c.put(file.getFileName().toString(), Files.readAllBytes(file));
+                        System.out.println("put " + file.getFileName() + ": ok");
+                    }
+                    default -> throw new UsageException("say get NAME or put FILE, not " + verb);
+                }
+                System.out.flush();
+            } catch (IOException e) {
+                System.err.println("file-client: " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
+    }
+}
