@@ -38,6 +38,18 @@ int mk_fstat(int fd, long *out) {
 
 int mk_fsync(int fd) { return MK_RESULT(fsync(fd)); }
 
+/* An unnamed regular file in dirfd (O_TMPFILE): it has no name until mk_link_fd gives it one. */
+int mk_open_tmpfile(int dirfd, int mode) {
+    return MK_RESULT(openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode));
+}
+
+/* Gives the file open as fd the name `name` in dirfd (linkat through /proc/self/fd: the very file written). */
+int mk_link_fd(int fd, int dirfd, const char *name) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return MK_RESULT(linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW));
+}
+
 /* Both names are single components inside dirfd. */
 int mk_renameat(int dirfd, const char *from, const char *to) {
     return MK_RESULT(renameat(dirfd, from, dirfd, to));

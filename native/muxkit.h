@@ -59,6 +59,7 @@ MK_EXPORT int mk_connect(int fd, const char *ip, int port);  /* -EINPROGRESS whe
 MK_EXPORT int mk_listen(int fd, int backlog);
 MK_EXPORT int mk_accept4(int fd, int flags);
 MK_EXPORT int mk_local_port(int fd);
+MK_EXPORT int mk_shutdown(int fd, int how);
 MK_EXPORT int mk_setsockopt_int(int fd, int level, int name, int value);
 MK_EXPORT int mk_getsockopt_int(int fd, int level, int name); /* value (>= 0) or -errno */
 MK_EXPORT ssize_t mk_send(int fd, const void *buf, size_t len, int flags);
@@ -69,6 +70,8 @@ MK_EXPORT int mk_open_dir(const char *path);
 MK_EXPORT int mk_openat_beneath(int dirfd, const char *path, int flags, int mode);
 MK_EXPORT int mk_fstat(int fd, long *out);
 MK_EXPORT int mk_fsync(int fd);
+MK_EXPORT int mk_open_tmpfile(int dirfd, int mode);
+MK_EXPORT int mk_link_fd(int fd, int dirfd, const char *name);
 MK_EXPORT int mk_renameat(int dirfd, const char *from, const char *to);
 MK_EXPORT int mk_unlinkat(int dirfd, const char *name);
 

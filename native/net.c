@@ -63,6 +63,8 @@ int mk_local_port(int fd) {
     return -EAFNOSUPPORT;
 }
 
+int mk_shutdown(int fd, int how) { return MK_RESULT(shutdown(fd, how)); }
+
 int mk_setsockopt_int(int fd, int level, int name, int value) {
     return MK_RESULT(setsockopt(fd, level, name, &value, sizeof value));
 }

@@ -1,5 +1,7 @@
 package io.muxkit.cli;
 
+import java.util.Locale;
+
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.mux.Backend;
@@ -19,7 +21,7 @@ final class BackendsCommand implements Runnable {
         BackendChoice choice = backend.choose();
         Rlimits.Nofile nofile = Rlimits.nofile();
         String nofileText = "RLIMIT_NOFILE soft " + nofile.soft() + " (hard " + nofile.hard() + ")";
-        System.out.printf("%-8s %-11s %s%n", "backend", "status", "limited by");
+        System.out.printf(Locale.ROOT, "%-8s %-11s %s%n", "backend", "status", "limited by");
         for (Backend b : Backend.values()) {
             String why = b.unavailableReason();
             String limits = switch (b) {
@@ -27,7 +29,7 @@ final class BackendsCommand implements Runnable {
                 case POLL -> nofileText;
                 case EPOLL -> nofileText + ", max_user_watches " + SystemLimits.read().epollMaxUserWatches();
             };
-            System.out.printf("%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
+            System.out.printf(Locale.ROOT, "%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
                     limits, why == null ? "" : " (" + why + ")");
         }
         System.out.println("default: " + choice.backend().id() + " (" + choice.source() + ")");

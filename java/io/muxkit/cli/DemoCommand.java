@@ -3,6 +3,7 @@ package io.muxkit.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.muxkit.ffi.Native;
@@ -30,10 +31,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seconds <= 0 || seconds > 60 || many < 1 || many > 8000)
-            throw new UsageException("--seconds must be in (0, 60] and --many in [1, 8000]");
+        Checks.seconds("--seconds", seconds, false, 60);
+        Checks.range("--many", many, 1, 8000);
         System.out.println("Each backend serves echo in its own JVM; the load client (epoll) checks every byte.");
-        System.out.printf("%n%-7s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
+        System.out.printf(Locale.ROOT, "%n%-7s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
         boolean clean = true;
         for (Backend backend : Backend.values()) {
             for (int conns : new int[] { 100, many }) {
@@ -45,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
                                 new PrintStream(OutputStream.nullOutputStream())).run();
                     }
                     clean &= r.errors() == 0 && r.mismatches() == 0;
-                    System.out.printf("%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), conns, r.messagesPerSecond(),
+                    System.out.printf(Locale.ROOT, "%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), conns, r.messagesPerSecond(),
                             r.latencyMicros().getValueAtPercentile(99), r.refused(), why(r, server));
                 }
             }

@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
 @Command(name = "echo", mixinStandardHelpOptions = true,
         description = "TCP echo server (RFC 862) on the chosen backend. SIGINT/SIGTERM stop it cleanly.")
 final class EchoCommand implements Callable<Integer> {
+    /** A connection holds its socket and nothing else. */
+    static final int FDS_PER_CONNECTION = 1;
+
     @Mixin
     MuxOptions mux;
 
@@ -33,12 +36,15 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ListenConfig listenConfig = listen.config(port, (long) (idleTimeout * 1000));
-        if (idleTimeout < 0 || maxBuffer < 1) throw new UsageException("--max-buffer must be positive, --idle-timeout >= 0");
+        long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, true, Checks.MAX_SECONDS);
+        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION);
+        Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);
         var choice = mux.choice();
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
         StopSignal stop = new StopSignal();
-        try (EchoServer server = new EchoServer(config, mux.factory(), System.err).start()) {
+        try (EchoServer server = new EchoServer(config, mux.factory(), System.err)) {
+            server.whenLoopDies(stop::failed);
+            server.start();
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + " loops=" + listen.loops);
             System.out.flush();
@@ -56,6 +62,6 @@ final class EchoCommand implements Callable<Integer> {
             server.close();
             System.out.println("final: " + server.stats().summary());
         }
-        return 0;
+        return stop.exitStatus();
     }
 }

@@ -44,8 +44,7 @@ final class ExampleCommand implements Runnable {
         int port;
 
         int port() {
-            if (port < 0 || port > 65535) throw new UsageException("--port must be 0..65535");
-            return port;
+            return Checks.range("--port", port, 0, 65535);
         }
     }
 
@@ -58,8 +57,7 @@ final class ExampleCommand implements Runnable {
         int port;
 
         int port() {
-            if (port < 1 || port > 65535) throw new UsageException("--port must be 1..65535");
-            return port;
+            return Checks.range("--port", port, 1, 65535);
         }
     }
 
@@ -101,7 +99,7 @@ final class ExampleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (connections < 1 || connections > 10_000) throw new UsageException("--connections must be 1..10000");
+            Checks.range("--connections", connections, 1, 10_000);
             return ManyClients.run(client.host, client.port(), connections, System.out).failed() == 0 ? 0 : 1;
         }
     }

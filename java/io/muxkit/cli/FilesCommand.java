@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "files", mixinStandardHelpOptions = true,
         description = "HTTP/1.1 file server (GET, HEAD, Range, conditional requests, PUT with --allow-upload) on the chosen backend.")
 final class FilesCommand implements Callable<Integer> {
+    /** A connection holds its socket and a file being sent, or an upload's file and directory. */
+    static final int FDS_PER_CONNECTION = 3;
+
     @Mixin
     MuxOptions mux;
 
@@ -40,19 +43,22 @@ final class FilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ListenConfig listenConfig = listen.config(port, (long) (idleTimeout * 1000));
-        if (maxUpload < 0 || idleTimeout <= 0) throw new UsageException("--max-upload must be >= 0 and --idle-timeout > 0");
+        long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, false, Checks.MAX_SECONDS);
+        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION);
+        Checks.range("--max-upload", maxUpload, 0, 1L << 50);
         if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
         var choice = mux.choice();
         FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles);
         StopSignal stop = new StopSignal();
-        try (FileServer server = new FileServer(config, mux.factory(), System.err).start()) {
+        try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
+            server.whenLoopDies(stop::failed);
+            server.start();
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + " root=" + server.root());
             System.out.flush();
             stop.await();
             System.out.println("stopping after " + server.requests() + " requests");
         }
-        return 0;
+        return stop.exitStatus();
     }
 }

@@ -1,5 +1,6 @@
 package io.muxkit.cli;
 
+import io.muxkit.ffi.Rlimits;
 import io.muxkit.tcp.ListenConfig;
 import picocli.CommandLine.Option;
 
@@ -11,13 +12,26 @@ final class ListenOptions {
     @Option(names = "--loops", defaultValue = "1", description = "Event loops, each on its own thread and listener (SO_REUSEPORT).")
     int loops;
 
-    @Option(names = "--max-conn", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE, description = "Refuse connections past N.")
+    @Option(names = "--max-conn", paramLabel = "N", defaultValue = "0", description = {
+            "Refuse connections past N. Default: what the fd limit allows, the soft RLIMIT_NOFILE less " + RESERVED_FDS
+                    + " for the process, divided by the fds one connection can hold (echo 1, files 3):",
+            "${sys:muxkit.maxconn.echo} for echo and ${sys:muxkit.maxconn.files} for files here." })
     int maxConn;
 
+    /** fds kept for the JVM, the listener, the multiplexer and the spare fd. */
+    static final int RESERVED_FDS = 64;
+
+    /** The default --max-conn for a server whose connections hold up to fdsPerConnection fds each. */
+    static int defaultMaxConn(int fdsPerConnection) {
+        long soft = Math.min(Rlimits.nofile().soft(), 10_000_000L);
+        return (int) Math.max(1, (soft - RESERVED_FDS) / fdsPerConnection);
+    }
+
     /** The checked options with the command's port and idle timeout. */
-    ListenConfig config(int port, long idleTimeoutMillis) {
-        if (loops < 1 || maxConn < 1 || port < 0 || port > 65535)
-            throw new UsageException("--loops and --max-conn must be positive, --port 0..65535");
-        return new ListenConfig(host, port, loops, maxConn, idleTimeoutMillis);
+    ListenConfig config(int port, long idleTimeoutMillis, int fdsPerConnection) {
+        Checks.range("--port", port, 0, 65535);
+        Checks.range("--loops", loops, 1, 256);
+        int max = maxConn == 0 ? defaultMaxConn(fdsPerConnection) : Checks.range("--max-conn", maxConn, 1, 10_000_000);
+        return new ListenConfig(host, port, loops, max, idleTimeoutMillis);
     }
 }

@@ -39,8 +39,11 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (connections < 1 || size < 1 || depth < 1 || duration <= 0 || duration > 3600 || port < 1 || port > 65535)
-            throw new UsageException("--connections, --size, --depth must be positive, --duration in (0, 3600], --port 1..65535");
+        Checks.range("--connections", connections, 1, 100_000);
+        Checks.range("--size", size, 1, 1 << 24);
+        Checks.range("--depth", depth, 1, 1024);
+        Checks.seconds("--duration", duration, false, 3600);
+        Checks.range("--port", port, 1, 65535);
         LoadClient.Result result;
         try (EventLoop loop = new EventLoop(mux.factory().get())) {
             result = new LoadClient(loop, new LoadClient.Config(host, port, connections, size, depth, duration),

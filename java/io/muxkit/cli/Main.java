@@ -16,6 +16,9 @@ public final class Main implements Runnable {
 
     /** The command line with muxkit's error handling: a bad flag or value is a usage error, exit 2. */
     public static CommandLine commandLine() {
+        // --help shows the --max-conn the fd limit gives, per server
+        System.setProperty("muxkit.maxconn.echo", String.valueOf(ListenOptions.defaultMaxConn(EchoCommand.FDS_PER_CONNECTION)));
+        System.setProperty("muxkit.maxconn.files", String.valueOf(ListenOptions.defaultMaxConn(FilesCommand.FDS_PER_CONNECTION)));
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -2,6 +2,7 @@ package io.muxkit.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.muxkit.ffi.NativeIOException;
@@ -45,10 +46,10 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Backend> list = backends.backends();
         FdSetMode mode = backends.fdSetMode();
-        if (max < 1) throw new UsageException("--max must be at least 1, not " + max);
+        Checks.range("--max", max, 1, Integer.MAX_VALUE);
         if (limitChange != null) {
             long target = limitChange.raise ? Rlimits.nofile().hard() : limitChange.limit;
-            if (target < 1) throw new UsageException("--limit must be at least 1, not " + target);
+            Checks.range("--limit", target, 1, Long.MAX_VALUE);
             try {
                 Rlimits.setNofileSoft(target);
             } catch (NativeIOException e) {
@@ -81,20 +82,20 @@ final class ProbeCommand implements Callable<Integer> {
             for (BackendProbe.Step s : r.steps())
                 if (!counts.contains(s.count()) && isRound(s.count())) counts.add(s.count());
         counts.sort(null);
-        System.out.printf("%-16s %8s %8s  %s%n", "backend", "watched", "highest", "stopped by");
+        System.out.printf(Locale.ROOT, "%-16s %8s %8s  %s%n", "backend", "watched", "highest", "stopped by");
         for (BackendProbe.Result r : report.backends())
-            System.out.printf("%-16s %8d %8d  %s%s%n", label(r), r.watchedMax(), r.highestFd(), r.stoppedBy(),
+            System.out.printf(Locale.ROOT, "%-16s %8d %8d  %s%s%n", label(r), r.watchedMax(), r.highestFd(), r.stoppedBy(),
                     r.allProvenReady() ? "" : "  [NOT every step proved the highest fd ready]");
         System.out.println();
         System.out.println("Median cost of one wait (select(0), 1 fd ready), microseconds, by fds registered:");
-        StringBuilder header = new StringBuilder(String.format("%-16s", "backend"));
-        for (int c : counts) header.append(String.format(" %9d", c));
-        System.out.println(header.append(String.format(" %9s", "at max")));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-16s", "backend"));
+        for (int c : counts) header.append(String.format(Locale.ROOT, " %9d", c));
+        System.out.println(header.append(String.format(Locale.ROOT, " %9s", "at max")));
         for (BackendProbe.Result r : report.backends()) {
-            StringBuilder line = new StringBuilder(String.format("%-16s", label(r)));
-            for (int c : counts) line.append(String.format(" %9s", cost(r, c)));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s", label(r)));
+            for (int c : counts) line.append(String.format(Locale.ROOT, " %9s", cost(r, c)));
             List<BackendProbe.Step> steps = r.steps();
-            line.append(steps.isEmpty() ? "" : String.format(" %9.1f", steps.get(steps.size() - 1).waitMicrosMedian()));
+            line.append(steps.isEmpty() ? "" : String.format(Locale.ROOT, " %9.1f", steps.get(steps.size() - 1).waitMicrosMedian()));
             System.out.println(line);
         }
         System.out.println();
@@ -110,7 +111,7 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static String label(BackendProbe.Result r) {
-        return r.backend().usesFdSet() ? r.backend().id() + " (" + r.fdSetMode().name().toLowerCase() + ")" : r.backend().id();
+        return r.backend().usesFdSet() ? r.backend().id() + " (" + r.fdSetMode().id() + ")" : r.backend().id();
     }
 
     private static boolean isRound(int count) {
@@ -121,11 +122,11 @@ final class ProbeCommand implements Callable<Integer> {
 
     private static String cost(BackendProbe.Result r, int count) {
         for (BackendProbe.Step s : r.steps())
-            if (s.count() == count) return String.format("%.1f", s.waitMicrosMedian());
+            if (s.count() == count) return String.format(Locale.ROOT, "%.1f", s.waitMicrosMedian());
         return "-";
     }
 
     private static void row(String name, String value) {
-        System.out.printf("  %-24s %s%n", name, value);
+        System.out.printf(Locale.ROOT, "  %-24s %s%n", name, value);
     }
 }

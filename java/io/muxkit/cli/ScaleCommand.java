@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -71,9 +72,12 @@ final class ScaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Backend> backends = backendsOption.backends();
         FdSetMode mode = backendsOption.fdSetMode();
-        if (fds.stream().anyMatch(n -> n < 1) || active.stream().anyMatch(a -> a < 1) || idle.stream().anyMatch(k -> k < 0)
-                || writes < 0 || iterations < 1 || seconds <= 0 || seconds > 600)
-            throw new UsageException("--fds, --active and --iterations must be positive, --writes and --idle >= 0, --seconds in (0, 600]");
+        for (int n : fds) Checks.range("--fds", n, 1, 1_000_000);
+        for (int a : active) Checks.range("--active", a, 1, 1_000_000);
+        for (int k : idle) Checks.range("--idle", k, 0, 100_000);
+        Checks.range("--writes", writes, 0, 10_000_000);
+        Checks.range("--iterations", iterations, 1, 100_000);
+        Checks.seconds("--seconds", seconds, false, 600);
         return tcp ? tcp(backends, mode) : pipes(backends, mode);
     }
 
@@ -99,11 +103,11 @@ final class ScaleCommand implements Callable<Integer> {
             for (ScaleRow r : rows) out.add(r.toJson());
             System.out.println(Json.write(out));
         } else {
-            System.out.printf("%-17s %6s %6s %-10s %12s %12s %10s %11s %13s%n", "backend", "fds", "active", "kind",
+            System.out.printf(Locale.ROOT, "%-17s %6s %6s %-10s %12s %12s %10s %11s %13s%n", "backend", "fds", "active", "kind",
                     "iter us p50", "iter us p99", "wait us", "events/wait", "syscalls/iter");
             for (ScaleRow r : rows) {
-                if (!r.ran()) System.out.printf("%-17s %6d %6d unsupported: %s%n", r.backend(), r.fds(), r.active(), r.unsupported());
-                else System.out.printf("%-17s %6d %6d %-10s %12.1f %12.1f %10.1f %11.2f %13.1f%n", r.backend(), r.fds(),
+                if (!r.ran()) System.out.printf(Locale.ROOT, "%-17s %6d %6d unsupported: %s%n", r.backend(), r.fds(), r.active(), r.unsupported());
+                else System.out.printf(Locale.ROOT, "%-17s %6d %6d %-10s %12.1f %12.1f %10.1f %11.2f %13.1f%n", r.backend(), r.fds(),
                         r.active(), r.fdKind(), r.iterationUsMedian(), r.iterationUsP99(), r.waitUsMedian(),
                         r.eventsPerWait(), r.syscallsPerIteration());
             }
@@ -126,7 +130,7 @@ final class ScaleCommand implements Callable<Integer> {
             for (int k : idle) {
                 LoadClient.Result r;
                 try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", b.id(),
-                        "--select-fdset", mode.name().toLowerCase());
+                        "--select-fdset", mode.id());
                      EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
                     r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", server.port(), conns, 64, 1, seconds, k),
                             new PrintStream(OutputStream.nullOutputStream())).run();
@@ -142,15 +146,15 @@ final class ScaleCommand implements Callable<Integer> {
                 row.put("errors", r.errors() + r.mismatches());
                 rows.add(row);
                 points.computeIfAbsent(name, x -> new ArrayList<>()).add(new double[] { k, r.messagesPerSecond() });
-                System.err.printf("scale: %s with %d idle: %.0f msgs/s%n", name, k, r.messagesPerSecond());
+                System.err.printf(Locale.ROOT, "scale: %s with %d idle: %.0f msgs/s%n", name, k, r.messagesPerSecond());
             }
         }
         if (json) {
             System.out.println(Json.write(rows));
         } else {
-            System.out.printf("%-15s %7s %7s %12s %9s %9s%n", "backend", "idle", "active", "messages/s", "p99 us", "failures");
+            System.out.printf(Locale.ROOT, "%-15s %7s %7s %12s %9s %9s%n", "backend", "idle", "active", "messages/s", "p99 us", "failures");
             for (Map<String, Object> r : rows)
-                System.out.printf("%-15s %7d %7d %12.0f %9d %9d%n", r.get("backend"), r.get("idle"), r.get("active"),
+                System.out.printf(Locale.ROOT, "%-15s %7d %7d %12.0f %9d %9d%n", r.get("backend"), r.get("idle"), r.get("active"),
                         r.get("messages_per_sec"), r.get("p99_us"), (long) r.get("connect_failures") + (long) r.get("errors"));
         }
         if (chart != null) {
@@ -163,8 +167,8 @@ final class ScaleCommand implements Callable<Integer> {
 
     private static void progress(ScaleRow r) {
         if (r.ran())
-            System.err.printf("scale: %s fds=%d active=%d: %.1f us per iteration%n", r.backend(), r.fds(), r.active(), r.iterationUsMedian());
+            System.err.printf(Locale.ROOT, "scale: %s fds=%d active=%d: %.1f us per iteration%n", r.backend(), r.fds(), r.active(), r.iterationUsMedian());
         else
-            System.err.printf("scale: %s fds=%d active=%d: unsupported (%s)%n", r.backend(), r.fds(), r.active(), r.unsupported());
+            System.err.printf(Locale.ROOT, "scale: %s fds=%d active=%d: unsupported (%s)%n", r.backend(), r.fds(), r.active(), r.unsupported());
     }
 }

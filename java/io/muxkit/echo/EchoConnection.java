@@ -1,11 +1,12 @@
 package io.muxkit.echo;
 
-import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
 /**
  * One echo peer: bytes read but not yet written back wait in a native buffer of at most `cap`
- * bytes, allocated only when a write is partial. While it is full, the peer is not read.
+ * bytes, taken from the loop's {@link BufferPool} when a write comes up short and given back as
+ * soon as it drains, so a connection holds buffer memory only while a write is pending.
  */
 final class EchoConnection {
     final int fd;
@@ -23,11 +24,11 @@ final class EchoConnection {
         return end - start;
     }
 
-    /** Appends src[0, n) to the pending bytes; the caller keeps pendingBytes() + n <= cap. */
-    void append(Pointer src, long offset, int n, int cap) {
-        if (pending == null) pending = Native.allocate(cap);
-        if (end + n > cap) {  // compact: move what is pending to the front
-            pending.transferTo(start, pending, 0, end - start);
+    /** Appends src[offset, offset + n) to the pending bytes; the caller keeps pendingBytes() + n <= the pool's buffer size. */
+    void append(Pointer src, long offset, int n, BufferPool pool) {
+        if (pending == null) pending = pool.take();
+        if (end + n > pending.size()) {  // compact: move what is pending to the front (the ranges may overlap)
+            NativeMemory.move(pending, start, 0, end - start);
             end -= start;
             start = 0;
         }
@@ -43,8 +44,16 @@ final class EchoConnection {
         return start;
     }
 
-    void consumed(int n) {
+    /** n pending bytes went out; the buffer goes back to the pool once none is left. */
+    void consumed(int n, BufferPool pool) {
         start += n;
-        if (start == end) start = end = 0;
+        if (start == end) release(pool);
+    }
+
+    /** Gives the buffer back (the connection is closing, or drained). */
+    void release(BufferPool pool) {
+        pool.give(pending);
+        pending = null;
+        start = end = 0;
     }
 }

@@ -8,6 +8,7 @@ import static io.muxkit.mux.Multiplexer.WRITE;
 import java.io.IOException;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.loop.FdTable;
 import io.muxkit.loop.Handler;
@@ -23,12 +24,14 @@ import jnr.ffi.Pointer;
 final class EchoProtocol implements Protocol {
     private static final int READ_CHUNK = 64 * 1024;
     private static final int READS_PER_WAKE = 16;  // then let the other peers have a turn
+    private static final int IDLE_BUFFERS_KEPT = 8;
 
     private final ServerLoop server;
     private final int maxBuffered;
     private final boolean trackIdle;
-    private final Pointer buf;
+    private final BufferPool pending;
     private final int chunk;
+    private Pointer buf;
     private final Handler handler = this::onReady;
     private final FdTable<EchoConnection> conns = new FdTable<>();
     long reads, bytes, mostBuffered;  // counters, read by EchoServer.stats()
@@ -38,7 +41,8 @@ final class EchoProtocol implements Protocol {
         this.maxBuffered = maxBuffered;
         this.trackIdle = trackIdle;
         this.chunk = Math.min(READ_CHUNK, maxBuffered);
-        this.buf = Native.allocate(chunk);
+        this.buf = NativeMemory.allocate(chunk);
+        this.pending = new BufferPool(maxBuffered, IDLE_BUFFERS_KEPT);
     }
 
     @Override
@@ -56,14 +60,24 @@ final class EchoProtocol implements Protocol {
         conns.forEach(c -> {
             if (c.lastActiveNanos < activeSinceNanos) {
                 conns.remove(c.fd);
+                c.release(pending);
                 server.closedIdle(c.fd);
             }
         });
     }
 
+    /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
     @Override
     public void closeAll() {
         conns.forEach(this::close);
+        pending.free();
+        NativeMemory.free(buf);
+        buf = null;
+    }
+
+    /** Connections holding a buffer of pending bytes now (the rest hold none). */
+    int buffersInUse() {
+        return pending.inUse();
     }
 
     private void onReady(int fd, int ops) throws IOException {
@@ -108,7 +122,7 @@ final class EchoProtocol implements Protocol {
                 written = Math.max(0, Fds.write(c.fd, buf, n));
             }
             if (written < n) {
-                c.append(buf, written, n - written, maxBuffered);
+                c.append(buf, written, n - written, pending);
                 mostBuffered = Math.max(mostBuffered, c.pendingBytes());
             }
             if (n < want) return;  // drained: a read now would only say EAGAIN
@@ -120,13 +134,14 @@ final class EchoProtocol implements Protocol {
             server.countIo();
             int n = Fds.write(c.fd, c.pending(), c.pendingStart(), c.pendingBytes());
             if (n == Native.AGAIN) return;
-            c.consumed(n);
+            c.consumed(n, pending);
             if (trackIdle) c.lastActiveNanos = System.nanoTime();
         }
     }
 
     private void close(EchoConnection c) {
         conns.remove(c.fd);
+        c.release(pending);
         server.closeConnection(c.fd);
     }
 }

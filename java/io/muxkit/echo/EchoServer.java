@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.muxkit.mux.Multiplexer;
@@ -52,12 +53,17 @@ public final class EchoServer implements AutoCloseable {
             MuxStats m = loops.get(i).loop().stats();
             sum = sum.plus(new EchoStats(l.open(), l.accepted(), l.refusedFdLimit(), l.refusedMaxConn(), l.shedNoFd(),
                     l.idleClosed(), p.reads, p.bytes, m.waits(), m.events(), m.syscalls() + l.ioCalls(),
-                    m.blockedNanos(), p.mostBuffered));
+                    m.blockedNanos(), p.mostBuffered, p.buffersInUse()));
         }
         return sum;
     }
 
     /** Stops accepting, closes every connection, waits for the loops to end. */
+    /** What to do when an event loop dies (the server has then stopped, listeners closed); see {@link TcpServer}. */
+    public void whenLoopDies(Consumer<Throwable> action) {
+        server.whenLoopDies(action);
+    }
+
     @Override
     public void close() {
         server.close();

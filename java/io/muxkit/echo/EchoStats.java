@@ -1,26 +1,29 @@
 package io.muxkit.echo;
 
+import java.util.Locale;
+
 /**
  * Counters of an echo server. refused*: connections accepted and closed at once, by reason.
  * waits/events/syscalls/blockedNanos come from the multiplexers; mostBuffered is the most bytes
- * that ever waited to be echoed to one peer (the limit is the server's maxBufferedPerConnection).
+ * that ever waited to be echoed to one peer (the limit is the server's maxBufferedPerConnection);
+ * buffersHeld, how many connections hold a buffer now (only those with a write pending do).
  */
 public record EchoStats(long open, long accepted, long refusedFdLimit, long refusedMaxConn, long shedNoFd,
                         long idleClosed, long reads, long bytes, long waits, long events, long syscalls,
-                        long blockedNanos, long mostBuffered) {
-    public static final EchoStats ZERO = new EchoStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                        long blockedNanos, long mostBuffered, long buffersHeld) {
+    public static final EchoStats ZERO = new EchoStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public EchoStats plus(EchoStats o) {
         return new EchoStats(open + o.open, accepted + o.accepted, refusedFdLimit + o.refusedFdLimit,
                 refusedMaxConn + o.refusedMaxConn, shedNoFd + o.shedNoFd, idleClosed + o.idleClosed,
                 reads + o.reads, bytes + o.bytes, waits + o.waits, events + o.events, syscalls + o.syscalls,
-                blockedNanos + o.blockedNanos, Math.max(mostBuffered, o.mostBuffered));
+                blockedNanos + o.blockedNanos, Math.max(mostBuffered, o.mostBuffered), buffersHeld + o.buffersHeld);
     }
 
     /** One line for --stats: the rates over `seconds` since `before`. */
     public String line(EchoStats before, double seconds) {
         long w = waits - before.waits;
-        return String.format("conns %d  msgs/s %.0f  MB/s %.2f  waits/s %.0f  events/wait %.2f  blocked %.0f%%  syscalls/s %.0f  refused %d",
+        return String.format(Locale.ROOT, "conns %d  msgs/s %.0f  MB/s %.2f  waits/s %.0f  events/wait %.2f  blocked %.0f%%  syscalls/s %.0f  refused %d",
                 open, (reads - before.reads) / seconds, (bytes - before.bytes) / seconds / 1e6, w / seconds,
                 w == 0 ? 0.0 : (double) (events - before.events) / w,
                 100.0 * (blockedNanos - before.blockedNanos) / (seconds * 1e9), (syscalls - before.syscalls) / seconds,
@@ -28,7 +31,7 @@ public record EchoStats(long open, long accepted, long refusedFdLimit, long refu
     }
 
     public String summary() {
-        return String.format("accepted %d, refused %d (fd limit of the backend %d, --max-conn %d, out of fds %d), idle-closed %d, "
+        return String.format(Locale.ROOT, "accepted %d, refused %d (fd limit of the backend %d, --max-conn %d, out of fds %d), idle-closed %d, "
                         + "reads %d, bytes %d, waits %d, events %d, syscalls %d, most buffered for one peer %d bytes",
                 accepted, refusedFdLimit + refusedMaxConn + shedNoFd, refusedFdLimit, refusedMaxConn, shedNoFd,
                 idleClosed, reads, bytes, waits, events, syscalls, mostBuffered);

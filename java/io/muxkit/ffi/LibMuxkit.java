@@ -34,6 +34,8 @@ public interface LibMuxkit {
     @IgnoreError int mk_openat_beneath(int dirfd, String path, int flags, int mode);
     @IgnoreError int mk_fstat(int fd, @Out long[] out);
     @IgnoreError int mk_fsync(int fd);
+    @IgnoreError int mk_open_tmpfile(int dirfd, int mode);
+    @IgnoreError int mk_link_fd(int fd, int dirfd, String name);
     @IgnoreError int mk_renameat(int dirfd, String from, String to);
     @IgnoreError int mk_unlinkat(int dirfd, String name);
     @IgnoreError int mk_close(int fd);
@@ -60,6 +62,7 @@ public interface LibMuxkit {
     @IgnoreError int mk_listen(int fd, int backlog);
     @IgnoreError int mk_accept4(int fd, int flags);
     @IgnoreError int mk_local_port(int fd);
+    @IgnoreError int mk_shutdown(int fd, int how);
     @IgnoreError int mk_setsockopt_int(int fd, int level, int name, int value);
     @IgnoreError int mk_getsockopt_int(int fd, int level, int name);
 }

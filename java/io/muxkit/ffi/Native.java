@@ -1,7 +1,5 @@
 package io.muxkit.ffi;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
@@ -39,7 +37,7 @@ public final class Native {
     // open(2), eventfd(2), sockets
     public static final int O_RDONLY = constant("O_RDONLY"), O_WRONLY = constant("O_WRONLY"), O_CREAT = constant("O_CREAT"),
             O_EXCL = constant("O_EXCL"), O_DIRECTORY = constant("O_DIRECTORY"), O_NONBLOCK = constant("O_NONBLOCK"),
-            O_CLOEXEC = constant("O_CLOEXEC");
+            O_CLOEXEC = constant("O_CLOEXEC"), O_PATH = constant("O_PATH"), O_NOCTTY = constant("O_NOCTTY");
     public static final int EFD_NONBLOCK = constant("EFD_NONBLOCK"), EFD_CLOEXEC = constant("EFD_CLOEXEC");
     public static final int AF_INET = constant("AF_INET"), AF_INET6 = constant("AF_INET6"), AF_UNIX = constant("AF_UNIX"),
             SOCK_STREAM = constant("SOCK_STREAM"), SOCK_NONBLOCK = constant("SOCK_NONBLOCK"),
@@ -47,14 +45,17 @@ public final class Native {
     public static final int SOL_SOCKET = constant("SOL_SOCKET"), SO_ERROR = constant("SO_ERROR"),
             SO_REUSEADDR = constant("SO_REUSEADDR"), SO_REUSEPORT = constant("SO_REUSEPORT"),
             IPPROTO_TCP = constant("IPPROTO_TCP"), TCP_NODELAY = constant("TCP_NODELAY");
-    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL");
+    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL"),
+            SHUT_WR = constant("SHUT_WR");
 
     // errno values
     public static final int EAGAIN = constant("EAGAIN"), EINTR = constant("EINTR"), EBADF = constant("EBADF"),
             EINPROGRESS = constant("EINPROGRESS"), EMFILE = constant("EMFILE"), ENFILE = constant("ENFILE"),
             ENOENT = constant("ENOENT"), EPERM = constant("EPERM"), ENOSPC = constant("ENOSPC"),
             EXDEV = constant("EXDEV"), ELOOP = constant("ELOOP"), ENOTDIR = constant("ENOTDIR"),
-            EACCES = constant("EACCES"), EINVAL = constant("EINVAL");
+            EACCES = constant("EACCES"), EINVAL = constant("EINVAL"), ENAMETOOLONG = constant("ENAMETOOLONG"),
+            ENXIO = constant("ENXIO"), EOPNOTSUPP = constant("EOPNOTSUPP"), EISDIR = constant("EISDIR"),
+            EEXIST = constant("EEXIST");
 
     public static final int SIGWINCH = constant("SIGWINCH");
 
@@ -87,10 +88,5 @@ public final class Native {
         if (rc >= 0) return rc;
         if (rc == -EAGAIN) return AGAIN;
         throw new NativeIOException(call, fd, (int) -rc);
-    }
-
-    /** Zeroed native memory, owned by the caller, freed when it becomes unreachable. */
-    public static Pointer allocate(long bytes) {
-        return Memory.allocateDirect(RUNTIME, bytes, true);
     }
 }

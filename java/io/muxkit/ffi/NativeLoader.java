@@ -15,7 +15,9 @@ import jnr.ffi.LibraryLoader;
  * Finds libmuxkit.so and loads it by absolute path. The library comes from
  * {@code -Dmuxkit.native.path=FILE} when given, else it is extracted from the jar (or the classes
  * directory) into a private directory of its own, tried first in java.io.tmpdir and then in
- * ~/.cache/muxkit, since a tmpdir mounted noexec cannot map a library.
+ * ~/.cache/muxkit, since a tmpdir mounted noexec cannot map a library. An extracted copy is
+ * deleted, with its directory, as soon as it is loaded (a mapped library needs no file), so no
+ * run leaves one behind, however it ends.
  */
 final class NativeLoader {
     static final String PATH_PROPERTY = "muxkit.native.path";
@@ -24,7 +26,27 @@ final class NativeLoader {
     private NativeLoader() {}
 
     static LibMuxkit load() {
-        Path library = locate();
+        String override = System.getProperty(PATH_PROPERTY);
+        if (override != null && !override.isEmpty()) {
+            Path path = Paths.get(override).toAbsolutePath();
+            if (!Files.isRegularFile(path))
+                throw new UnsatisfiedLinkError("muxkit: -D" + PATH_PROPERTY + "=" + override + ": no such file");
+            return load(path);
+        }
+        Path extracted = extract();
+        try {
+            return load(extracted);
+        } finally {
+            try {
+                Files.deleteIfExists(extracted);
+                Files.deleteIfExists(extracted.getParent());
+            } catch (IOException e) {
+                System.err.println("muxkit: cannot remove " + extracted + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static LibMuxkit load(Path library) {
         try {
             return LibraryLoader.create(LibMuxkit.class).failImmediately().load(library.toString());
         } catch (UnsatisfiedLinkError e) {
@@ -32,14 +54,8 @@ final class NativeLoader {
         }
     }
 
-    static Path locate() {
-        String override = System.getProperty(PATH_PROPERTY);
-        if (override != null && !override.isEmpty()) {
-            Path path = Paths.get(override).toAbsolutePath();
-            if (!Files.isRegularFile(path))
-                throw new UnsatisfiedLinkError("muxkit: -D" + PATH_PROPERTY + "=" + override + ": no such file");
-            return path;
-        }
+    /** Copies the library out of the jar into a new private directory; the caller deletes both. */
+    static Path extract() {
         if (!System.getProperty("os.name", "").startsWith("Linux") || !"amd64".equals(System.getProperty("os.arch")))
             throw new UnsatisfiedLinkError("muxkit: the shim is built for Linux x86_64, not "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -65,12 +81,13 @@ final class NativeLoader {
             if (in == null)
                 throw new IOException(RESOURCE + " is not on the classpath: build with `mvn package` (CMake builds it)");
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            if (!isExecutableMount(target)) throw new IOException(dir + " is on a noexec mount");
+            return target;
+        } catch (IOException e) {
+            Files.deleteIfExists(target);
+            Files.deleteIfExists(dir);
+            throw e;
         }
-        target.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        if (!isExecutableMount(target))
-            throw new IOException(dir + " is on a noexec mount");
-        return target;
     }
 
     /** A library on a noexec mount fails in dlopen with a vague message; check the mount first. */

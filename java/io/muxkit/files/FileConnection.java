@@ -4,9 +4,19 @@ import java.util.Arrays;
 
 import io.muxkit.http.HttpRequest;
 
-/** One HTTP peer of the file server: bytes in, the response going out, an upload in progress. */
+/**
+ * One HTTP peer of the file server: bytes in, the response going out, an upload in progress.
+ * What it buffers is bounded: the input holds at most {@link #HEAD_CAP} bytes of request heads
+ * (one head, or several pipelined), or {@link #BODY_CAP} bytes of an upload's body on their way to
+ * the file; a peer whose pipelined requests fill that is not read until its response is out.
+ */
 final class FileConnection {
-    enum State { HEAD, BODY, RESPONDING }
+    /** LINGERING: the last response is out and our side is shut; the peer's bytes are read and dropped until it closes. */
+    enum State { HEAD, BODY, RESPONDING, LINGERING }
+
+    /** One head of the largest size allowed, and a byte to see it is too large. */
+    static final int HEAD_CAP = HttpRequest.MAX_HEAD + 1;
+    static final int BODY_CAP = 64 * 1024;
 
     final int fd;
     State state = State.HEAD;
@@ -24,14 +34,23 @@ final class FileConnection {
 
     HttpRequest request;            // the request being served
     Upload upload;                  // the PUT body being received, or null
+    boolean startChecked;           // the current head's first bytes can begin a request
+    long lingerUntilNanos;          // LINGERING: closed at this time whatever the peer does
+    long lingerBytes;               // LINGERING: bytes dropped so far
 
     FileConnection(int fd, long now) {
         this.fd = fd;
         this.lastActiveNanos = now;
     }
 
+    /** How many more bytes the input may take now. */
+    int room() {
+        return (state == State.BODY ? BODY_CAP : HEAD_CAP) - inLen;
+    }
+
+    /** Appends src[0, n); the caller keeps n <= room(). */
     void append(byte[] src, int n) {
-        if (inLen + n > in.length) in = Arrays.copyOf(in, Math.max(inLen + n, in.length * 2));
+        if (inLen + n > in.length) in = Arrays.copyOf(in, Math.min(Math.max(inLen + n, in.length * 2), BODY_CAP));
         System.arraycopy(src, 0, in, inLen, n);
         inLen += n;
     }
@@ -39,7 +58,7 @@ final class FileConnection {
     void consume(int n) {
         System.arraycopy(in, n, in, 0, inLen - n);
         inLen -= n;
-        if (inLen == 0 && in.length > 65536) in = new byte[2048];  // give back what a large body needed
+        if (inLen == 0 && in.length > HEAD_CAP) in = new byte[2048];  // give back what a body needed
     }
 
     boolean sending() {

@@ -13,7 +13,9 @@ import java.util.Map;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.ByteRange;
+import io.muxkit.http.Conditionals;
 import io.muxkit.http.HttpDate;
 import io.muxkit.http.HttpError;
 import io.muxkit.http.HttpRequest;
@@ -21,6 +23,7 @@ import io.muxkit.http.ResponseHead;
 import io.muxkit.loop.FdTable;
 import io.muxkit.loop.Handler;
 import io.muxkit.net.Fds;
+import io.muxkit.net.Sockets;
 import io.muxkit.tcp.Protocol;
 import io.muxkit.tcp.ServerLoop;
 import jnr.ffi.Pointer;
@@ -33,13 +36,19 @@ import jnr.ffi.Pointer;
  */
 final class FileProtocol implements Protocol {
     private static final int CHUNK = 64 * 1024;
-    private static final int MAX_BUFFERED_IN = 1 << 20;  // pipelined requests waiting for a response
+    /**
+     * After a response that closes the connection, its input is still read (and dropped) for up
+     * to this long, or this many bytes, as nginx's lingering close does: closing a socket with
+     * unread input makes the kernel send RST, which can destroy the response on its way.
+     */
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    private static final long LINGER_BYTES = 256 * 1024;
 
     private final ServerLoop server;
     private final RootDir root;
     private final FileServer.Config config;
-    private final Pointer buf = Native.allocate(CHUNK);
-    private final Pointer wbuf = Native.allocate(CHUNK);
+    private Pointer buf = NativeMemory.allocate(CHUNK);
+    private Pointer wbuf = NativeMemory.allocate(CHUNK);
     private final byte[] scratch = new byte[CHUNK];
     private final Handler handler = this::onReady;
     private final FdTable<FileConnection> conns = new FdTable<>();
@@ -66,16 +75,19 @@ final class FileProtocol implements Protocol {
     /** Idle peers are closed; a head that has been trickling in since before then gets a 408 first. */
     @Override
     public void closeIdle(long activeSinceNanos) {
+        long now = System.nanoTime();
         conns.forEach(c -> {
-            if (c.state == FileConnection.State.HEAD && c.headStartNanos != 0 && c.headStartNanos < activeSinceNanos
+            if (c.state == FileConnection.State.LINGERING) {
+                if (now - c.lingerUntilNanos > 0) close(c);
+            } else if (c.state == FileConnection.State.HEAD && c.headStartNanos != 0 && c.headStartNanos < activeSinceNanos
                     && !c.sending()) {
                 queueError(c, new HttpError(408, "the request head took too long", true));
                 try {
-                    flush(c);
-                } catch (IOException closingAnyway) {
-                    // the 408 is a courtesy
+                    if (flush(c)) linger(c);  // the 408 is a courtesy: what does not go out at once is dropped
+                    else close(c);
+                } catch (IOException e) {
+                    close(c);
                 }
-                close(c);
             } else if (c.lastActiveNanos < activeSinceNanos) {
                 conns.remove(c.fd);
                 release(c);
@@ -84,9 +96,13 @@ final class FileProtocol implements Protocol {
         });
     }
 
+    /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
     @Override
     public void closeAll() {
         conns.forEach(this::close);
+        NativeMemory.free(buf);
+        NativeMemory.free(wbuf);
+        buf = wbuf = null;
     }
 
     // ---- the connection's state machine ----
@@ -99,6 +115,10 @@ final class FileProtocol implements Protocol {
                 close(c);
                 return;
             }
+            if (c.state == FileConnection.State.LINGERING) {
+                if (drop(c)) close(c);
+                return;
+            }
             boolean peerDone = false;
             if ((ops & (READ | HANGUP)) != 0) peerDone = readInput(c);
             if (!progress(c)) return;
@@ -106,41 +126,43 @@ final class FileProtocol implements Protocol {
                 close(c);
                 return;
             }
-            int interest = (!peerDone && c.inLen < MAX_BUFFERED_IN ? READ : 0) | (c.sending() ? WRITE : 0);
+            int interest = (!peerDone && c.room() > 0 ? READ : 0) | (c.sending() ? WRITE : 0);
             server.loop().setInterest(fd, interest);
         } catch (IOException e) {
             close(c);  // ECONNRESET, EPIPE, ...: the peer is gone
         }
     }
 
-    /** Reads what is there into c.in; true when the peer has closed its side. */
+    /** Reads what is there into c.in, as much as it has room for; true when the peer has closed its side. */
     private boolean readInput(FileConnection c) throws NativeIOException {
-        for (int i = 0; i < 16 && c.inLen < MAX_BUFFERED_IN; i++) {
+        for (int i = 0; i < 16 && c.room() > 0; i++) {
+            int want = Math.min(CHUNK, c.room());
             server.countIo();
-            int n = Fds.read(c.fd, buf, CHUNK);
+            int n = Fds.read(c.fd, buf, want);
             if (n == Native.AGAIN) return false;
             if (n == 0) return true;
             buf.get(0, scratch, 0, n);
             c.append(scratch, n);
             c.lastActiveNanos = System.nanoTime();
             if (c.state == FileConnection.State.HEAD && c.headStartNanos == 0) c.headStartNanos = c.lastActiveNanos;
-            if (n < CHUNK) return false;
+            if (n < want) return false;
         }
         return false;
     }
 
-    /** Sends, reads bodies and parses requests as far as the bytes allow; false if it closed the connection. */
+    /** Sends, reads bodies and parses requests as far as the bytes allow; false once the connection is closed or lingering. */
     private boolean progress(FileConnection c) throws IOException {
         while (true) {
             if (c.sending()) {
                 if (!flush(c)) return true;
                 if (c.state == FileConnection.State.RESPONDING) {
                     if (c.closeAfterResponse) {
-                        close(c);
+                        linger(c);
                         return false;
                     }
                     c.state = FileConnection.State.HEAD;
                     c.request = null;
+                    c.startChecked = false;
                     c.headStartNanos = c.inLen > 0 ? System.nanoTime() : 0;
                 }
                 continue;
@@ -156,6 +178,18 @@ final class FileProtocol implements Protocol {
 
     /** Parses and starts one request if its head is complete; false when more bytes are needed. */
     private boolean nextRequest(FileConnection c) {
+        if (!c.startChecked) {
+            if (c.inLen == 1 && c.in[0] == '\r') return false;  // perhaps the empty line a request may follow
+            c.consume(HttpRequest.leadingEmptyLine(c.in, c.inLen));  // one empty line before a request is ignored
+            c.startChecked = true;
+        }
+        try {
+            HttpRequest.checkStart(c.in, c.inLen);  // TLS, binary garbage: refused now, not after the idle timeout
+        } catch (HttpError e) {
+            c.inLen = 0;
+            queueError(c, e);
+            return true;
+        }
         int headLength = HttpRequest.headLength(c.in, c.inLen);
         if (headLength < 0) {
             HttpError tooLong = headTooLong(c);
@@ -183,6 +217,9 @@ final class FileProtocol implements Protocol {
             queueError(c, e);
         } catch (NativeIOException e) {
             queueError(c, new HttpError(500, e.getMessage(), true));
+        } catch (RuntimeException e) {  // a bug of ours: the peer gets a 500 and the connection closes, not silence
+            server.log("a request failed: " + e);
+            queueError(c, new HttpError(500, "internal error", true));
         }
         return true;
     }
@@ -203,41 +240,64 @@ final class FileProtocol implements Protocol {
         return -1;
     }
 
+    /** The last response is out: shut our side, and read and drop what the peer still sends until it closes. */
+    private void linger(FileConnection c) throws IOException {
+        if (config.listen().idleTimeoutMillis() <= 0) {  // no sweeps would end it: close now
+            close(c);
+            return;
+        }
+        release(c);
+        Sockets.shutdownOutput(c.fd);
+        c.state = FileConnection.State.LINGERING;
+        c.lingerUntilNanos = System.nanoTime() + LINGER_NANOS;
+        c.inLen = 0;
+        if (drop(c)) close(c);
+        else server.loop().setInterest(c.fd, READ);
+    }
+
+    /** Reads and drops the peer's bytes; true when it is time to close (the peer closed, or sent too much). */
+    private boolean drop(FileConnection c) throws NativeIOException {
+        while (true) {
+            server.countIo();
+            int n = Fds.read(c.fd, buf, CHUNK);
+            if (n == Native.AGAIN) return false;
+            if (n == 0) return true;
+            c.lingerBytes += n;
+            if (c.lingerBytes > LINGER_BYTES) return true;
+        }
+    }
+
     // ---- GET and HEAD ----
 
     private void serveFile(FileConnection c, HttpRequest r) throws HttpError, NativeIOException {
         if (r.contentLength() > 0 || r.chunked()) throw new HttpError(400, r.method() + " with a body", true);
         RequestPath path = RequestPath.decode(r.target(), config.allowDotFiles());
-        int fd;
-        try {
-            fd = root.open(path.relative(), Native.O_RDONLY);
-        } catch (NativeIOException e) {
-            throw RootDir.refusal(e);
-        }
+        RootDir.Opened opened = root.openForReading(path.relative());
+        int fd = opened.fd();
         boolean keep = false;
         try {
-            RootDir.Stat st = RootDir.stat(fd);
+            RootDir.Stat st = opened.stat();
             if (st.directory()) {
                 if (!path.trailingSlash() && !path.relative().isEmpty()) {
                     String location = "/" + RequestPath.encode(path.relative()) + "/";
                     queue(c, 301, headers("Location", location), ("see " + location + "\n").getBytes(), false);
                 } else {
                     Listing.Body listing = Listing.render(fd, path.relative(), r.header("accept"), config.allowDotFiles());
-                    queue(c, 200, headers("Content-Type", listing.contentType()), listing.bytes(), false);
+                    queue(c, 200, headers("Content-Type", listing.contentType(),
+                            "X-Muxkit-Listing", listing.shown() + " of " + listing.total() + " entries"), listing.bytes(), false);
                 }
                 return;
             }
-            if (!st.regular()) throw new HttpError(403, "not a regular file");
             String etag = "\"" + Long.toHexString(st.size()) + "-" + Long.toHexString(st.mtimeSeconds()) + "\"";
             Map<String, String> h = headers("ETag", etag, "Last-Modified", lastModified.format(st.mtimeSeconds()),
                     "Accept-Ranges", "bytes");
-            if (notModified(r, etag, st.mtimeSeconds())) {
+            if (Conditionals.notModified(r, etag, st.mtimeSeconds())) {
                 queue(c, 304, h, null, false);
                 return;
             }
             ByteRange range;
             try {
-                range = ByteRange.parse(r.header("range"), st.size());
+                range = Conditionals.rangeApplies(r, etag, st.mtimeSeconds()) ? ByteRange.parse(r.header("range"), st.size()) : null;
             } catch (HttpError e) {
                 h.put("Content-Range", "bytes */" + st.size());
                 queue(c, 416, h, (e.getMessage() + "\n").getBytes(), false);
@@ -259,20 +319,6 @@ final class FileProtocol implements Protocol {
         }
     }
 
-    private static boolean notModified(HttpRequest r, String etag, long mtime) {
-        String inm = r.header("if-none-match");
-        if (inm != null) {
-            for (String tag : inm.split(",")) {
-                String t = tag.trim();
-                if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) return true;
-            }
-            return false;
-        }
-        String ims = r.header("if-modified-since");
-        Long since = ims == null ? null : HttpDate.parse(ims);
-        return since != null && since >= mtime;
-    }
-
     // ---- PUT ----
 
     private void startUpload(FileConnection c, HttpRequest r) throws HttpError, NativeIOException {
@@ -286,10 +332,12 @@ final class FileProtocol implements Protocol {
 
     /** Writes the body bytes that have arrived; true when the body is complete (and the response queued). */
     private boolean readBody(FileConnection c) {
-        if (c.inLen == 0) return false;
         try {
-            c.consume(c.upload.take(c.in, c.inLen, wbuf));
-            if (!c.upload.complete()) return false;
+            if (!c.upload.complete()) {  // an empty body is complete before any byte arrives
+                if (c.inLen == 0) return false;
+                c.consume(c.upload.take(c.in, c.inLen, wbuf));
+                if (!c.upload.complete()) return false;
+            }
             int status = c.upload.finish();
             c.upload = null;
             queue(c, status, headers(), null, false);

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.muxkit.mux.Multiplexer;
@@ -64,6 +65,11 @@ public final class FileServer implements AutoCloseable {
         long n = 0;
         for (ServerLoop loop : server.loops()) n += loop.counts().open();
         return n;
+    }
+
+    /** What to do when an event loop dies (the server has then stopped, listeners closed); see {@link TcpServer}. */
+    public void whenLoopDies(Consumer<Throwable> action) {
+        server.whenLoopDies(action);
     }
 
     @Override

@@ -2,12 +2,14 @@ package io.muxkit.files;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import io.muxkit.http.HttpError;
 
 /**
  * The path of a request target, percent-decoded and checked before it is used: no "..",
- * no encoded slash, no backslash, no NUL, dot-files only when allowed. The result is relative
+ * no encoded slash, no backslash, no NUL, dot-files only when allowed, and never the name of an
+ * upload in progress, whatever is allowed. The result is relative
  * ("" for the root, "a/b.txt") and is then opened beneath the root, never on its own.
  *
  * @param relative      the decoded path without leading or trailing slashes, "" for the root
@@ -53,6 +55,7 @@ public record RequestPath(String relative, boolean trailingSlash) {
         for (String segment : path.split("/")) {
             if (segment.isEmpty() || segment.equals(".")) continue;
             if (segment.equals("..")) throw new HttpError(400, ".. is not allowed in paths");
+            if (segment.startsWith(RootDir.UPLOAD_PREFIX)) throw new HttpError(403, "that name is reserved for uploads in progress");
             if (segment.startsWith(".") && !allowDotFiles) throw new HttpError(404, "not found");
             if (rel.length() > 0) rel.append('/');
             rel.append(segment);
@@ -67,7 +70,7 @@ public record RequestPath(String relative, boolean trailingSlash) {
             int c = b & 0xff;
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/-._~".indexOf(c) >= 0)
                 out.append((char) c);
-            else out.append('%').append(String.format("%02X", c));
+            else out.append('%').append(String.format(Locale.ROOT, "%02X", c));
         }
         return out.toString();
     }

@@ -16,6 +16,12 @@ public final class RootDir implements AutoCloseable {
     /** What fstat says: size, mtime in seconds, kind. */
     public record Stat(long size, long mtimeSeconds, boolean directory, boolean regular) {}
 
+    /** An fd opened for reading with what fstat said of it. */
+    public record Opened(int fd, Stat stat) {}
+
+    /** Names that start with this are uploads in progress: never listed, never served or replaced. */
+    public static final String UPLOAD_PREFIX = ".muxkit-upload-";
+
     private final int fd;
     private final Path path;
 
@@ -38,6 +44,46 @@ public final class RootDir implements AutoCloseable {
         return openIn(fd, rel, flags, 0);
     }
 
+    /**
+     * Opens rel for reading if it is a regular file or a directory; anything else (a FIFO, a
+     * socket, a device) is a 403. The open never blocks: O_NONBLOCK keeps a FIFO without a
+     * writer from holding the loop (a regular file ignores the flag), O_NOCTTY keeps a terminal
+     * from becoming ours, and a socket file fails at once (ENXIO).
+     */
+    public Opened openForReading(String rel) throws HttpError {
+        int opened;
+        try {
+            opened = open(rel, Native.O_RDONLY | Native.O_NONBLOCK | Native.O_NOCTTY);
+        } catch (NativeIOException e) {
+            throw refusal(e);
+        }
+        Stat st;
+        try {
+            st = stat(opened);
+        } catch (NativeIOException e) {
+            LIB.mk_close(opened);
+            throw refusal(e);
+        }
+        if (st.regular() || st.directory()) return new Opened(opened, st);
+        LIB.mk_close(opened);
+        throw new HttpError(403, "not a regular file or a directory");
+    }
+
+    /**
+     * What name in dirFd is, without opening it for I/O (O_PATH: no side effects, never blocks;
+     * a symlink is followed beneath the root), or null when it does not exist.
+     */
+    public static Stat statIn(int dirFd, String name) throws NativeIOException {
+        int path = LIB.mk_openat_beneath(dirFd, name, Native.O_PATH, 0);
+        if (path == -Native.ENOENT) return null;
+        Native.check(path, "openat2(" + name + ", O_PATH)", -1);
+        try {
+            return stat(path);
+        } finally {
+            LIB.mk_close(path);
+        }
+    }
+
     /** Opens rel beneath dirFd (a directory opened through this root). */
     public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
@@ -56,6 +102,8 @@ public final class RootDir implements AutoCloseable {
         if (errno == Native.ENOENT || errno == Native.ENOTDIR) return new HttpError(404, "not found");
         if (errno == Native.EXDEV || errno == Native.ELOOP) return new HttpError(403, "that path leads outside the root");
         if (errno == Native.EACCES || errno == Native.EPERM) return new HttpError(403, "permission denied");
+        if (errno == Native.ENXIO) return new HttpError(403, "not a regular file or a directory");  // a socket file
+        if (errno == Native.ENAMETOOLONG) return new HttpError(414, "a name in the path is too long");
         return new HttpError(500, e.getMessage());
     }
 

@@ -14,19 +14,24 @@ import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
 
 /**
- * One PUT: the body goes to a temporary file in the target's directory, which is fsynced and
- * renamed over the real name only when the whole body has arrived, so the real name never holds
- * a partial file. Aborted, it removes its temporary file.
+ * One PUT. The body is written to a file with no name (O_TMPFILE) in the target's directory,
+ * which is fsynced, given a hidden name from the very fd written (linkat through /proc) and
+ * renamed over the real name only when the whole body has arrived: the real name never holds a
+ * partial file, and no other request can reach the file being written. Where the file system
+ * has no O_TMPFILE, the file is created O_EXCL under a hidden name instead; such names are
+ * refused to every request and left out of listings ({@link RootDir#UPLOAD_PREFIX}). Aborted,
+ * an upload leaves nothing behind.
  */
 final class Upload {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private int dirFd, fd;
-    private final String temp, name;
+    private final String name;
+    private String temp;                    // the hidden name, once the file has one
     private final boolean existed;
     private final long maxBytes;
-    private final ChunkedDecoder chunked;  // null for a Content-Length body
-    private long remaining;                 // Content-Length bytes still to come
+    private final ChunkedDecoder chunked;   // null for a Content-Length body
+    private long remaining;                  // Content-Length bytes still to come
     private long total;
 
     private Upload(int dirFd, int fd, String temp, String name, boolean existed, long length, long maxBytes,
@@ -41,7 +46,7 @@ final class Upload {
         this.chunked = chunked;
     }
 
-    /** Checks the request and opens the temporary file; any refusal is an HttpError that closes the connection. */
+    /** Checks the request and the target and opens the file to write; any refusal is an HttpError. */
     static Upload begin(RootDir root, HttpRequest r, RequestPath path, long maxBytes) throws HttpError, NativeIOException {
         if (path.relative().isEmpty() || path.trailingSlash())
             throw new HttpError(400, "PUT needs a file path, not a directory", true);
@@ -58,25 +63,32 @@ final class Upload {
             throw RootDir.refusal(e);
         }
         try {
-            boolean existed;
+            RootDir.Stat existing;
             try {
-                int existing = RootDir.openIn(dirFd, name, Native.O_RDONLY, 0);
-                boolean isDir = RootDir.stat(existing).directory();
-                Fds.closeQuietly(existing);
-                if (isDir) throw new HttpError(409, name + " is a directory", true);
-                existed = true;
+                existing = RootDir.statIn(dirFd, name);
             } catch (NativeIOException e) {
-                if (e.errno() != Native.ENOENT) throw RootDir.refusal(e);
-                existed = false;
+                throw RootDir.refusal(e);
             }
-            String temp = ".muxkit-upload-" + Long.toHexString(RANDOM.nextLong());
-            int fd = RootDir.openIn(dirFd, temp, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0644);
-            return new Upload(dirFd, fd, temp, name, existed, chunked ? -1 : length, maxBytes,
+            if (existing != null && existing.directory()) throw new HttpError(409, name + " is a directory", true);
+            if (existing != null && !existing.regular())
+                throw new HttpError(403, name + " is not a regular file: it is not replaced", true);
+            int tmp = LIB.mk_open_tmpfile(dirFd, 0644);
+            String temp = null;
+            if (tmp == -Native.EOPNOTSUPP || tmp == -Native.EISDIR || tmp == -Native.EINVAL) {  // no O_TMPFILE here
+                temp = hiddenName();
+                tmp = RootDir.openIn(dirFd, temp, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0644);
+            }
+            Native.check(tmp, "openat(O_TMPFILE)", dirFd);
+            return new Upload(dirFd, tmp, temp, name, existing != null, chunked ? -1 : length, maxBytes,
                     chunked ? new ChunkedDecoder() : null);
         } catch (HttpError | NativeIOException | RuntimeException e) {
             Fds.closeQuietly(dirFd);
             throw e;
         }
+    }
+
+    private static String hiddenName() {
+        return RootDir.UPLOAD_PREFIX + Long.toHexString(RANDOM.nextLong());
     }
 
     /** Takes body bytes from in[0, len) and writes them (through scratch); returns how many it used. */
@@ -94,27 +106,37 @@ final class Upload {
         });
     }
 
+    /** The whole body has been written (at once for an empty Content-Length body). */
     boolean complete() {
         return chunked == null ? remaining == 0 : chunked.done();
     }
 
-    /** fsync, then rename over the real name: until this point the real name is untouched. 201 or 204. */
+    /** fsync, a hidden name, then the rename over the real name: until this point the real name is untouched. 201 or 204. */
     int finish() throws NativeIOException {
         Native.check(LIB.mk_fsync(fd), "fsync", fd);
+        while (temp == null) {
+            String candidate = hiddenName();
+            int rc = LIB.mk_link_fd(fd, dirFd, candidate);
+            if (rc != -Native.EEXIST) {
+                Native.check(rc, "linkat", fd);
+                temp = candidate;
+            }
+        }
         Fds.closeQuietly(fd);
         fd = -1;
         Native.check(LIB.mk_renameat(dirFd, temp, name), "renameat", dirFd);
+        temp = null;
         Fds.closeQuietly(dirFd);
         dirFd = -1;
         return existed ? 204 : 201;
     }
 
-    /** Removes the temporary file and closes what is open; harmless after finish(). */
+    /** Removes what was written and closes what is open; harmless after finish(). */
     void abort() {
-        Fds.closeQuietly(fd);
+        Fds.closeQuietly(fd);  // an unnamed file is gone with its last fd
         fd = -1;
         if (dirFd < 0) return;
-        LIB.mk_unlinkat(dirFd, temp);
+        if (temp != null) LIB.mk_unlinkat(dirFd, temp);
         Fds.closeQuietly(dirFd);
         dirFd = -1;
     }
@@ -127,7 +149,7 @@ final class Upload {
             scratch.put(0, src, off, n);
             for (int done = 0; done < n; ) {
                 int w = Fds.write(fd, scratch, done, n - done);
-                if (w <= 0) throw new IOException("write to " + temp + " returned " + w);
+                if (w <= 0) throw new IOException("write to the upload of " + name + " returned " + w);
                 done += w;
             }
             off += n;

@@ -2,8 +2,19 @@ package io.muxkit.http;
 
 import java.io.IOException;
 
-/** Incremental decoder of a chunked request body (RFC 9112 section 7.1); bad framing is a 400. */
+/**
+ * Incremental decoder of a chunked request body (RFC 9112 section 7.1), fed whatever bytes have
+ * arrived. Bad framing is a 400 that closes the connection: a bare LF or CR anywhere in the
+ * framing, control characters in an extension or the trailer, and more than
+ * {@link #MAX_EXTENSIONS} bytes of chunk extensions or {@link #MAX_TRAILER} bytes of trailer per
+ * body (a peer must not make the server read gigabytes of framing for a 1-byte body).
+ */
 public final class ChunkedDecoder {
+    /** Chunk extensions, over every chunk of one body. */
+    public static final int MAX_EXTENSIONS = 4096;
+    /** The trailer section, every field line of it. */
+    public static final int MAX_TRAILER = 8192;
+
     /** Receives each run of body bytes as an offset and length into the array given to feed(). */
     public interface Sink {
         void data(int offset, int length) throws HttpError, IOException;
@@ -14,7 +25,7 @@ public final class ChunkedDecoder {
     private State state = State.SIZE;
     private long remaining;
     private int sizeDigits;
-    private int trailerLineLength;
+    private int extensionBytes, trailerBytes, trailerLineLength;
 
     public boolean done() {
         return state == State.DONE;
@@ -44,7 +55,8 @@ public final class ChunkedDecoder {
                 }
                 case SIZE_EXT -> {
                     if (c == '\r') state = State.SIZE_LF;
-                    else if (c == '\n') throw bad("bare LF after chunk size");
+                    else if (isControl(c)) throw bad("control character in a chunk extension");
+                    else if (++extensionBytes > MAX_EXTENSIONS) throw bad("chunk extensions longer than " + MAX_EXTENSIONS + " bytes");
                     i++;
                 }
                 case SIZE_LF -> {
@@ -72,8 +84,12 @@ public final class ChunkedDecoder {
                     i++;
                 }
                 case TRAILER -> {
+                    // a bare LF here would end the trailer for some parsers and not for others: the
+                    // next pipelined request must never be swallowed as a trailer field
                     if (c == '\r') state = State.TRAILER_LF;
-                    else if (++trailerLineLength > 8192) throw bad("trailer too long");
+                    else if (isControl(c)) throw bad("control character (bare LF, NUL, ...) in the trailer");
+                    else if (++trailerBytes > MAX_TRAILER) throw bad("trailer longer than " + MAX_TRAILER + " bytes");
+                    else trailerLineLength++;
                     i++;
                 }
                 case TRAILER_LF -> {
@@ -86,6 +102,11 @@ public final class ChunkedDecoder {
             }
         }
         return i - off;
+    }
+
+    /** Controls other than HTAB (RFC 9110 5.5), CR and LF among them: the framing handles those itself. */
+    private static boolean isControl(byte c) {
+        return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f;
     }
 
     private static HttpError bad(String why) {

@@ -40,6 +40,33 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
         return true;
     }
 
+    /** Longest method name taken before the request is called not HTTP. */
+    public static final int MAX_METHOD = 32;
+
+    /**
+     * 2 when buf[0, len) starts with an empty line (CRLF) before the request line, which a server
+     * should ignore (RFC 9112 section 2.2); else 0.
+     */
+    public static int leadingEmptyLine(byte[] buf, int len) {
+        return len >= 2 && buf[0] == '\r' && buf[1] == '\n' ? 2 : 0;
+    }
+
+    /**
+     * Whether the bytes that have arrived can still begin a request: a method of token characters
+     * followed by a space. A TLS ClientHello (0x16), binary garbage or a second empty line cannot,
+     * and is refused at once instead of waiting for a CRLFCRLF that will never come.
+     *
+     * @throws HttpError 400, closing the connection
+     */
+    public static void checkStart(byte[] buf, int len) throws HttpError {
+        for (int i = 0; i < len && i <= MAX_METHOD; i++) {
+            byte b = buf[i];
+            if (b == ' ' && i > 0) return;
+            if (b < 0 || !isTokenChar((char) b)) throw new HttpError(400, "not an HTTP/1.1 request", true);
+        }
+        if (len > MAX_METHOD) throw new HttpError(400, "not an HTTP/1.1 request (no method in the first " + MAX_METHOD + " bytes)", true);
+    }
+
     /** Length of the head ending in CRLFCRLF within buf[0, len), or -1 if it is not complete yet. */
     public static int headLength(byte[] buf, int len) {
         for (int i = 3; i < len; i++)
@@ -51,6 +78,7 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
     public static HttpRequest parse(byte[] buf, int headLength) throws HttpError {
         String head = new String(buf, 0, headLength - 4, StandardCharsets.ISO_8859_1);
         String[] lines = lines(head);
+        if (hasControl(lines[0], false)) throw new HttpError(400, "control character in the request line", true);
         String[] parts = lines[0].split(" ", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !isToken(parts[0]))
             throw new HttpError(400, "malformed request line", true);
@@ -70,6 +98,8 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
                 throw new HttpError(400, "malformed header line", true);
             String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
             String value = line.substring(colon + 1).trim();
+            // RFC 9110 5.5: CR, LF and NUL must not be in a value (a bare LF is a header to some proxies)
+            if (hasControl(value, true)) throw new HttpError(400, "control character (CR, LF, NUL, ...) in header " + name, true);
             String before = headers.get(name);
             if (before == null) headers.put(name, value);
             else if (name.equals("content-length")) {
@@ -95,10 +125,21 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
     }
 
     private static boolean isToken(String s) {
+        for (int i = 0; i < s.length(); i++) if (!isTokenChar(s.charAt(i))) return false;
+        return !s.isEmpty();
+    }
+
+    /** tchar of RFC 9110 section 5.6.2. */
+    static boolean isTokenChar(char c) {
+        return c > ' ' && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    }
+
+    /** A control character (0x00-0x1f, 0x7f), a horizontal tab allowed where tabAllowed. */
+    static boolean hasControl(String s, boolean tabAllowed) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) return false;
+            if ((c < 0x20 && !(tabAllowed && c == '\t')) || c == 0x7f) return true;
         }
-        return !s.isEmpty();
+        return false;
     }
 }

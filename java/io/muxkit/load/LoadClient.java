@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.FdTable;
 import io.muxkit.loop.Handler;
@@ -60,7 +62,7 @@ public final class LoadClient {
         }
 
         public String summary() {
-            return String.format("%d connections (%d connect failures, %d refused by the server), %d messages in %.1f s: "
+            return String.format(Locale.ROOT, "%d connections (%d connect failures, %d refused by the server), %d messages in %.1f s: "
                             + "%.0f msgs/s, %.2f MB/s, latency us p50 %d p99 %d p99.9 %d max %d, %d errors, %d mismatches",
                     connections, connectFailures, refused, messages, seconds, messagesPerSecond(), mbPerSecond(),
                     latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
@@ -74,8 +76,8 @@ public final class LoadClient {
     private final EventLoop loop;
     private final Config config;
     private final PrintStream progress;
-    private final Pointer pattern = Native.allocate(CHUNK + 256);
-    private final Pointer buf = Native.allocate(CHUNK);
+    private final Pointer pattern = NativeMemory.allocate(CHUNK + 256);
+    private final Pointer buf = NativeMemory.allocate(CHUNK);
     private final byte[] scratch = new byte[CHUNK];
     private final Histogram latency = new Histogram(60_000_000L, 3);
     private final FdTable<LoadConnection> conns = new FdTable<>();
@@ -95,13 +97,18 @@ public final class LoadClient {
         for (int i = 0; i < CHUNK + 256; i++) pattern.putByte(i, (byte) i);
     }
 
-    /** Runs the load for the configured time (plus a short drain), then closes every connection. */
+    /** Runs the load for the configured time (plus a short drain), then closes every connection. Once. */
     public Result run() throws IOException {
-        int[] idle = openIdle();
         try {
-            return runActive();
+            int[] idle = openIdle();
+            try {
+                return runActive();
+            } finally {
+                Fds.closeQuietly(idle);
+            }
         } finally {
-            Fds.closeQuietly(idle);
+            NativeMemory.free(pattern);
+            NativeMemory.free(buf);
         }
     }
 
@@ -165,7 +172,7 @@ public final class LoadClient {
         long[] last = { 0, startNanos };
         loop.scheduleRepeating(1000, () -> {
             long now = System.nanoTime();
-            progress.printf("load: %.0f s  conns %d  msgs/s %.0f  p99 %d us  errors %d  mismatches %d%n",
+            progress.printf(Locale.ROOT, "load: %.0f s  conns %d  msgs/s %.0f  p99 %d us  errors %d  mismatches %d%n",
                     (now - startNanos) / 1e9, open, (messages - last[0]) / ((now - last[1]) / 1e9),
                     latency.getValueAtPercentile(99), errors, mismatches);
             last[0] = messages;

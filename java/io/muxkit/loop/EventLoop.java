@@ -1,6 +1,7 @@
 package io.muxkit.loop;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -12,10 +13,16 @@ import io.muxkit.net.Fds;
  * One thread's loop over one Multiplexer: fd -> handler found by array index, one-shot and
  * repeating timers, tasks handed in from other threads with one coalesced wakeup, and stop().
  * Everything but {@link #execute} and {@link #stop} is for the loop's own thread.
+ *
+ * <p>Each ready entry is checked again when its turn comes in a batch (as libuv and Redis do): an
+ * fd closed by an earlier handler of the same batch is skipped, even if its number was reused
+ * since (an accept in the same batch), and its ops are masked by the interest it has now.
  */
 public final class EventLoop implements AutoCloseable {
     private final Multiplexer mux;
     private final FdTable<Handler> handlers = new FdTable<>();
+    private long batch;                       // the batch of ready fds being dispatched
+    private long[] closedInBatch = new long[256];  // by fd: the batch in which it was last closed
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -45,6 +52,8 @@ public final class EventLoop implements AutoCloseable {
     public void close(int fd) {
         if (mux.isRegistered(fd)) mux.unregister(fd);
         handlers.remove(fd);
+        if (fd >= closedInBatch.length) closedInBatch = Arrays.copyOf(closedInBatch, Math.max(fd + 1, closedInBatch.length * 2));
+        if (fd >= 0) closedInBatch[fd] = batch;
         Fds.closeQuietly(fd);
     }
 
@@ -85,11 +94,8 @@ public final class EventLoop implements AutoCloseable {
         try {
             while (!stopping) {
                 int n = mux.select(timeoutMillis());
-                for (int i = 0; i < n; i++) {
-                    int fd = mux.readyFd(i);
-                    Handler h = handlers.get(fd);
-                    if (h != null) guard(h, fd, mux.readyOps(i));
-                }
+                batch++;
+                for (int i = 0; i < n; i++) dispatch(mux.readyFd(i), mux.readyOps(i));
                 runTimers();
                 runTasks();
             }
@@ -132,6 +138,16 @@ public final class EventLoop implements AutoCloseable {
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) guard(task);
+    }
+
+    /** One ready entry, checked against what earlier handlers of the batch did. */
+    private void dispatch(int fd, int ops) {
+        if (fd < closedInBatch.length && closedInBatch[fd] == batch) return;  // closed (and maybe reused) in this batch
+        Handler h = handlers.get(fd);
+        int interest = mux.interest(fd);
+        if (h == null || interest < 0) return;
+        int current = ops & (interest | Multiplexer.ERROR | Multiplexer.HANGUP);
+        if (current != 0) guard(h, fd, current);
     }
 
     private void guard(Handler h, int fd, int ops) {

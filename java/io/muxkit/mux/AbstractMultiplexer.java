@@ -298,11 +298,24 @@ abstract class AbstractMultiplexer implements Multiplexer {
                 wakeups.get(), blockedNanos);
     }
 
+    /**
+     * Releases everything at once (kernel objects, native memory). Refused while another thread
+     * is inside select(), which would then wait on freed memory: wake it and close on its thread.
+     */
     @Override
     public final void close() {
         if (closed) return;
+        Thread w = waiter;
+        if (w != null && w != Thread.currentThread())
+            throw new IllegalStateException("close() while thread '" + w.getName() + "' is inside select(): "
+                    + "wakeup() it and close on that thread");
         closed = true;
         release();
+        closeWakeFd();
+    }
+
+    /** Closes the wakeup eventfd; for close(), and for a backend's constructor that fails after super(). */
+    protected final void closeWakeFd() {
         synchronized (wakeLock) {
             LIB.mk_close(wakeFd);
         }

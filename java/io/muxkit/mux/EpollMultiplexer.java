@@ -3,6 +3,8 @@ package io.muxkit.mux;
 import java.io.IOException;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeMemory;
+import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
 
 /**
@@ -22,18 +24,21 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     }
 
     private final int epfd;
-    private Pointer events = Native.allocate(64L * SIZE);
+    private Pointer events;
     private int capacity = 64;
 
     EpollMultiplexer() throws IOException {
         super(Backend.EPOLL, true);
         int fd = LIB.mk_epoll_create1(Native.EPOLL_CLOEXEC);
-        if (fd < 0) {
-            LIB.mk_close(wakeFd);
-            Native.check(fd, "epoll_create1", -1);
+        try {
+            epfd = Native.check(fd, "epoll_create1", -1);
+            ctl(ADD, "epoll_ctl(ADD)", wakeFd, READ);  // ENOSPC at max_user_watches, the limit the probe provokes
+        } catch (IOException | RuntimeException e) {
+            Fds.closeQuietly(fd);
+            closeWakeFd();
+            throw e;
         }
-        epfd = fd;
-        ctl(ADD, "epoll_ctl(ADD)", wakeFd, READ);
+        events = NativeMemory.allocate(64L * SIZE);
     }
 
     @Override
@@ -66,7 +71,8 @@ final class EpollMultiplexer extends AbstractMultiplexer {
         }
         if (n == capacity) {  // full: there may be more ready than fit, so the next wait gets room
             capacity *= 2;
-            events = Native.allocate((long) capacity * SIZE);
+            NativeMemory.free(events);
+            events = NativeMemory.allocate((long) capacity * SIZE);
         }
     }
 
@@ -78,6 +84,7 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     @Override
     protected void release() {
         LIB.mk_close(epfd);
+        NativeMemory.free(events);
         events = null;
     }
 

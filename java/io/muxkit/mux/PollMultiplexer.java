@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
 /**
@@ -14,7 +15,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
     private static final int SIZE = Native.POLLFD_SIZE, FD = Native.POLLFD_FD,
             EVENTS = Native.POLLFD_EVENTS, REVENTS = Native.POLLFD_REVENTS;
 
-    private Pointer pollfds = Native.allocate(64L * SIZE);
+    private Pointer pollfds = NativeMemory.allocate(64L * SIZE);
     private int capacity = 64;
     private int count;
     private int[] slotByFd = new int[64];
@@ -69,13 +70,15 @@ final class PollMultiplexer extends AbstractMultiplexer {
 
     @Override
     protected void release() {
+        NativeMemory.free(pollfds);
         pollfds = null;
     }
 
     private void append(int fd, int interest) {
         if (count == capacity) {
-            Pointer bigger = Native.allocate(2L * capacity * SIZE);
+            Pointer bigger = NativeMemory.allocate(2L * capacity * SIZE);
             pollfds.transferTo(0, bigger, 0, (long) count * SIZE);
+            NativeMemory.free(pollfds);
             pollfds = bigger;
             capacity *= 2;
         }

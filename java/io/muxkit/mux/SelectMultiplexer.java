@@ -3,6 +3,7 @@ package io.muxkit.mux;
 import java.io.IOException;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
 /**
@@ -21,13 +22,13 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     SelectMultiplexer(FdSetMode mode) throws IOException {
         super(Backend.SELECT, false);
         this.mode = mode;
+        if (wakeFd >= Native.FD_SETSIZE && mode == FdSetMode.STRICT) {
+            closeWakeFd();
+            throw tooHigh(wakeFd);
+        }
         // dynamic: the bitmaps must cover the wakeup fd too, wherever it landed
         int cover = mode == FdSetMode.DYNAMIC ? Math.max(Native.FD_SETSIZE, wakeFd + 1) : Native.FD_SETSIZE;
         allocate(LIB.mk_fdset_bytes(cover));
-        if (wakeFd >= Native.FD_SETSIZE && mode == FdSetMode.STRICT) {
-            LIB.mk_close(wakeFd);
-            throw tooHigh(wakeFd);
-        }
         addBits(wakeFd, READ);
         maxFd = wakeFd;
     }
@@ -68,8 +69,10 @@ final class SelectMultiplexer extends AbstractMultiplexer {
         if (n == 0) return;
         if (n > readyCapacity) {
             readyCapacity = Math.max(n, readyCapacity * 2);
-            readyFds = Native.allocate(4L * readyCapacity);
-            readyOps = Native.allocate(4L * readyCapacity);
+            NativeMemory.free(readyFds);
+            NativeMemory.free(readyOps);
+            readyFds = NativeMemory.allocate(4L * readyCapacity);
+            readyOps = NativeMemory.allocate(4L * readyCapacity);
         }
         // n counts an fd once per set it is in, so it bounds the number of distinct fds
         int found = LIB.mk_fdset_ready(readWork, writeWork, maxFd + 1, readyFds, readyOps, n);
@@ -106,7 +109,8 @@ final class SelectMultiplexer extends AbstractMultiplexer {
 
     @Override
     protected void release() {
-        readSet = writeSet = readWork = writeWork = readyFds = readyOps = null;  // native memory is freed with them
+        for (Pointer p : new Pointer[] { readSet, writeSet, readWork, writeWork, readyFds, readyOps }) NativeMemory.free(p);
+        readSet = writeSet = readWork = writeWork = readyFds = readyOps = null;
     }
 
     private FdLimitException tooHigh(int fd) {
@@ -127,15 +131,16 @@ final class SelectMultiplexer extends AbstractMultiplexer {
 
     /** (Re)allocates the four bitmaps at newBytes each, keeping the master bits. */
     private void allocate(int newBytes) {
-        Pointer newRead = Native.allocate(newBytes), newWrite = Native.allocate(newBytes);
+        Pointer newRead = NativeMemory.allocate(newBytes), newWrite = NativeMemory.allocate(newBytes);
         if (readSet != null) {
             readSet.transferTo(0, newRead, 0, bytes);
             writeSet.transferTo(0, newWrite, 0, bytes);
         }
+        for (Pointer p : new Pointer[] { readSet, writeSet, readWork, writeWork }) NativeMemory.free(p);
         readSet = newRead;
         writeSet = newWrite;
-        readWork = Native.allocate(newBytes);
-        writeWork = Native.allocate(newBytes);
+        readWork = NativeMemory.allocate(newBytes);
+        writeWork = NativeMemory.allocate(newBytes);
         bytes = newBytes;
     }
 }

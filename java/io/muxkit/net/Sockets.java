@@ -51,6 +51,11 @@ public final class Sockets {
         return Native.check(LIB.mk_local_port(fd), "getsockname", fd);
     }
 
+    /** Sends FIN after what is queued (shutdown(SHUT_WR)); the fd can still be read. */
+    public static void shutdownOutput(int fd) throws NativeIOException {
+        Native.check(LIB.mk_shutdown(fd, Native.SHUT_WR), "shutdown(SHUT_WR)", fd);
+    }
+
     public static void setNoDelay(int fd) throws NativeIOException {
         setOption(fd, Native.IPPROTO_TCP, Native.TCP_NODELAY, "setsockopt(TCP_NODELAY)");
     }

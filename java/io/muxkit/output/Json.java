@@ -1,6 +1,7 @@
 package io.muxkit.output;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /** Just enough JSON output for reports: maps (in their own order), collections, strings, numbers, booleans, null. */
@@ -37,7 +38,7 @@ public final class Json {
             }
             out.append(']');
         } else if (value instanceof Double d) {
-            out.append(d.isNaN() || d.isInfinite() ? "null" : String.format("%.3f", d));
+            out.append(d.isNaN() || d.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", d));
         } else if (value instanceof Number || value instanceof Boolean) {
             out.append(value);
         } else {
@@ -56,7 +57,7 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.muxkit.mux.Backend;
@@ -83,7 +84,7 @@ public final class FdProbe {
         for (BackendProbe.Result r : report.backends()) {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("backend", r.backend().id());
-            if (r.backend().usesFdSet()) b.put("fdset", r.fdSetMode().name().toLowerCase());
+            if (r.backend().usesFdSet()) b.put("fdset", r.fdSetMode().id());
             b.put("watched_max", r.watchedMax());
             b.put("highest_fd", r.highestFd());
             b.put("stopped_by", r.stoppedBy());

@@ -109,8 +109,8 @@ public final class ChildJvm implements AutoCloseable {
             String line = firstLine(text);
             if (line != null) return line;
             if (ended || System.nanoTime() > deadline)
-                throw new IOException("the child " + (ended ? "ended" : "did not say") + " without a line containing '"
-                        + text + "'; its output:\n" + String.join("\n", lines()));
+                throw new IOException("the child printed no line containing '" + text + "' "
+                        + (ended ? "before it ended" : "in " + WAIT_SECONDS + " s") + "; its output:\n" + String.join("\n", lines()));
             Thread.sleep(20);
         }
     }

@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.FdLimitException;
@@ -96,8 +97,18 @@ public final class ScaleBench {
 
     private static ScaleRow measure(String name, Multiplexer mux, int[] rd, int[] wr, int[] indexOf, boolean eventfds,
                                     int active, int nwrites, int iterations) throws IOException {
+        Pointer one = NativeMemory.allocate(1), buf = NativeMemory.allocate(64);
+        try {
+            return measure(name, mux, rd, wr, indexOf, eventfds, active, nwrites, iterations, one, buf);
+        } finally {
+            NativeMemory.free(one);
+            NativeMemory.free(buf);
+        }
+    }
+
+    private static ScaleRow measure(String name, Multiplexer mux, int[] rd, int[] wr, int[] indexOf, boolean eventfds,
+                                    int active, int nwrites, int iterations, Pointer one, Pointer buf) throws IOException {
         int n = rd.length, space = n / active;
-        Pointer one = Native.allocate(1), buf = Native.allocate(64);
         one.putByte(0, (byte) 'e');
         long[] iterationNanos = new long[iterations];
         long[] waitNanos = new long[1 << 16];
@@ -167,7 +178,7 @@ public final class ScaleBench {
         if (why != null) return ScaleRow.unsupported(name, n, active, why);
         if (!Files.isExecutable(exe)) return ScaleRow.unsupported(name, n, active, exe + " is not built (mvn package builds it)");
         Process p = new ProcessBuilder(exe.toString(), backend.id(), String.valueOf(n), String.valueOf(active),
-                String.valueOf(writes), String.valueOf(iterations), kind, mode.name().toLowerCase())
+                String.valueOf(writes), String.valueOf(iterations), kind, mode.id())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         int exit = p.waitFor();

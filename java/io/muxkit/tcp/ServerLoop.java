@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
@@ -75,11 +76,12 @@ public final class ServerLoop {
         }
     }
 
-    void run() {
+    /** Runs the loop on this thread until shutdown; anything that ends it otherwise goes to died. */
+    void run(Consumer<Throwable> died) {
         try {
             loop.run();
-        } catch (IOException e) {
-            log.log("event loop failed: " + e.getMessage());
+        } catch (Throwable e) {  // an IOException from the wait, a bug, OutOfMemoryError: this loop serves no one now
+            died.accept(e);
         }
     }
 

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,12 +19,19 @@ import io.muxkit.net.Sockets;
  * A TCP server on N event loops, each on its own thread with its own listening socket on the same
  * port (SO_REUSEPORT), so the kernel spreads connections over the loops. The protocol is given
  * per loop; this class knows nothing of what is said on the connections.
+ *
+ * <p>A loop that dies (its wait fails, a handler throws an Error such as OutOfMemoryError) takes
+ * the whole server down: every listener is closed, so no port is held that nobody serves, and the
+ * action given to {@link #whenLoopDies} runs (the CLI prints why and exits non-zero).
  */
 public final class TcpServer implements AutoCloseable {
     private final List<ServerLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicReference<Throwable> death = new AtomicReference<>();
     private final String name;
+    private final PrintStream log;
+    private volatile Consumer<Throwable> whenLoopDies;
     private int port;
 
     /**
@@ -37,6 +46,8 @@ public final class TcpServer implements AutoCloseable {
     public TcpServer(String name, ListenConfig config, Supplier<Multiplexer> multiplexers,
                      Function<ServerLoop, Protocol> protocols, PrintStream log) throws IOException {
         this.name = name;
+        this.log = log;
+        this.whenLoopDies = e -> log.println("muxkit: " + name + ": an event loop died, the server stopped: " + e);
         int bindPort = config.port();
         try {
             for (int i = 0; i < config.loops(); i++) {
@@ -70,26 +81,55 @@ public final class TcpServer implements AutoCloseable {
         return loops;
     }
 
+    /** What to do, once the server has stopped, when a loop died (the default logs it). Call before start(). */
+    public TcpServer whenLoopDies(Consumer<Throwable> action) {
+        this.whenLoopDies = action;
+        return this;
+    }
+
+    /** Why a loop died, or null while none has. */
+    public Throwable death() {
+        return death.get();
+    }
+
     /** Starts a thread per loop. */
     public void start() {
         for (int i = 0; i < loops.size(); i++) {
-            Thread t = new Thread(loops.get(i)::run, name + "-loop-" + i);
+            ServerLoop loop = loops.get(i);
+            Thread t = new Thread(() -> loop.run(e -> died(loop, e)), name + "-loop-" + i);
             threads.add(t);
             t.start();
         }
+    }
+
+    /** On the dead loop's thread: it releases what it holds; the other loops shut down; then the action. */
+    private void died(ServerLoop loop, Throwable e) {
+        if (!death.compareAndSet(null, e)) return;
+        try {
+            loop.release();
+            for (ServerLoop other : loops) if (other != loop) other.shutdown();
+        } catch (Throwable releasing) {
+            e.addSuppressed(releasing);
+        }
+        whenLoopDies.accept(e);
     }
 
     /** Stops accepting, closes every connection, waits for the loops to end. */
     @Override
     public void close() {
         for (ServerLoop loop : loops) loop.shutdown();
-        for (Thread t : threads) {
+        for (int i = 0; i < threads.size(); i++) {
             try {
-                t.join(10_000);
+                threads.get(i).join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        for (ServerLoop loop : loops) loop.release();
+        for (int i = 0; i < loops.size(); i++) {
+            if (i < threads.size() && threads.get(i).isAlive())  // still inside a wait: freeing under it would corrupt memory
+                log.println("muxkit: " + name + "-loop-" + i + " did not stop within 10 s; its resources are left to the process's exit");
+            else
+                loops.get(i).release();
+        }
     }
 }

@@ -73,7 +73,8 @@ class EchoAtTheLimitsTest {
     }
 
     private static ChildJvm startEcho(Integer nofile, String backend) throws Exception {
-        ChildJvm child = ChildJvm.muxkit(nofile, "echo", "--port", "0", "--backend", backend);
+        // --max-conn past the fd limit: these tests are about what happens when the fds run out
+        ChildJvm child = ChildJvm.muxkit(nofile, "echo", "--port", "0", "--backend", backend, "--max-conn", "100000");
         assertTrue(child.waitForLine("listening on 127.0.0.1:").contains("backend=" + backend));
         return child;
     }

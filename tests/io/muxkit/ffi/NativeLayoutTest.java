@@ -38,7 +38,7 @@ class NativeLayoutTest {
     @Test
     void fdSetNeverWritesOutsideItsBuffer() {
         int bytes = lib.mk_fdset_bytes(1024);
-        Pointer guarded = Native.allocate(bytes + 64);
+        Pointer guarded = NativeMemory.allocate(bytes + 64);
         Pointer set = guarded.slice(0, bytes);
         assertEquals(-Native.EINVAL, lib.mk_fdset_add(set, bytes, 1024));
         assertEquals(-Native.EINVAL, lib.mk_fdset_add(set, bytes, 100_000));
@@ -48,13 +48,14 @@ class NativeLayoutTest {
         assertEquals(0, lib.mk_fdset_add(set, bytes, 0));
         assertEquals(1L << 63, set.getLong(bytes - 8));
         assertEquals(1L, set.getLong(0));
+        NativeMemory.free(guarded);
     }
 
     @Test
     void fdSetReadyCollectsBitsInOrder() {
         int bytes = lib.mk_fdset_bytes(1024);
-        Pointer rd = Native.allocate(bytes), wr = Native.allocate(bytes);
-        Pointer fds = Native.allocate(4 * 8), ops = Native.allocate(4 * 8);
+        Pointer rd = NativeMemory.allocate(bytes), wr = NativeMemory.allocate(bytes);
+        Pointer fds = NativeMemory.allocate(4 * 8), ops = NativeMemory.allocate(4 * 8);
         lib.mk_fdset_add(rd, bytes, 3);
         lib.mk_fdset_add(rd, bytes, 700);
         lib.mk_fdset_add(wr, bytes, 700);
@@ -68,6 +69,7 @@ class NativeLayoutTest {
         assertEquals(3, ops.getInt(8));
         assertEquals(1, lib.mk_fdset_ready(rd, wr, 1024, fds, ops, 1), "stops at max");
         assertEquals(2, lib.mk_fdset_ready(rd, wr, 700, fds, ops, 8), "stops at nfds");
+        for (Pointer p : new Pointer[] { rd, wr, fds, ops }) NativeMemory.free(p);
     }
 
     @Test

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.muxkit.process.ChildJvm;
 import org.junit.jupiter.api.Test;
@@ -15,11 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeLoaderTest {
     @Test
     void extractsIntoAPrivateDirectoryAndLoadsByAbsolutePath() throws Exception {
-        Path lib = NativeLoader.locate();
-        assertTrue(lib.isAbsolute());
-        assertEquals("libmuxkit.so", lib.getFileName().toString());
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lib.getParent())));
-        assertTrue(Native.FD_SETSIZE > 0, "loaded and callable");
+        Path lib = NativeLoader.extract();
+        try {
+            assertTrue(lib.isAbsolute());
+            assertEquals("libmuxkit.so", lib.getFileName().toString());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lib.getParent())));
+            assertTrue(Native.FD_SETSIZE > 0, "loaded and callable");
+        } finally {
+            Files.deleteIfExists(lib);
+            Files.deleteIfExists(lib.getParent());
+        }
+    }
+
+    /** The extracted library and its directory go as soon as it is loaded: runs that end, and runs that are killed, leave nothing. */
+    @Test
+    void runsLeaveNothingInTheTempDirectory(@TempDir Path tmp) throws Exception {
+        String tmpdir = "-Djava.io.tmpdir=" + tmp;
+        for (int i = 0; i < 5; i++) {
+            ChildJvm.Result r = ChildJvm.run(null, tmpdir, "io.muxkit.cli.Main", "backends");
+            assertEquals(0, r.exit(), r.output());
+        }
+        try (ChildJvm echo = ChildJvm.start(Map.of(), null, List.of(tmpdir, "io.muxkit.cli.Main", "echo", "--port", "0"))) {
+            echo.port();                                // loaded, serving
+            echo.process().destroyForcibly();           // SIGKILL: no shutdown hook, no deleteOnExit
+            assertTrue(echo.process().waitFor(30, TimeUnit.SECONDS));
+        }
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> !p.getFileName().toString().startsWith("hsperfdata")).toList());
+        }
     }
 
     @Test

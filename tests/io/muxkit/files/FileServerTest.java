@@ -222,18 +222,37 @@ class FileServerTest {
             out.write(new byte[3_000_000]);
             out.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (leftovers() == 0 && System.nanoTime() < deadline) Thread.sleep(10);  // the upload has begun
+            while (!writingUnnamedFile(child.process().pid()) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertTrue(writingUnnamedFile(child.process().pid()), "the upload began, into a file with no name (O_TMPFILE)");
             child.process().destroyForcibly();  // SIGKILL, mid-body
             assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         } finally {
             child.stop();
         }
         assertEquals("previous", Files.readString(root.resolve("doc.txt")), "the real name still holds the old version");
+        assertEquals(0, leftovers(), "nothing is left behind: the unnamed file went with the process");
     }
 
+    /** Whether the process holds an fd to a file in the root that has no name (O_TMPFILE shows as "#inode (deleted)"). */
+    private boolean writingUnnamedFile(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    return target.startsWith(root.toRealPath().toString()) && target.endsWith("(deleted)");
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException processGone) {
+            return false;
+        }
+    }
+
+    /** Files other than the ones the test made: what an upload left behind. */
     private long leftovers() throws IOException {
         try (Stream<Path> files = Files.list(root)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(".muxkit-upload-")).count();
+            return files.filter(p -> p.getFileName().toString().startsWith(".")).count();
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
 import io.muxkit.testing.FdScope;
 import org.junit.jupiter.api.AfterEach;
@@ -493,6 +494,38 @@ class MultiplexerContractTest {
         assertThrows(IllegalStateException.class, () -> mux.modify(p[0], WRITE));
         assertThrows(IllegalStateException.class, () -> mux.unregister(p[0]));
         assertThrows(IndexOutOfBoundsException.class, () -> mux.readyFd(0));
+    }
+
+    @ContractTest
+    void closeFreesNativeMemoryAtOnce(Backend backend) throws IOException {
+        long before = NativeMemory.liveBytes();
+        Multiplexer m = backend == Backend.SELECT ? Multiplexer.open(backend, FdSetMode.DYNAMIC) : Multiplexer.open(backend);
+        for (int i = 0; i < 3000; i++) m.register(fds.eventfd(1), READ);  // arrays and bitmaps grow; all ready
+        int ready = 0;
+        for (int i = 0; i < 10 && ready < 3000; i++) ready = m.select(0);  // epoll's event array doubles until it holds them
+        assertEquals(3000, ready);
+        assertTrue(NativeMemory.liveBytes() > before, "the backend holds native memory");
+        m.close();
+        assertEquals(before, NativeMemory.liveBytes(), "close() gave every byte back, without waiting for the GC");
+    }
+
+    @ContractTest
+    void closeWhileAnotherThreadWaitsIsRefused(Backend backend) throws Exception {
+        open(backend);
+        int[] p = fds.pipe();
+        CompletableFuture<Integer> waiter = selectForeverInAnotherThread();
+        while (true) {  // a refused registration proves the other thread is inside select()
+            try {
+                mux.register(p[0], READ);
+                mux.unregister(p[0]);
+            } catch (IllegalStateException inside) {
+                break;
+            }
+        }
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> mux.close());
+        assertTrue(refused.getMessage().contains("inside select()"), refused.getMessage());
+        mux.wakeup();
+        assertEquals(0, waiter.get(10, TimeUnit.SECONDS));
     }
 
     @ContractTest

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
 
@@ -20,7 +21,7 @@ import jnr.ffi.Pointer;
  */
 public final class FdScope implements AutoCloseable {
     private final List<Integer> fds = new ArrayList<>();
-    private final Pointer buf = Native.allocate(64 * 1024);  // loads the shim before the snapshot below
+    private final Pointer buf = NativeMemory.allocate(64 * 1024);  // loads the shim before the snapshot below
     private final Set<String> openBefore = kernelObjects();
 
     public int[] pipe() throws NativeIOException {
@@ -66,6 +67,7 @@ public final class FdScope implements AutoCloseable {
 
     @Override
     public void close() {
+        NativeMemory.free(buf);
         for (int fd : fds) Fds.closeQuietly(fd);
         fds.clear();
         Set<String> leaked = kernelObjects();

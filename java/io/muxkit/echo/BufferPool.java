@@ -1,0 +1,46 @@
+package io.muxkit.echo;
+
+import java.util.ArrayDeque;
+
+import io.muxkit.ffi.NativeMemory;
+import jnr.ffi.Pointer;
+
+/**
+ * Native buffers of one size for one loop's connections: taken when a write comes up short,
+ * given back when it drains. At most `keep` idle buffers are kept for the next partial write;
+ * the rest are freed, so idle connections hold no buffer memory and the pool stays small.
+ */
+final class BufferPool {
+    private final int size, keep;
+    private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
+    private volatile int inUse;  // written by the loop, read by stats()
+
+    BufferPool(int size, int keep) {
+        this.size = size;
+        this.keep = keep;
+    }
+
+    Pointer take() {
+        inUse++;
+        Pointer p = idle.poll();
+        return p != null ? p : NativeMemory.allocate(size);
+    }
+
+    /** null does nothing. */
+    void give(Pointer buffer) {
+        if (buffer == null) return;
+        inUse--;
+        if (idle.size() < keep) idle.push(buffer);
+        else NativeMemory.free(buffer);
+    }
+
+    /** Buffers held by connections now. */
+    int inUse() {
+        return inUse;
+    }
+
+    /** Frees the idle buffers (the loop is shutting down; connections gave theirs back first). */
+    void free() {
+        for (Pointer p; (p = idle.poll()) != null; ) NativeMemory.free(p);
+    }
+}

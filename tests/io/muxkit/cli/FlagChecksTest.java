@@ -1,0 +1,43 @@
+package io.muxkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.muxkit.process.ChildJvm;
+
+/** Every duration and size flag is checked before anything starts: out of range is exit 2 naming the flag, never an overflow. */
+class FlagChecksTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "echo --idle-timeout 1e10|--idle-timeout must be a number of seconds in [0, 604800], not 1.0E10",
+            "echo --idle-timeout NaN|--idle-timeout must be a number of seconds",
+            "echo --idle-timeout -1|--idle-timeout must be a number of seconds",
+            "echo --loops 100000|--loops must be in [1, 256]",
+            "echo --max-buffer 0|--max-buffer must be in [1, 1073741824]",
+            "files --root . --idle-timeout Infinity|--idle-timeout must be a number of seconds in (0, 604800]",
+            "files --root . --idle-timeout 0|--idle-timeout must be a number of seconds in (0, 604800]",
+            "files --root . --max-upload -1|--max-upload must be in [0, 1125899906842624]",
+            "load --port 9 --depth 100000|--depth must be in [1, 1024]",
+            "load --port 9 --duration 1e300|--duration must be a number of seconds in (0, 3600]",
+            "scale --fds 2000000000|--fds must be in [1, 1000000]",
+            "scale --iterations 0|--iterations must be in [1, 100000]",
+            "demo --seconds 0|--seconds must be a number of seconds in (0, 60]" })
+    void outOfRangeIsAUsageError(String args, String message) throws Exception {
+        String[] javaArgs = ("io.muxkit.cli.Main " + args).split(" ");
+        ChildJvm.Result r = ChildJvm.run(null, javaArgs);
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().contains("muxkit: " + message), r.output());
+    }
+
+    @Test
+    void theDefaultMaxConnComesFromTheFdLimitAndHelpSaysSo() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(4096, "io.muxkit.cli.Main", "files", "--help");
+        assertEquals(0, r.exit(), r.output());
+        String help = r.output().replaceAll("\\s+", " ");
+        assertTrue(help.contains("4032 for echo and 1344 for files here"), help);  // (4096 - 64) / 1 and / 3
+    }
+}

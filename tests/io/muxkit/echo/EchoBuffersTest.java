@@ -1,0 +1,102 @@
+package io.muxkit.echo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.ffi.NativeMemory;
+import io.muxkit.mux.Backend;
+import io.muxkit.testing.Multiplexers;
+import jnr.ffi.Pointer;
+
+/** A connection holds echo buffer memory only while a write is pending, and compaction never corrupts a byte. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoBuffersTest {
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void drainedConnectionsGiveTheirBuffersBack(Backend backend) throws Exception {
+        long before = NativeMemory.liveBytes();
+        try (EchoServer server = new EchoServer(EchoServer.Config.defaults(0), Multiplexers.of(backend), System.err).start()) {
+            List<SocketChannel> peers = new ArrayList<>();
+            try {
+                int count = 20;  // more than the 8 idle buffers the pool keeps
+                long[] sent = new long[count], got = new long[count];
+                ByteBuffer out = ByteBuffer.allocate(1 << 20);
+                for (int i = 0; i < count; i++) {
+                    SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+                    ch.configureBlocking(false);
+                    peers.add(ch);
+                    // write without reading until nothing more is taken for 300 ms: the kernel's buffers are
+                    // full both ways, the server's write came up short and it holds the rest in a buffer
+                    for (long idleSince = System.nanoTime(); System.nanoTime() - idleSince < 300_000_000L; ) {
+                        out.clear();
+                        int n = ch.write(out);
+                        if (n > 0) {
+                            sent[i] += n;
+                            idleSince = System.nanoTime();
+                        } else {
+                            Thread.sleep(5);
+                        }
+                    }
+                }
+                assertEquals(count, server.stats().buffersHeld(), "every peer that does not read left a write pending");
+                ByteBuffer in = ByteBuffer.allocate(1 << 20);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                for (boolean all = false; !all && System.nanoTime() < deadline; ) {  // read everything back
+                    all = true;
+                    for (int i = 0; i < count; i++) {
+                        in.clear();
+                        int n = peers.get(i).read(in);
+                        if (n > 0) got[i] += n;
+                        all &= got[i] == sent[i];
+                    }
+                }
+                assertArrayEquals(sent, got, "every byte came back");
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (server.stats().buffersHeld() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+                assertEquals(0, server.stats().buffersHeld(), "drained and idle: no connection holds a buffer");
+                long held = NativeMemory.liveBytes() - before;
+                // what is left: the loop's read buffer, at most 8 idle pooled buffers (not 20), the multiplexer's arrays
+                assertTrue(held <= 64 * 1024 + 8 * 256 * 1024 + 16 * 1024, "native memory held with " + count + " idle peers: " + held);
+            } finally {
+                for (SocketChannel ch : peers) ch.close();
+            }
+        }
+        assertEquals(before, NativeMemory.liveBytes(), "closing the server freed every buffer");
+    }
+
+    @Test
+    void compactionMovesOverlappingBytesIntact() {
+        BufferPool pool = new BufferPool(256, 1);
+        Pointer src = NativeMemory.allocate(256);
+        try {
+            for (int i = 0; i < 256; i++) src.putByte(i, (byte) i);
+            EchoConnection c = new EchoConnection(99, 0);
+            c.append(src, 0, 250, pool);   // pending [0, 250)
+            c.consumed(100, pool);         // pending [100, 250): 150 bytes, more than the 100 before them
+            c.append(src, 250, 6, pool);   // 250 + 6 = 256: fits without compaction
+            c.append(src, 0, 10, pool);    // does not fit: the 156 pending bytes move to the front, overlapping
+            byte[] got = new byte[c.pendingBytes()];
+            c.pending().get(c.pendingStart(), got, 0, got.length);
+            byte[] expected = new byte[166];
+            for (int i = 0; i < 156; i++) expected[i] = (byte) (100 + i);
+            for (int i = 0; i < 10; i++) expected[156 + i] = (byte) i;
+            assertArrayEquals(expected, got);
+            c.release(pool);
+        } finally {
+            NativeMemory.free(src);
+            pool.free();
+        }
+    }
+}

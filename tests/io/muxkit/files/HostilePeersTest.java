@@ -1,0 +1,287 @@
+package io.muxkit.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.Multiplexers;
+
+/**
+ * The audited ways to stall, starve, mislead or kill the file server, each on every backend: a
+ * regression test per defect of the hostile-peers issue.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class HostilePeersTest {
+    @TempDir
+    Path root;
+    private FileServer server;
+
+    private void start(Backend backend, boolean allowUpload, boolean allowDotFiles) throws IOException {
+        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
+                allowUpload, 200L << 20, allowDotFiles);
+        server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    /** Sends raw bytes and reads until the server closes (10 s at most); returns what came back. */
+    private String raw(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private String get(String path) throws IOException {
+        return raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
+
+    private static void assertStatus(int status, String response, String what) {
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), what + " -> " + response);
+    }
+
+    // ---- 1. memory per connection, and the process never outlives its loops ----
+
+    /**
+     * Thousands of peers each GET a 64 MiB file without reading it and pipeline further requests
+     * behind it: each is read only up to its small input cap, so a server at -Xmx256m keeps its
+     * heap and still answers a new client. (Before: 1 MiB per peer buffered, OutOfMemoryError,
+     * a dead loop, a live process holding the port.)
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void pipelinedFloodsAreBoundedPerConnection(Backend backend) throws Exception {
+        try (RandomAccessFile big = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            big.setLength(64L << 20);  // sparse
+        }
+        Files.writeString(root.resolve("small.txt"), "still here\n");
+        int connections = 2000;
+        String[] args = { "-Xmx256m", "io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0",
+                "--backend", backend.id(), "--select-fdset", "dynamic", "--max-conn", "100000" };
+        try (ChildJvm child = ChildJvm.start(Map.of(), null, List.of(args))) {
+            int port = child.port();
+            byte[] get = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer pipelined = ByteBuffer.wrap("GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n".repeat(7000)
+                    .getBytes(StandardCharsets.US_ASCII));  // about 256 KiB behind each GET
+            List<SocketChannel> peers = new ArrayList<>();
+            long offered = 0;
+            try {
+                for (int i = 0; i < connections; i++) {
+                    SocketChannel ch = SocketChannel.open();
+                    peers.add(ch);
+                    ch.socket().connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                    ch.write(ByteBuffer.wrap(get));
+                    ch.configureBlocking(false);
+                    pipelined.clear();
+                    for (int n; (n = ch.write(pipelined)) > 0; ) offered += n;  // as much as the kernel takes now
+                }
+                assertTrue(offered > 100L << 20, "the peers had at least 100 MiB of pipelined requests accepted: " + offered);
+                assertTrue(child.process().isAlive(), String.join("\n", child.lines()));
+                try (Socket fresh = new Socket()) {
+                    fresh.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                    fresh.setSoTimeout(20_000);
+                    fresh.getOutputStream().write("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+                    String response = new String(fresh.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(response.startsWith("HTTP/1.1 200 OK") && response.endsWith("still here\n"), response);
+                }
+                assertTrue(child.process().isAlive(), String.join("\n", child.lines()));
+            } finally {
+                for (SocketChannel ch : peers) ch.close();
+            }
+        }
+    }
+
+    // ---- 2. FIFOs, sockets and links to them never block the loop ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void fifosSocketsAndLinksToThemAreRefusedAtOnceAndOthersServed(Backend backend) throws Exception {
+        Path fifo = root.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        Files.createSymbolicLink(root.resolve("link-to-fifo"), fifo.getFileName());
+        Files.writeString(root.resolve("ok.txt"), "ok");
+        try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            unix.bind(UnixDomainSocketAddress.of(root.resolve("socket")));
+            start(backend, true, false);
+            for (String name : new String[] { "/fifo", "/link-to-fifo", "/socket" }) {
+                for (String method : new String[] { "GET", "HEAD" }) {
+                    long t0 = System.nanoTime();
+                    String r = raw(method + " " + name + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                    assertStatus(403, r, method + " " + name);
+                    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), method + " " + name + " took too long");
+                }
+                String put = raw("PUT " + name + " HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\nevil");
+                assertStatus(403, put, "PUT " + name);
+                assertStatus(200, get("/ok.txt"), "another client, meanwhile");
+            }
+            assertTrue(Files.isSymbolicLink(root.resolve("link-to-fifo")) && !Files.isRegularFile(fifo), "nothing was replaced");
+            assertFalse(Files.isRegularFile(root.resolve("socket")));
+        }
+    }
+
+    // ---- 3. CR, LF and NUL in header values and in the trailer ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void controlCharactersInHeadersAndTrailersAreRefused(Backend backend) throws Exception {
+        Files.writeString(root.resolve("x"), "secret");
+        start(backend, true, false);
+        for (String header : new String[] { "X: a\nContent-Length: 5", "X: a\rb", "X: a\u0000b", "X: a\u0001b" }) {
+            String r = raw("GET /x HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n");
+            assertStatus(400, r, header.replace("\n", "\\n"));
+        }
+        // a bare LF in the trailer would swallow the pipelined request behind it as a trailer field
+        String smuggle = raw("PUT /up.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "1\r\nz\r\n0\r\n\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertStatus(400, smuggle, "bare LF in the trailer");
+        assertFalse(smuggle.contains("secret"), smuggle);
+        assertStatus(400, raw("PUT /up.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\nX: a\u0000\r\n\r\n"),
+                "NUL in the trailer");
+        assertStatus(400, raw("PUT /up.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;" + "e".repeat(5000) + "\r\nz\r\n0\r\n\r\n"),
+                "a 5000-byte chunk extension");
+        assertStatus(400, raw("PUT /up.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n"
+                + ("T: " + "t".repeat(100) + "\r\n").repeat(100) + "\r\n"), "a 10 KB trailer");
+        assertFalse(Files.exists(root.resolve("up.txt")));
+    }
+
+    // ---- 4. an empty PUT ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void anEmptyPutIsAnsweredAtOnce(Backend backend) throws Exception {
+        Files.writeString(root.resolve("full.txt"), "not empty");
+        start(backend, true, false);
+        long t0 = System.nanoTime();
+        assertStatus(201, raw("PUT /empty.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), "empty PUT");
+        assertStatus(204, raw("PUT /full.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), "emptying PUT");
+        assertStatus(201, raw("PUT /chunked.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n"),
+                "empty chunked PUT");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "answered at once, not at the idle timeout");
+        assertEquals(0, Files.size(root.resolve("empty.txt")));
+        assertEquals(0, Files.size(root.resolve("full.txt")));
+        assertEquals(0, Files.size(root.resolve("chunked.txt")));
+    }
+
+    // ---- 5. an upload in progress cannot be found, read or replaced ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void anUploadInProgressCannotBeListedReachedOrSubstituted(Backend backend) throws Exception {
+        start(backend, true, true);  // dot-files allowed: still no way in
+        byte[] victim = "the victim's own bytes, 40 bytes long..".getBytes(StandardCharsets.US_ASCII);
+        try (Socket up = new Socket("127.0.0.1", server.port())) {
+            up.setSoTimeout(10_000);
+            OutputStream out = up.getOutputStream();
+            out.write(("PUT /doc.txt HTTP/1.1\r\nHost: x\r\nContent-Length: " + victim.length + "\r\n\r\n").getBytes());
+            out.write(victim, 0, 10);
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.requests() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            String listing = raw("GET / HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+            assertTrue(listing.endsWith("\r\n\r\n[]"), "nothing of the upload is listed: " + listing);
+            try (Stream<Path> files = Files.list(root)) {
+                assertEquals(List.of(), files.toList(), "the file being written has no name at all");
+            }
+            assertStatus(403, get("/.muxkit-upload-0123456789abcdef"), "GET of an upload's name");
+            assertStatus(403, raw("PUT /.muxkit-upload-0123456789abcdef HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                    + "Connection: close\r\n\r\nevil"), "PUT of an upload's name");
+            out.write(victim, 10, victim.length - 10);
+            out.flush();
+            String response = new String(up.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 201", response);
+        }
+        assertEquals(new String(victim, StandardCharsets.US_ASCII), Files.readString(root.resolve("doc.txt")));
+        try (Stream<Path> files = Files.list(root)) {
+            assertEquals(List.of(root.resolve("doc.txt")), files.toList());
+        }
+    }
+
+    // ---- 7. If-Range ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aStaleIfRangeGetsTheWholeFile(Backend backend) throws Exception {
+        Files.writeString(root.resolve("r.txt"), "0123456789");
+        start(backend, false, false);
+        String head = get("/r.txt");
+        String etag = header(head, "ETag"), lastModified = header(head, "Last-Modified");
+        String[][] cases = {
+                { etag, "206" }, { "\"stale\"", "200" }, { "W/" + etag, "200" },
+                { lastModified, "206" }, { "Thu, 01 Jan 1970 00:00:00 GMT", "200" }, { "not a date", "200" } };
+        for (String[] c : cases) {
+            String r = raw("GET /r.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=2-4\r\nIf-Range: " + c[0] + "\r\nConnection: close\r\n\r\n");
+            assertStatus(Integer.parseInt(c[1]), r, "If-Range: " + c[0]);
+            assertTrue(r.endsWith(c[1].equals("206") ? "\r\n\r\n234" : "\r\n\r\n0123456789"), r);
+        }
+    }
+
+    private static String header(String response, String name) {
+        for (String line : response.split("\r\n"))
+            if (line.regionMatches(true, 0, name + ": ", 0, name.length() + 2)) return line.substring(name.length() + 2);
+        throw new AssertionError("no " + name + " in " + response);
+    }
+
+    // ---- also settled ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void bytesThatCannotBeARequestGet400AtOnce(Backend backend) throws Exception {
+        Files.writeString(root.resolve("ok.txt"), "ok");
+        start(backend, false, false);
+        for (byte[] hello : new byte[][] { { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03 },
+                { 'G', 'E', 'T', '\t', '/' }, { (byte) 0xff, (byte) 0xfe }, { '\r', '\n', '\r', '\n' } }) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout(10_000);
+                long t0 = System.nanoTime();
+                s.getOutputStream().write(hello);  // no CRLFCRLF follows: the server must not wait for one
+                String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertStatus(400, r, "first bytes " + java.util.Arrays.toString(hello));
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "refused at once, not after the idle timeout");
+            }
+        }
+        assertStatus(200, raw("\r\nGET /ok.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), "one empty line first is ignored");
+        assertStatus(414, get("/" + "n".repeat(300)), "a 300-byte name");
+    }
+
+    /** A refused request with a body still coming gets its response: the server reads and drops the rest (lingering close). */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aRefusedRequestsResponseSurvivesTheBodyStillComing(Backend backend) throws Exception {
+        start(backend, false, false);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes());
+            out.write(new byte[200_000]);  // the 405 is on its way while these arrive
+            InputStream in = s.getInputStream();
+            String r = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertStatus(405, r, "PUT with uploads off");
+        }
+    }
+}
