@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <fcntl.h>
+#include <dirent.h>
 
 #define C(x) { #x, (long)(x) }
 
@@ -27,6 +28,9 @@ static const struct { const char *name; long value; } constants[] = {
     { "offsetof(struct pollfd, fd)", offsetof(struct pollfd, fd) },
     { "offsetof(struct pollfd, events)", offsetof(struct pollfd, events) },
     { "offsetof(struct pollfd, revents)", offsetof(struct pollfd, revents) },
+    { "offsetof(struct dirent64, d_reclen)", offsetof(struct dirent64, d_reclen) },
+    { "offsetof(struct dirent64, d_type)", offsetof(struct dirent64, d_type) },
+    { "offsetof(struct dirent64, d_name)", offsetof(struct dirent64, d_name) },
     C(EPOLLIN), C(EPOLLPRI), C(EPOLLOUT), C(EPOLLERR), C(EPOLLHUP), C(EPOLLRDHUP), C(EPOLLET),
     C(EPOLL_CTL_ADD), C(EPOLL_CTL_MOD), C(EPOLL_CTL_DEL), C(EPOLL_CLOEXEC),
     C(POLLIN), C(POLLPRI), C(POLLOUT), C(POLLERR), C(POLLHUP), C(POLLNVAL), C(POLLRDHUP),

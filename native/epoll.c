@@ -12,9 +12,9 @@ int mk_epoll_create1(int flags) {
 int mk_epoll_ctl(int epfd, int op, int fd, uint32_t events) {
     struct epoll_event ev = { .events = events, .data = { .u64 = 0 } };
     ev.data.fd = fd;
-    return MK_RESULT(epoll_ctl(epfd, op, fd, &ev));
+    return MK_SYSCALL(epoll_ctl, epoll_ctl(epfd, op, fd, &ev));
 }
 
 int mk_epoll_wait(int epfd, void *events, int max, int timeout_ms) {
-    return MK_RESULT(epoll_wait(epfd, (struct epoll_event *)events, max, timeout_ms));
+    return MK_SYSCALL(epoll_wait, epoll_wait(epfd, (struct epoll_event *)events, max, timeout_ms));
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <dirent.h>
 #include <unistd.h>
 
 int mk_open_dir(const char *path) {
@@ -22,37 +23,59 @@ int mk_openat_beneath(int dirfd, const char *path, int flags, int mode) {
     how.flags = (unsigned long long)(flags | O_CLOEXEC);
     how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (unsigned long long)mode : 0;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    return MK_RESULT(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
+    return MK_SYSCALL(openat2, syscall(SYS_openat2, dirfd, path, &how, sizeof how));
 }
 
-/* out[0] = size, out[1] = mtime (seconds), out[2] = 1 directory, 0 regular file, 2 anything else */
+/* out: size, mtime seconds, kind (0 regular, 1 directory, 2 symlink, 3 anything else), mtime nanoseconds, inode */
+static void stat_out(const struct stat *st, long *out) {
+    out[0] = (long)st->st_size;
+    out[1] = (long)st->st_mtim.tv_sec;
+    out[2] = S_ISREG(st->st_mode) ? 0 : S_ISDIR(st->st_mode) ? 1 : S_ISLNK(st->st_mode) ? 2 : 3;
+    out[3] = (long)st->st_mtim.tv_nsec;
+    out[4] = (long)st->st_ino;
+}
+
 int mk_fstat(int fd, long *out) {
     struct stat st;
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    out[0] = (long)st.st_size;
-    out[1] = (long)st.st_mtim.tv_sec;
-    out[2] = S_ISDIR(st.st_mode) ? 1 : S_ISREG(st.st_mode) ? 0 : 2;
+    long rc = MK_SYSCALL(fstat, fstat(fd, &st));
+    if (rc < 0)
+        return (int)rc;
+    stat_out(&st, out);
     return 0;
 }
 
-int mk_fsync(int fd) { return MK_RESULT(fsync(fd)); }
+/* What name in dirfd is, not following a symlink: a directory listing's entries. */
+int mk_fstatat(int dirfd, const char *name, long *out) {
+    struct stat st;
+    long rc = MK_SYSCALL(fstat, fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW));
+    if (rc < 0)
+        return (int)rc;
+    stat_out(&st, out);
+    return 0;
+}
+
+/* Directory entries as getdents64(2) packs them (struct dirent64: layout from constants.c); 0 at the end. */
+int mk_getdents(int dirfd, void *buf, int len) {
+    return MK_SYSCALL(getdents, getdents64(dirfd, buf, (size_t)len));
+}
+
+int mk_fsync(int fd) { return MK_SYSCALL(fsync, fsync(fd)); }
 
 /* An unnamed regular file in dirfd (O_TMPFILE): it has no name until mk_link_fd gives it one. */
 int mk_open_tmpfile(int dirfd, int mode) {
-    return MK_RESULT(openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode));
+    return MK_SYSCALL(open_tmpfile, openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode));
 }
 
 /* Gives the file open as fd the name `name` in dirfd (linkat through /proc/self/fd: the very file written). */
 int mk_link_fd(int fd, int dirfd, const char *name) {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    return MK_RESULT(linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW));
+    return MK_SYSCALL(linkat, linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW));
 }
 
 /* Both names are single components inside dirfd. */
 int mk_renameat(int dirfd, const char *from, const char *to) {
-    return MK_RESULT(renameat(dirfd, from, dirfd, to));
+    return MK_SYSCALL(renameat, renameat(dirfd, from, dirfd, to));
 }
 
 int mk_unlinkat(int dirfd, const char *name) { return MK_RESULT(unlinkat(dirfd, name, 0)); }

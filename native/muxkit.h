@@ -68,7 +68,9 @@ MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
 /* files.c: the HTTP server's files, confined beneath a root */
 MK_EXPORT int mk_open_dir(const char *path);
 MK_EXPORT int mk_openat_beneath(int dirfd, const char *path, int flags, int mode);
-MK_EXPORT int mk_fstat(int fd, long *out);
+MK_EXPORT int mk_fstat(int fd, long *out);        /* out[5]: size, mtime s, kind, mtime ns, inode */
+MK_EXPORT int mk_fstatat(int dirfd, const char *name, long *out);
+MK_EXPORT int mk_getdents(int dirfd, void *buf, int len);
 MK_EXPORT int mk_fsync(int fd);
 MK_EXPORT int mk_open_tmpfile(int dirfd, int mode);
 MK_EXPORT int mk_link_fd(int fd, int dirfd, const char *name);
@@ -81,5 +83,33 @@ static inline long mk_result(long rc) {
     extern int *__errno_location(void);
     return rc < 0 ? -*__errno_location() : rc;
 }
+
+/* faults.c: fault injection (MUXKIT_FAULTS), at the one result point below */
+#define MK_CALLS(X) X(read) X(write) X(send) X(sendfile) X(accept4) X(connect) X(select) X(poll) \
+    X(epoll_wait) X(epoll_ctl) X(openat2) X(open_tmpfile) X(fstat) X(getdents) X(fsync) X(renameat) X(linkat) \
+    X(eventfd) X(pipe2) X(socket)
+enum mk_call {
+#define MK_ENUM(name) MK_CALL_##name,
+    MK_CALLS(MK_ENUM)
+#undef MK_ENUM
+    MK_CALL_COUNT
+};
+extern int mk_faults_active;
+long mk_fault(int call);                         /* -errno to inject now, or 0 */
+size_t mk_fault_len(int call, size_t len);       /* len, or fewer bytes to move now */
+MK_EXPORT const char *mk_faults_error(void);     /* why MUXKIT_FAULTS was refused, or NULL */
+MK_EXPORT const char *mk_faults_description(void); /* the rules in force, or NULL when none */
+MK_EXPORT long mk_faults_seed(void);
+MK_EXPORT long mk_faults_injected(void);         /* faults injected so far, every call counted */
+
+/* The result point of every syscall that can fail by injection: the injected -errno (the call is
+ * then not made, as when the kernel fails it), else the call's result or -errno. */
+#define MK_SYSCALL(name, call) ({ \
+        long mk_fault_ = __builtin_expect(mk_faults_active, 0) ? mk_fault(MK_CALL_##name) : 0; \
+        mk_fault_ ? mk_fault_ : mk_result((long)(call)); })
+/* len, or (injected SHORT) fewer bytes, for a read, write, send or sendfile */
+#define MK_LEN(name, len) (__builtin_expect(mk_faults_active, 0) ? mk_fault_len(MK_CALL_##name, (len)) : (len))
+/* Nonblocking I/O is retried on EINTR (no byte moved, nothing to wait for): a signal is not an error. */
+#define MK_RETRY_EINTR(expr) ({ long mk_rc_; do mk_rc_ = (expr); while (mk_rc_ == -EINTR); mk_rc_; })
 
 #endif

@@ -9,7 +9,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
-int mk_socket(int domain, int type, int protocol) { return MK_RESULT(socket(domain, type, protocol)); }
+int mk_socket(int domain, int type, int protocol) { return MK_SYSCALL(socket, socket(domain, type, protocol)); }
 int mk_socketpair(int domain, int type, int *fds) { return MK_RESULT(socketpair(domain, type, 0, fds)); }
 
 /* Builds a sockaddr from text, in network byte order; -EINVAL for an address that does not parse. */
@@ -45,11 +45,11 @@ int mk_connect(int fd, const char *ip, int port) {
     struct sockaddr_storage ss;
     socklen_t len;
     int rc = to_sockaddr(ip, port, &ss, &len);
-    return rc < 0 ? rc : MK_RESULT(connect(fd, (struct sockaddr *)&ss, len));
+    return rc < 0 ? rc : MK_SYSCALL(connect, connect(fd, (struct sockaddr *)&ss, len));
 }
 
 int mk_listen(int fd, int backlog) { return MK_RESULT(listen(fd, backlog)); }
-int mk_accept4(int fd, int flags) { return MK_RESULT(accept4(fd, NULL, NULL, flags)); }
+int mk_accept4(int fd, int flags) { return MK_RETRY_EINTR(MK_SYSCALL(accept4, accept4(fd, NULL, NULL, flags))); }
 
 int mk_local_port(int fd) {
     struct sockaddr_storage ss;
@@ -75,9 +75,11 @@ int mk_getsockopt_int(int fd, int level, int name) {
     return getsockopt(fd, level, name, &value, &len) < 0 ? -errno : value;
 }
 
-ssize_t mk_send(int fd, const void *buf, size_t len, int flags) { return MK_RESULT(send(fd, buf, len, flags)); }
+ssize_t mk_send(int fd, const void *buf, size_t len, int flags) {
+    return MK_RETRY_EINTR(MK_SYSCALL(send, send(fd, buf, MK_LEN(send, len), flags)));
+}
 
 ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count) {
     off_t off = (off_t)offset;
-    return MK_RESULT(sendfile(out_fd, in_fd, &off, count));
+    return MK_RETRY_EINTR(MK_SYSCALL(sendfile, sendfile(out_fd, in_fd, &off, MK_LEN(sendfile, count))));
 }

@@ -5,5 +5,5 @@
 #include <poll.h>
 
 int mk_poll(void *pollfds, int nfds, int timeout_ms) {
-    return MK_RESULT(poll((struct pollfd *)pollfds, (nfds_t)nfds, timeout_ms));
+    return MK_SYSCALL(poll, poll((struct pollfd *)pollfds, (nfds_t)nfds, timeout_ms));
 }

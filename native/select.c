@@ -39,7 +39,7 @@ int mk_fdset_remove(void *set, int bytes, int fd) {
 
 int mk_select(int nfds, void *readfds, void *writefds, long timeout_ms) {
     struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
-    return MK_RESULT(select(nfds, readfds, writefds, NULL, timeout_ms < 0 ? NULL : &tv));
+    return MK_SYSCALL(select, select(nfds, readfds, writefds, NULL, timeout_ms < 0 ? NULL : &tv));
 }
 
 /* Batches the scan of the result bitmaps: ops bit 1 = readable, bit 2 = writable. */

@@ -1,6 +1,7 @@
 package io.muxkit.cli;
 
 import picocli.CommandLine.Command;
+import io.muxkit.ffi.Faults;
 import picocli.CommandLine;
 
 @Command(name = "muxkit", mixinStandardHelpOptions = true, version = "muxkit 0.1.0",
@@ -11,7 +12,17 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        try {
+            String faults = Faults.active();
+            if (faults != null)
+                System.err.println("muxkit: injecting faults (MUXKIT_FAULTS, seed " + Faults.seed() + "): " + faults);
+        } catch (ExceptionInInitializerError e) {  // MUXKIT_FAULTS does not parse, or the shim does not load
+            System.err.println("muxkit: " + e.getCause().getMessage());
+            System.exit(2);
+        }
+        int status = commandLine().execute(args);
+        if (Faults.active() != null) System.err.println("muxkit: " + Faults.injected() + " faults injected");
+        System.exit(status);
     }
 
     /** The command line with muxkit's error handling: a bad flag or value is a usage error, exit 2. */

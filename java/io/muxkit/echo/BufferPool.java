@@ -7,20 +7,28 @@ import jnr.ffi.Pointer;
 
 /**
  * Native buffers of one size for one loop's connections: taken when a write comes up short,
- * given back when it drains. At most `keep` idle buffers are kept for the next partial write;
- * the rest are freed, so idle connections hold no buffer memory and the pool stays small.
+ * given back when it drains. At most `limit` are in use at once (the loop's budget: a caller
+ * checks {@link #available()} before it may need one), and at most `keep` idle ones are kept for
+ * the next partial write; the rest are freed, so idle connections hold no buffer memory.
  */
 final class BufferPool {
-    private final int size, keep;
+    private final int size, keep, limit;
     private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
     private volatile int inUse;  // written by the loop, read by stats()
 
-    BufferPool(int size, int keep) {
+    BufferPool(int size, int keep, int limit) {
         this.size = size;
         this.keep = keep;
+        this.limit = limit;
+    }
+
+    /** Whether take() may be called now. */
+    boolean available() {
+        return inUse < limit;
     }
 
     Pointer take() {
+        if (inUse >= limit) throw new IllegalStateException("the loop's " + limit + " echo buffers are all in use");
         inUse++;
         Pointer p = idle.poll();
         return p != null ? p : NativeMemory.allocate(size);

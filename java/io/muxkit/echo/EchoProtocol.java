@@ -6,6 +6,7 @@ import static io.muxkit.mux.Multiplexer.READ;
 import static io.muxkit.mux.Multiplexer.WRITE;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeMemory;
@@ -25,6 +26,8 @@ final class EchoProtocol implements Protocol {
     private static final int READ_CHUNK = 64 * 1024;
     private static final int READS_PER_WAKE = 16;  // then let the other peers have a turn
     private static final int IDLE_BUFFERS_KEPT = 8;
+    /** All the pending-write buffers of one loop together: a bound on echo's native memory whatever the peers do. */
+    static final long BUFFER_BUDGET = 64L << 20;
 
     private final ServerLoop server;
     private final int maxBuffered;
@@ -34,6 +37,8 @@ final class EchoProtocol implements Protocol {
     private Pointer buf;
     private final Handler handler = this::onReady;
     private final FdTable<EchoConnection> conns = new FdTable<>();
+    /** Connections not read because every buffer of the budget is taken: read again as buffers come back. */
+    private final ArrayDeque<EchoConnection> starved = new ArrayDeque<>();
     long reads, bytes, mostBuffered;  // counters, read by EchoServer.stats()
 
     EchoProtocol(ServerLoop server, int maxBuffered, boolean trackIdle) {
@@ -42,7 +47,7 @@ final class EchoProtocol implements Protocol {
         this.trackIdle = trackIdle;
         this.chunk = Math.min(READ_CHUNK, maxBuffered);
         this.buf = NativeMemory.allocate(chunk);
-        this.pending = new BufferPool(maxBuffered, IDLE_BUFFERS_KEPT);
+        this.pending = new BufferPool(maxBuffered, IDLE_BUFFERS_KEPT, (int) Math.max(1, BUFFER_BUDGET / maxBuffered));
     }
 
     @Override
@@ -64,6 +69,7 @@ final class EchoProtocol implements Protocol {
                 server.closedIdle(c.fd);
             }
         });
+        feedStarved();
     }
 
     /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
@@ -88,16 +94,36 @@ final class EchoProtocol implements Protocol {
                 close(c);
                 return;
             }
-            if ((ops & (READ | HANGUP)) != 0 && !c.peerDone) readAndEcho(c);
+            if ((ops & (READ | HANGUP)) != 0 && !c.peerDone && !c.starved) readAndEcho(c);
             if (c.pendingBytes() > 0 && ((ops & (WRITE | HANGUP)) != 0)) flush(c);
             if (c.peerDone && c.pendingBytes() == 0) {
                 close(c);
                 return;
             }
-            boolean full = c.pendingBytes() >= maxBuffered;
-            server.loop().setInterest(fd, (c.peerDone || full ? 0 : READ) | (c.pendingBytes() > 0 ? WRITE : 0));
+            setInterest(c);
         } catch (NativeIOException e) {
             close(c);  // ECONNRESET, EPIPE: the peer is gone
+        }
+        feedStarved();
+    }
+
+    /** READ unless the peer is done, its buffer is full, or no buffer is to be had; WRITE while bytes are pending. */
+    private void setInterest(EchoConnection c) throws IOException {
+        boolean full = c.pendingBytes() >= maxBuffered;
+        server.loop().setInterest(c.fd, (c.peerDone || full || c.starved ? 0 : READ) | (c.pendingBytes() > 0 ? WRITE : 0));
+    }
+
+    /** Buffers came back: the connections waiting for one may read again, as many as there are buffers. */
+    private void feedStarved() {
+        while (!starved.isEmpty() && pending.available()) {
+            EchoConnection c = starved.poll();
+            if (conns.get(c.fd) != c) continue;  // closed meanwhile
+            c.starved = false;
+            try {
+                setInterest(c);
+            } catch (IOException e) {
+                close(c);
+            }
         }
     }
 
@@ -105,6 +131,11 @@ final class EchoProtocol implements Protocol {
         for (int i = 0; i < READS_PER_WAKE; i++) {
             int room = maxBuffered - c.pendingBytes();
             if (room <= 0) return;
+            if (c.pendingBytes() == 0 && !pending.available()) {  // a short write now would have nowhere to go
+                c.starved = true;
+                starved.add(c);
+                return;
+            }
             int want = Math.min(chunk, room);
             server.countIo();
             int n = Fds.read(c.fd, buf, want);

@@ -1,19 +1,25 @@
 package io.muxkit.ffi;
 
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Encoding;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
  * The shim, libmuxkit.so, one method per C function in native/muxkit.h (internal: use the
- * classes of io.muxkit.mux and io.muxkit.net). Every function returns
+ * classes of io.muxkit.mux and io.muxkit.net). File names go to C as UTF-8 whatever the locale
+ * (under LANG=C the JVM's own encoding would turn every non-ASCII character into '?'). Every function returns
  * its result or -errno, so errno is never read from Java and every call takes jnr-ffi's fast path.
  */
 public interface LibMuxkit {
-    @IgnoreError long mk_const(String name);
+    @IgnoreError long mk_const(@Encoding("UTF-8") String name);
     @IgnoreError String mk_errno_name(int err);
     @IgnoreError String mk_strerror(int err);
+    @IgnoreError String mk_faults_error();
+    @IgnoreError String mk_faults_description();
+    @IgnoreError long mk_faults_seed();
+    @IgnoreError long mk_faults_injected();
     @IgnoreError int mk_gettid();
     @IgnoreError int mk_tgkill(int tid, int sig);
 
@@ -29,15 +35,17 @@ public interface LibMuxkit {
     @IgnoreError int mk_epoll_ctl(int epfd, int op, int fd, int events);
     @IgnoreError int mk_epoll_wait(int epfd, Pointer events, int max, int timeoutMillis);
 
-    @IgnoreError int mk_open(String path, int flags);
-    @IgnoreError int mk_open_dir(String path);
-    @IgnoreError int mk_openat_beneath(int dirfd, String path, int flags, int mode);
+    @IgnoreError int mk_open(@Encoding("UTF-8") String path, int flags);
+    @IgnoreError int mk_open_dir(@Encoding("UTF-8") String path);
+    @IgnoreError int mk_openat_beneath(int dirfd, @Encoding("UTF-8") String path, int flags, int mode);
     @IgnoreError int mk_fstat(int fd, @Out long[] out);
+    @IgnoreError int mk_fstatat(int dirfd, @Encoding("UTF-8") String name, @Out long[] out);
+    @IgnoreError int mk_getdents(int dirfd, Pointer buf, int len);
     @IgnoreError int mk_fsync(int fd);
     @IgnoreError int mk_open_tmpfile(int dirfd, int mode);
-    @IgnoreError int mk_link_fd(int fd, int dirfd, String name);
-    @IgnoreError int mk_renameat(int dirfd, String from, String to);
-    @IgnoreError int mk_unlinkat(int dirfd, String name);
+    @IgnoreError int mk_link_fd(int fd, int dirfd, @Encoding("UTF-8") String name);
+    @IgnoreError int mk_renameat(int dirfd, @Encoding("UTF-8") String from, @Encoding("UTF-8") String to);
+    @IgnoreError int mk_unlinkat(int dirfd, @Encoding("UTF-8") String name);
     @IgnoreError int mk_close(int fd);
     @IgnoreError int mk_dup2(int oldfd, int newfd);
     @IgnoreError int mk_fd_flags(int fd);

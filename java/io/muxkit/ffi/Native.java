@@ -11,6 +11,11 @@ public final class Native {
     public static final LibMuxkit LIB = NativeLoader.load();
     public static final Runtime RUNTIME = Runtime.getRuntime(LIB);
 
+    static {  // a MUXKIT_FAULTS that does not parse fails loudly rather than testing nothing
+        String faultsError = LIB.mk_faults_error();
+        if (faultsError != null) throw new IllegalArgumentException("MUXKIT_FAULTS: " + faultsError);
+    }
+
     /** What {@link #ioResult} returns for EAGAIN: nothing can be read or written now. */
     public static final int AGAIN = -1;
 
@@ -23,6 +28,8 @@ public final class Native {
     public static final int POLLFD_FD = constant("offsetof(struct pollfd, fd)");
     public static final int POLLFD_EVENTS = constant("offsetof(struct pollfd, events)");
     public static final int POLLFD_REVENTS = constant("offsetof(struct pollfd, revents)");
+    public static final int DIRENT_RECLEN = constant("offsetof(struct dirent64, d_reclen)"),
+            DIRENT_TYPE = constant("offsetof(struct dirent64, d_type)"), DIRENT_NAME = constant("offsetof(struct dirent64, d_name)");
 
     // poll(2) events; epoll(7)'s are the same bits, and EpollMultiplexer relies on that
     public static final int POLLIN = constant("POLLIN"), POLLPRI = constant("POLLPRI"), POLLOUT = constant("POLLOUT"),

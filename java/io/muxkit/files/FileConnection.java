@@ -37,6 +37,9 @@ final class FileConnection {
     boolean startChecked;           // the current head's first bytes can begin a request
     long lingerUntilNanos;          // LINGERING: closed at this time whatever the peer does
     long lingerBytes;               // LINGERING: bytes dropped so far
+    boolean peerDone;               // the peer closed its side: no more reading
+    int turnRequests;               // what this turn (one readiness event) may still start and send
+    long turnBytes;
 
     FileConnection(int fd, long now) {
         this.fd = fd;

@@ -43,6 +43,14 @@ final class FileProtocol implements Protocol {
      */
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_BYTES = 256 * 1024;
+    /**
+     * What one connection may do per turn (one readiness event) before the others get theirs:
+     * requests started (a directory listing counts as many) and bytes sent. A connection with more
+     * to do keeps WRITE interest, so the next wait gives it another turn: one peer pipelining
+     * requests, or downloading from a fast socket, cannot hold the loop.
+     */
+    private static final int TURN_REQUESTS = 16, LISTING_COST = 16;
+    private static final long TURN_BYTES = 2 << 20;
 
     private final ServerLoop server;
     private final RootDir root;
@@ -52,7 +60,7 @@ final class FileProtocol implements Protocol {
     private final byte[] scratch = new byte[CHUNK];
     private final Handler handler = this::onReady;
     private final FdTable<FileConnection> conns = new FdTable<>();
-    private final ResponseHead heads = new ResponseHead();
+    private final ResponseHead heads;
     private final HttpDate lastModified = new HttpDate();
     long requests;  // read by FileServer.requests()
 
@@ -60,6 +68,10 @@ final class FileProtocol implements Protocol {
         this.server = server;
         this.root = root;
         this.config = config;
+        // no content sniffing; and where anyone may upload, uploaded HTML or SVG must not run as this origin
+        this.heads = new ResponseHead(config.allowUpload()
+                ? headers("X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox")
+                : headers("X-Content-Type-Options", "nosniff"));
     }
 
     @Override
@@ -82,6 +94,7 @@ final class FileProtocol implements Protocol {
             } else if (c.state == FileConnection.State.HEAD && c.headStartNanos != 0 && c.headStartNanos < activeSinceNanos
                     && !c.sending()) {
                 queueError(c, new HttpError(408, "the request head took too long", true));
+                c.turnBytes = TURN_BYTES;
                 try {
                     if (flush(c)) linger(c);  // the 408 is a courtesy: what does not go out at once is dropped
                     else close(c);
@@ -119,17 +132,22 @@ final class FileProtocol implements Protocol {
                 if (drop(c)) close(c);
                 return;
             }
-            boolean peerDone = false;
-            if ((ops & (READ | HANGUP)) != 0) peerDone = readInput(c);
+            c.turnRequests = TURN_REQUESTS;
+            c.turnBytes = TURN_BYTES;
+            if ((ops & (READ | HANGUP)) != 0 && !c.peerDone) c.peerDone = readInput(c);
             if (!progress(c)) return;
-            if (peerDone && !c.sending()) {
+            boolean moreToDo = c.turnRequests <= 0 && c.inLen > 0;  // out of turn with requests waiting
+            if (c.peerDone && !c.sending() && !moreToDo) {
                 close(c);
                 return;
             }
-            int interest = (!peerDone && c.room() > 0 ? READ : 0) | (c.sending() ? WRITE : 0);
+            int interest = (!c.peerDone && c.room() > 0 ? READ : 0) | (c.sending() || moreToDo ? WRITE : 0);
             server.loop().setInterest(fd, interest);
         } catch (IOException e) {
             close(c);  // ECONNRESET, EPIPE, ...: the peer is gone
+        } catch (RuntimeException e) {  // a bug of ours: this connection is closed, never left hanging
+            server.log("closing a connection after an internal error: " + e);
+            close(c);
         }
     }
 
@@ -171,7 +189,7 @@ final class FileProtocol implements Protocol {
                 if (!readBody(c)) return true;
                 continue;
             }
-            if (c.state != FileConnection.State.HEAD || c.inLen == 0) return true;
+            if (c.state != FileConnection.State.HEAD || c.inLen == 0 || c.turnRequests <= 0) return true;
             if (!nextRequest(c)) return true;
         }
     }
@@ -183,14 +201,15 @@ final class FileProtocol implements Protocol {
             c.consume(HttpRequest.leadingEmptyLine(c.in, c.inLen));  // one empty line before a request is ignored
             c.startChecked = true;
         }
+        int headLength;
         try {
-            HttpRequest.checkStart(c.in, c.inLen);  // TLS, binary garbage: refused now, not after the idle timeout
+            HttpRequest.checkStart(c.in, c.inLen);  // TLS, binary garbage, bare LFs: refused now, not after the idle timeout
+            headLength = HttpRequest.headLength(c.in, c.inLen);
         } catch (HttpError e) {
             c.inLen = 0;
             queueError(c, e);
             return true;
         }
-        int headLength = HttpRequest.headLength(c.in, c.inLen);
         if (headLength < 0) {
             HttpError tooLong = headTooLong(c);
             if (tooLong == null) return false;
@@ -206,6 +225,7 @@ final class FileProtocol implements Protocol {
             HttpRequest r = HttpRequest.parse(c.in, headLength);
             c.consume(headLength);
             c.request = r;
+            c.turnRequests--;
             requests++;
             switch (r.method()) {
                 case "GET", "HEAD" -> serveFile(c, r);
@@ -282,13 +302,14 @@ final class FileProtocol implements Protocol {
                     String location = "/" + RequestPath.encode(path.relative()) + "/";
                     queue(c, 301, headers("Location", location), ("see " + location + "\n").getBytes(), false);
                 } else {
-                    Listing.Body listing = Listing.render(fd, path.relative(), r.header("accept"), config.allowDotFiles());
+                    c.turnRequests -= LISTING_COST;
+                    Listing.Body listing = Listing.render(fd, path.relative(), r.header("accept"), config.allowDotFiles(), buf);
                     queue(c, 200, headers("Content-Type", listing.contentType(),
                             "X-Muxkit-Listing", listing.shown() + " of " + listing.total() + " entries"), listing.bytes(), false);
                 }
                 return;
             }
-            String etag = "\"" + Long.toHexString(st.size()) + "-" + Long.toHexString(st.mtimeSeconds()) + "\"";
+            String etag = st.etag();
             Map<String, String> h = headers("ETag", etag, "Last-Modified", lastModified.format(st.mtimeSeconds()),
                     "Accept-Ranges", "bytes");
             if (Conditionals.notModified(r, etag, st.mtimeSeconds())) {
@@ -324,10 +345,13 @@ final class FileProtocol implements Protocol {
     private void startUpload(FileConnection c, HttpRequest r) throws HttpError, NativeIOException {
         if (!config.allowUpload())
             throw new HttpError(405, "uploads are off (start the server with --allow-upload)", true);
+        String expect = r.header("expect");
+        boolean continueExpected = expect != null && expect.equalsIgnoreCase("100-continue");
+        if (expect != null && !continueExpected)
+            throw new HttpError(417, "Expect: " + expect + " is not supported (only 100-continue)", true);
         c.upload = Upload.begin(root, r, RequestPath.decode(r.target(), config.allowDotFiles()), config.maxUpload());
         c.state = FileConnection.State.BODY;
-        String expect = r.header("expect");
-        if (expect != null && expect.equalsIgnoreCase("100-continue") && r.http11()) c.out = ResponseHead.CONTINUE;
+        if (continueExpected && r.http11()) c.out = ResponseHead.CONTINUE;
     }
 
     /** Writes the body bytes that have arrived; true when the body is complete (and the response queued). */
@@ -403,9 +427,10 @@ final class FileProtocol implements Protocol {
         }
     }
 
-    /** Writes what is queued; true when all of it is out. */
+    /** Writes what is queued, as much as this turn allows; true when all of it is out. */
     private boolean flush(FileConnection c) throws IOException {
         while (c.out != null) {
+            if (c.turnBytes <= 0) return false;
             int n = Math.min(c.out.length - c.outOff, CHUNK);
             wbuf.put(0, c.out, c.outOff, n);
             server.countIo();
@@ -413,15 +438,18 @@ final class FileProtocol implements Protocol {
             int w = Fds.send(c.fd, wbuf, 0, n, more);
             if (w == Native.AGAIN) return false;
             c.outOff += w;
+            c.turnBytes -= w;
             c.lastActiveNanos = System.nanoTime();  // a slow reader that is making progress is not idle
             if (c.outOff == c.out.length) c.out = null;
         }
         while (c.bodyFd >= 0 && c.bodyOffset < c.bodyEnd) {
+            if (c.turnBytes <= 0) return false;
             server.countIo();
-            long s = Fds.sendfile(c.fd, c.bodyFd, c.bodyOffset, Math.min(c.bodyEnd - c.bodyOffset, 1L << 30));
+            long s = Fds.sendfile(c.fd, c.bodyFd, c.bodyOffset, Math.min(c.bodyEnd - c.bodyOffset, c.turnBytes));
             if (s == Native.AGAIN) return false;  // the socket is full: wait for WRITE
             if (s == 0) throw new IOException("the file shrank while it was being sent");
             c.bodyOffset += s;
+            c.turnBytes -= s;
             c.lastActiveNanos = System.nanoTime();
         }
         closeBody(c);

@@ -60,6 +60,13 @@ public final class FileServer implements AutoCloseable {
         return n;
     }
 
+    /** Waits made so far, over all loops' multiplexers (a snapshot while running). */
+    public long waits() {
+        long n = 0;
+        for (ServerLoop loop : server.loops()) n += loop.loop().stats().waits();
+        return n;
+    }
+
     /** Connections open now, over all loops (a snapshot while running). */
     public long openConnections() {
         long n = 0;

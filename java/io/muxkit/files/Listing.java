@@ -1,12 +1,8 @@
 package io.muxkit.files;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import static io.muxkit.ffi.Native.LIB;
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,69 +10,106 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.stream.Stream;
 
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HttpError;
 import io.muxkit.output.Json;
+import jnr.ffi.Pointer;
 
 /**
- * A directory listing, as HTML for browsers or JSON for {@code Accept: application/json}. At most
- * {@link #MAX_ENTRIES} entries (the first, by name), which bounds what a response holds per
- * connection; a longer listing says so (a line in HTML, and the X-Muxkit-Listing header).
+ * A directory listing, as HTML for browsers or JSON for {@code Accept: application/json}. The
+ * entries are read with getdents64 and fstatat through the shim, so names are UTF-8 whatever the
+ * locale and an entry that vanishes meanwhile is left out rather than failing the listing. At most
+ * {@link #MAX_ENTRIES} entries (the first by name) and {@link #MAX_BYTES} bytes, which bound what
+ * a response holds per connection; a longer listing says so (a line in the HTML, and the
+ * X-Muxkit-Listing header).
  */
 final class Listing {
     static final int MAX_ENTRIES = 10_000;
+    static final int MAX_BYTES = 1 << 20;
 
     /** A rendered listing: its Content-Type, bytes, and how many entries the directory has. */
     record Body(String contentType, byte[] bytes, int shown, int total) {}
 
     private Listing() {}
 
-    /** Lists the directory open as dirFd, shown as "/rel"; dot-files only when allowed. */
-    static Body render(int dirFd, String rel, String accept, boolean allowDotFiles) throws HttpError {
+    /** Lists the directory open as dirFd, shown as "/rel"; scratch is a native buffer for getdents. */
+    static Body render(int dirFd, String rel, String accept, boolean allowDotFiles, Pointer scratch) throws HttpError {
         List<Map<String, Object>> entries = new ArrayList<>();
-        int total = 0;
-        // the first MAX_ENTRIES names, kept in a heap whose top is the greatest: memory bounded however large the directory
-        PriorityQueue<Path> first = new PriorityQueue<>(Comparator.reverseOrder());
-        try (Stream<Path> list = Files.list(Path.of("/proc/self/fd", String.valueOf(dirFd)))) {
-            for (Path p : (Iterable<Path>) list::iterator) {
-                String name = p.getFileName().toString();
-                if ((name.startsWith(".") && !allowDotFiles) || name.startsWith(RootDir.UPLOAD_PREFIX)) continue;
-                total++;
-                first.add(p);
-                if (first.size() > MAX_ENTRIES) first.poll();
-            }
-            Path[] sorted = first.toArray(Path[]::new);
-            Arrays.sort(sorted);
-            for (Path p : sorted) {
-                String name = p.getFileName().toString();
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int total;
+        try {
+            List<String> names = new ArrayList<>();
+            total = firstNames(dirFd, allowDotFiles, scratch, names);
+            for (String name : names) {
+                RootDir.Stat st = RootDir.statEntry(dirFd, name);
+                if (st == null) continue;  // removed since it was read
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("name", name);
-                e.put("type", a.isDirectory() ? "dir" : a.isSymbolicLink() ? "link" : "file");
-                e.put("size", a.size());
-                e.put("mtime", a.lastModifiedTime().toInstant().getEpochSecond());
+                e.put("type", st.directory() ? "dir" : st.kind() == RootDir.Stat.Kind.SYMLINK ? "link" : "file");
+                e.put("size", st.size());
+                e.put("mtime", st.mtimeSeconds());
                 entries.add(e);
             }
-        } catch (IOException | UncheckedIOException e) {  // the stream throws the unchecked kind while iterating
-            throw new HttpError(500, "cannot list the directory: " + e.getMessage());
+        } catch (NativeIOException e) {
+            throw new HttpError(500, "cannot list the directory: " + e.errnoName());
         }
-        if (accept != null && accept.contains("application/json"))
-            return new Body("application/json", Json.write(entries).getBytes(StandardCharsets.UTF_8), entries.size(), total);
+        boolean json = accept != null && accept.contains("application/json");
+        return json ? json(entries, total) : html(entries, total, rel);
+    }
+
+    /** The first MAX_ENTRIES names by name, in order, into names; returns how many the directory has. */
+    private static int firstNames(int dirFd, boolean allowDotFiles, Pointer buf, List<String> names) throws NativeIOException {
+        PriorityQueue<String> first = new PriorityQueue<>(Comparator.reverseOrder());  // top: the greatest kept
+        int total = 0;
+        byte[] name = new byte[256];
+        for (int n; (n = Native.check(LIB.mk_getdents(dirFd, buf, (int) buf.size()), "getdents64", dirFd)) > 0; ) {
+            for (int at = 0; at < n; at += buf.getShort(at + Native.DIRENT_RECLEN) & 0xffff) {
+                int len = 0;
+                while (len < name.length && (name[len] = buf.getByte(at + Native.DIRENT_NAME + len)) != 0) len++;
+                String s = new String(name, 0, len, StandardCharsets.UTF_8);
+                if (s.equals(".") || s.equals("..") || (s.startsWith(".") && !allowDotFiles) || s.startsWith(RootDir.UPLOAD_PREFIX))
+                    continue;
+                total++;
+                first.add(s);
+                if (first.size() > MAX_ENTRIES) first.poll();
+            }
+        }
+        String[] sorted = first.toArray(String[]::new);
+        Arrays.sort(sorted);
+        names.addAll(Arrays.asList(sorted));
+        return total;
+    }
+
+    private static Body json(List<Map<String, Object>> entries, int total) {
+        StringBuilder out = new StringBuilder("[");
+        int shown = 0;
+        for (Map<String, Object> e : entries) {
+            String item = Json.write(e);
+            if (out.length() + item.length() + 2 > MAX_BYTES) break;
+            out.append(shown++ == 0 ? "" : ", ").append(item);
+        }
+        return new Body("application/json", out.append(']').toString().getBytes(StandardCharsets.UTF_8), shown, total);
+    }
+
+    private static Body html(List<Map<String, Object>> entries, int total, String rel) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>/")
                 .append(escape(rel)).append("</title></head><body>\n<h1>/").append(escape(rel)).append("</h1>\n<ul>\n");
         if (!rel.isEmpty()) html.append("<li><a href=\"../\">../</a></li>\n");
+        int shown = 0;
         for (Map<String, Object> e : entries) {
             String name = (String) e.get("name") + ("dir".equals(e.get("type")) ? "/" : "");
-            html.append("<li><a href=\"").append(RequestPath.encode(name)).append("\">").append(escape(name))
-                .append("</a> ").append(e.get("size")).append("</li>\n");
+            String item = "<li><a href=\"" + RequestPath.encode(name) + "\">" + escape(name) + "</a> " + e.get("size") + "</li>\n";
+            if (html.length() + item.length() > MAX_BYTES - 200) break;
+            html.append(item);
+            shown++;
         }
         html.append("</ul>\n");
-        if (total > entries.size())
-            html.append("<p>").append(total - entries.size()).append(" more entries not listed: muxkit lists at most ")
-                .append(MAX_ENTRIES).append(".</p>\n");
+        if (total > shown)
+            html.append("<p>").append(total - shown).append(" more entries not listed: muxkit lists at most ")
+                .append(MAX_ENTRIES).append(" entries and ").append(MAX_BYTES >> 10).append(" KiB.</p>\n");
         html.append("</body></html>\n");
-        return new Body("text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8), entries.size(), total);
+        return new Body("text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8), shown, total);
     }
 
     private static String escape(String s) {

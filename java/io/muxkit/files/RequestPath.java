@@ -1,6 +1,9 @@
 package io.muxkit.files;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -26,8 +29,15 @@ public record RequestPath(String relative, boolean trailingSlash) {
         return relative.substring(relative.lastIndexOf('/') + 1);
     }
 
-    /** Decodes and checks the path of a request target. */
+    /**
+     * Decodes and checks the path of a request target: origin-form ("/a/b?q") or absolute-form
+     * ("http://host/a/b", which a server must accept: RFC 9112 section 3.2.2), ASCII only, its
+     * percent-escapes valid UTF-8.
+     */
     public static RequestPath decode(String target, boolean allowDotFiles) throws HttpError {
+        for (int i = 0; i < target.length(); i++)
+            if (target.charAt(i) <= ' ' || target.charAt(i) >= 0x7f) throw new HttpError(400, "a request target is printable ASCII");
+        target = originForm(target);
         if (!target.startsWith("/")) throw new HttpError(400, "the request target must start with /");
         int q = target.indexOf('?');
         String raw = q >= 0 ? target.substring(0, q) : target;
@@ -48,7 +58,13 @@ public record RequestPath(String relative, boolean trailingSlash) {
                 bytes.write(c);
             }
         }
-        String path = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        String path;
+        try {
+            path = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new HttpError(400, "the path is not valid UTF-8");
+        }
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) throw new HttpError(400, "NUL or backslash in path");
         boolean slash = path.endsWith("/");
         StringBuilder rel = new StringBuilder();
@@ -61,6 +77,18 @@ public record RequestPath(String relative, boolean trailingSlash) {
             rel.append(segment);
         }
         return new RequestPath(rel.toString(), slash);
+    }
+
+    /** "http://host/a?q" is "/a?q"; "http://host" is "/"; anything else is left as it is. */
+    private static String originForm(String target) {
+        int colon = target.indexOf("://");
+        if (colon < 0 || target.startsWith("/")) return target;
+        String scheme = target.substring(0, colon);
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) return target;
+        int path = colon + 3;
+        while (path < target.length() && target.charAt(path) != '/' && target.charAt(path) != '?') path++;
+        String rest = target.substring(path);
+        return rest.startsWith("/") ? rest : "/" + rest;
     }
 
     /** Percent-encodes a path for a Location header or a link. */

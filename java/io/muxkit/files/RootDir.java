@@ -13,8 +13,26 @@ import io.muxkit.http.HttpError;
  * openat2(RESOLVE_BENEATH): "..", absolute symlinks and symlinks that leave it fail with EXDEV.
  */
 public final class RootDir implements AutoCloseable {
-    /** What fstat says: size, mtime in seconds, kind. */
-    public record Stat(long size, long mtimeSeconds, boolean directory, boolean regular) {}
+    /** What fstat says: size, mtime (seconds and their nanoseconds), kind, inode. */
+    public record Stat(long size, long mtimeSeconds, int mtimeNanos, Kind kind, long inode) {
+        public enum Kind { REGULAR, DIRECTORY, SYMLINK, OTHER }
+
+        public boolean regular() { return kind == Kind.REGULAR; }
+        public boolean directory() { return kind == Kind.DIRECTORY; }
+
+        /**
+         * A strong validator (RFC 9110 section 8.8.1): the inode, the size and the mtime to the
+         * nanosecond, so two versions written in the same second, or swapped in by a rename, differ.
+         */
+        public String etag() {
+            return "\"" + Long.toHexString(inode) + "-" + Long.toHexString(size) + "-"
+                    + Long.toHexString(mtimeSeconds) + "." + Integer.toHexString(mtimeNanos) + "\"";
+        }
+
+        static Stat of(long[] out) {
+            return new Stat(out[0], out[1], (int) out[3], Kind.values()[(int) out[2]], out[4]);
+        }
+    }
 
     /** An fd opened for reading with what fstat said of it. */
     public record Opened(int fd, Stat stat) {}
@@ -91,9 +109,18 @@ public final class RootDir implements AutoCloseable {
     }
 
     public static Stat stat(int fd) throws NativeIOException {
-        long[] out = new long[3];
+        long[] out = new long[5];
         Native.check(LIB.mk_fstat(fd, out), "fstat", fd);
-        return new Stat(out[0], out[1], out[2] == 1, out[2] == 0);
+        return Stat.of(out);
+    }
+
+    /** What name in dirFd is, not following a symlink; null when it does not exist (any more). */
+    public static Stat statEntry(int dirFd, String name) throws NativeIOException {
+        long[] out = new long[5];
+        int rc = LIB.mk_fstatat(dirFd, name, out);
+        if (rc == -Native.ENOENT) return null;
+        Native.check(rc, "fstatat(" + name + ")", dirFd);
+        return Stat.of(out);
     }
 
     /** What an open beneath the root that failed means to a client: 404, 403, or 500. */

@@ -124,11 +124,17 @@ final class Upload {
         }
         Fds.closeQuietly(fd);
         fd = -1;
+        boolean replaces;  // looked at now, not when the upload began: another upload may have created it since
+        try {
+            replaces = RootDir.statIn(dirFd, name) != null;
+        } catch (NativeIOException e) {
+            replaces = existed;
+        }
         Native.check(LIB.mk_renameat(dirFd, temp, name), "renameat", dirFd);
         temp = null;
         Fds.closeQuietly(dirFd);
         dirFd = -1;
-        return existed ? 204 : 201;
+        return replaces ? 204 : 201;
     }
 
     /** Removes what was written and closes what is open; harmless after finish(). */

@@ -1,5 +1,7 @@
 package io.muxkit.http;
 
+import java.util.Locale;
+
 /** One byte range of a file (RFC 9110 section 14): [start, end] inclusive. */
 public record ByteRange(long start, long end) {
     public long length() {
@@ -7,31 +9,43 @@ public record ByteRange(long start, long end) {
     }
 
     /**
-     * The range a Range header asks for in a file of `size` bytes; null to send the whole file
-     * (no header, another unit, or several ranges, which a server may ignore).
+     * The range a Range header asks for in a file of `size` bytes, by the grammar of RFC 9110
+     * section 14.1 ("bytes" in any case, digits only, a last position past the end meaning the
+     * end); null to send the whole file: no header, a header that does not parse (which a server
+     * ignores), another unit, or several ranges (which a server may answer whole).
      *
-     * @throws HttpError 416 when the range cannot be satisfied
+     * @throws HttpError 416 when the range is well formed but cannot be satisfied
      */
     public static ByteRange parse(String header, long size) throws HttpError {
-        if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) return null;
-        String spec = header.substring(6).trim();
+        if (header == null) return null;
+        String h = header.strip();
+        if (!h.toLowerCase(Locale.ROOT).startsWith("bytes=") || h.indexOf(',') >= 0) return null;
+        String spec = h.substring(6).strip();
         int dash = spec.indexOf('-');
         if (dash < 0) return null;
-        try {
-            String a = spec.substring(0, dash).trim(), b = spec.substring(dash + 1).trim();
-            if (a.isEmpty()) {  // suffix: the last b bytes
-                long n = Long.parseLong(b);
-                if (n <= 0 || size == 0) throw unsatisfiable();
-                return new ByteRange(Math.max(0, size - n), size - 1);
-            }
-            long start = Long.parseLong(a);
-            long end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-            if (start < 0 || (!b.isEmpty() && Long.parseLong(b) < start)) return null;  // malformed: ignore
-            if (start >= size) throw unsatisfiable();
-            return new ByteRange(start, end);
-        } catch (NumberFormatException e) {
-            return null;
+        String first = spec.substring(0, dash).strip(), last = spec.substring(dash + 1).strip();
+        if (first.isEmpty()) {  // suffix-range: the last n bytes
+            long n = digits(last);
+            if (n < 0) return null;
+            if (n == 0 || size == 0) throw unsatisfiable();
+            return new ByteRange(Math.max(0, size - n), size - 1);
         }
+        long start = digits(first), end = last.isEmpty() ? Long.MAX_VALUE : digits(last);
+        if (start < 0 || end < 0 || end < start) return null;  // not a range: ignored
+        if (start >= size) throw unsatisfiable();
+        return new ByteRange(start, Math.min(end, size - 1));
+    }
+
+    /** 1*DIGIT as a number (Long.MAX_VALUE for more than fits), or -1 when it is not that. */
+    private static long digits(String s) {
+        if (s.isEmpty()) return -1;
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static HttpError unsatisfiable() {

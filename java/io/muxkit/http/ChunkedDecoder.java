@@ -40,7 +40,8 @@ public final class ChunkedDecoder {
                 case SIZE -> {
                     int d = Character.digit(c, 16);
                     if (d >= 0) {
-                        if (++sizeDigits > 15) throw bad("chunk size too long");
+                        if (++sizeDigits > 32) throw bad("chunk size longer than 32 digits");  // leading zeros are allowed
+                        if (remaining > 1L << 55) throw bad("chunk size too large");
                         remaining = remaining * 16 + d;
                     } else if (sizeDigits == 0) {
                         throw bad("chunk size expected");

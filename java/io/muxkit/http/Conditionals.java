@@ -16,7 +16,8 @@ public final class Conditionals {
         }
         String ims = r.header("if-modified-since");
         Long since = ims == null ? null : HttpDate.parse(ims);
-        return since != null && since >= mtimeSeconds;
+        // a date later than now is not a valid validator and is ignored (RFC 9110 section 13.1.3)
+        return since != null && since <= System.currentTimeMillis() / 1000 && since >= mtimeSeconds;
     }
 
     /**

@@ -17,25 +17,33 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
         return headers.get(name);
     }
 
-    /** Whether the connection stays open after the response. */
+    /** Whether the connection stays open after the response: not with a close token; HTTP/1.0 only with keep-alive. */
     public boolean keepAlive() {
-        String c = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
-        return http11 ? !c.contains("close") : c.contains("keep-alive");
+        return !hasConnectionToken("close") && (http11 || hasConnectionToken("keep-alive"));
+    }
+
+    private boolean hasConnectionToken(String token) {
+        String c = headers.get("connection");
+        if (c == null) return false;
+        for (String t : c.split(",")) if (t.strip().equalsIgnoreCase(token)) return true;
+        return false;
     }
 
     /** -1 when absent. */
     public long contentLength() throws HttpError {
         String v = headers.get("content-length");
         if (v == null) return -1;
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit))
+        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9'))
             throw new HttpError(400, "bad Content-Length: " + v, true);
         return Long.parseLong(v);
     }
 
+    /** Whether the body is chunked; Transfer-Encoding in an HTTP/1.0 request is faulty framing (RFC 9112 section 6.1). */
     public boolean chunked() throws HttpError {
         String te = headers.get("transfer-encoding");
         if (te == null) return false;
-        if (!te.trim().equalsIgnoreCase("chunked"))
+        if (!http11) throw new HttpError(400, "Transfer-Encoding in an HTTP/1.0 request", true);
+        if (!te.strip().equalsIgnoreCase("chunked"))
             throw new HttpError(501, "Transfer-Encoding " + te + " is not supported (only chunked)", true);
         return true;
     }
@@ -67,10 +75,17 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
         if (len > MAX_METHOD) throw new HttpError(400, "not an HTTP/1.1 request (no method in the first " + MAX_METHOD + " bytes)", true);
     }
 
-    /** Length of the head ending in CRLFCRLF within buf[0, len), or -1 if it is not complete yet. */
-    public static int headLength(byte[] buf, int len) {
-        for (int i = 3; i < len; i++)
-            if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') return i + 1;
+    /**
+     * Length of the head ending in CRLFCRLF within buf[0, len), or -1 if it is not complete yet.
+     *
+     * @throws HttpError 400 for a bare LF (lines end in CRLF here): refused at once, not after the idle timeout
+     */
+    public static int headLength(byte[] buf, int len) throws HttpError {
+        for (int i = 0; i < len; i++) {
+            if (buf[i] != '\n') continue;
+            if (i == 0 || buf[i - 1] != '\r') throw new HttpError(400, "a bare LF in the request head", true);
+            if (i >= 3 && buf[i - 2] == '\n' && buf[i - 3] == '\r') return i + 1;
+        }
         return -1;
     }
 
@@ -97,16 +112,20 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
             if (colon <= 0 || !isToken(line.substring(0, colon)))
                 throw new HttpError(400, "malformed header line", true);
             String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            // RFC 9110 5.5: CR, LF and NUL must not be in a value (a bare LF is a header to some proxies)
-            if (hasControl(value, true)) throw new HttpError(400, "control character (CR, LF, NUL, ...) in header " + name, true);
+            String raw = line.substring(colon + 1);
+            // RFC 9110 5.5: CR, LF and NUL must not be in a value (a bare LF is a header to some proxies);
+            // checked before the optional whitespace around it is trimmed, which must not hide a NUL
+            if (hasControl(raw, true)) throw new HttpError(400, "control character (CR, LF, NUL, ...) in header " + name, true);
+            String value = raw.strip();
             String before = headers.get(name);
             if (before == null) headers.put(name, value);
             else if (name.equals("content-length")) {
                 if (!before.equals(value)) throw new HttpError(400, "conflicting Content-Length headers", true);
             } else if (name.equals("host")) {
                 throw new HttpError(400, "more than one Host header", true);
-            } else headers.put(name, before + ", " + value);
+            } else if (!value.isEmpty()) {  // an empty element adds nothing to a list (and "a, " would not read back as itself)
+                headers.put(name, before.isEmpty() ? value : before + ", " + value);
+            }
         }
         boolean http11 = version.equals("HTTP/1.1");
         if (http11 && !headers.containsKey("host")) throw new HttpError(400, "HTTP/1.1 request without Host", true);

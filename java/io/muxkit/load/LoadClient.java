@@ -36,9 +36,13 @@ public final class LoadClient {
         }
     }
 
-    /** refused: connections the server closed before echoing a byte (as servers at their limits do). */
+    /**
+     * refused: connections the server closed before echoing a byte (as servers at their limits do);
+     * errors: connections that ended otherwise than by the client, of which reset were closed or
+     * reset by the server after it had echoed some bytes, and mismatches came back wrong.
+     */
     public record Result(int connections, long connectFailures, long refused, long messages, long bytes, double seconds,
-                         long errors, long mismatches, Histogram latencyMicros, int idleOpen) {
+                         long errors, long reset, long mismatches, Histogram latencyMicros, int idleOpen) {
         public double messagesPerSecond() { return messages / seconds; }
         public double mbPerSecond() { return bytes / seconds / 1e6; }
 
@@ -57,16 +61,18 @@ public final class LoadClient {
             m.put("p999_us", latencyMicros.getValueAtPercentile(99.9));
             m.put("max_us", latencyMicros.getMaxValue());
             m.put("errors", errors);
+            m.put("reset", reset);
             m.put("mismatches", mismatches);
             return m;
         }
 
         public String summary() {
             return String.format(Locale.ROOT, "%d connections (%d connect failures, %d refused by the server), %d messages in %.1f s: "
-                            + "%.0f msgs/s, %.2f MB/s, latency us p50 %d p99 %d p99.9 %d max %d, %d errors, %d mismatches",
+                            + "%.0f msgs/s, %.2f MB/s, latency us p50 %d p99 %d p99.9 %d max %d, %d errors%s, %d mismatches",
                     connections, connectFailures, refused, messages, seconds, messagesPerSecond(), mbPerSecond(),
                     latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
-                    latencyMicros.getValueAtPercentile(99.9), latencyMicros.getMaxValue(), errors, mismatches);
+                    latencyMicros.getValueAtPercentile(99.9), latencyMicros.getMaxValue(), errors,
+                    reset > 0 ? " (" + reset + " closed or reset by the server mid-stream)" : "", mismatches);
         }
     }
 
@@ -82,7 +88,7 @@ public final class LoadClient {
     private final Histogram latency = new Histogram(60_000_000L, 3);
     private final FdTable<LoadConnection> conns = new FdTable<>();
     private int started, open;
-    private long connectFailures, refused, errors, mismatches, messages, bytes;
+    private long connectFailures, refused, errors, reset, mismatches, messages, bytes;
     private long startNanos, endNanos;
     private boolean sending = true;
     private int idleOpen;
@@ -191,7 +197,7 @@ public final class LoadClient {
         }
         if (firstError != null) progress.println("load: first error: " + firstError);
         double seconds = ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1e9;
-        return new Result(started, connectFailures, refused, messages, bytes, seconds, errors, mismatches, latency, idleOpen);
+        return new Result(started, connectFailures, refused, messages, bytes, seconds, errors, reset, mismatches, latency, idleOpen);
     }
 
     private long inFlight() {
@@ -307,6 +313,7 @@ public final class LoadClient {
     /** Closed or reset by the server: refused if it never echoed a byte, else an error. */
     private void dropped(LoadConnection c, String why) {
         if (c.received > 0) {
+            reset++;
             lost(c, why);
         } else {
             refused++;

@@ -1,6 +1,7 @@
 package io.muxkit.loop;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,8 +30,17 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Thread thread;
 
+    private final PrintStream log;
+
+    /** A loop over mux whose handler failures are reported on System.err. */
     public EventLoop(Multiplexer mux) {
+        this(mux, System.err);
+    }
+
+    /** A loop over mux; an exception a handler or task throws is reported on log and the loop goes on. */
+    public EventLoop(Multiplexer mux, PrintStream log) {
         this.mux = mux;
+        this.log = log;
     }
 
     public Multiplexer multiplexer() {
@@ -168,6 +178,6 @@ public final class EventLoop implements AutoCloseable {
 
     private void failed(Throwable e, String where) {
         if (e instanceof VirtualMachineError vm) throw vm;  // an exception in a handler is printed and the loop goes on
-        System.err.println("muxkit: event loop " + where + ": " + e);
+        log.println("muxkit: event loop " + where + ": " + e);
     }
 }

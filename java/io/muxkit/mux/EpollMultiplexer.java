@@ -3,6 +3,7 @@ package io.muxkit.mux;
 import java.io.IOException;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
@@ -41,9 +42,18 @@ final class EpollMultiplexer extends AbstractMultiplexer {
         events = NativeMemory.allocate(64L * SIZE);
     }
 
+    /**
+     * EEXIST: the kernel still has this file from a registration whose DEL failed (ENOMEM): the
+     * kernel's entry is taken over with MOD, so the set and the table agree again.
+     */
     @Override
     protected void add(int fd, int interest) throws IOException {
-        ctl(ADD, "epoll_ctl(ADD)", fd, interest);
+        try {
+            ctl(ADD, "epoll_ctl(ADD)", fd, interest);
+        } catch (NativeIOException e) {
+            if (e.errno() != Native.EEXIST) throw e;
+            ctl(MOD, "epoll_ctl(MOD)", fd, interest);
+        }
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class TcpServer implements AutoCloseable {
                 ServerLoop loop;
                 EventLoop eventLoop = null;
                 try {
-                    eventLoop = new EventLoop(multiplexers.get());
+                    eventLoop = new EventLoop(multiplexers.get(), log);
                     loop = new ServerLoop(eventLoop, listenFd, config, openConnections, log);
                 } catch (IOException | RuntimeException e) {
                     Fds.closeQuietly(listenFd);

@@ -76,9 +76,53 @@ class EchoBuffersTest {
         assertEquals(before, NativeMemory.liveBytes(), "closing the server freed every buffer");
     }
 
+    /** All peers together hold at most the loop's budget: past it, a peer is not read until a buffer comes back. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void peersTogetherStayWithinTheLoopsBudgetAndLoseNothing(Backend backend) throws Exception {
+        int perPeer = 16 << 20, budget = (int) (EchoProtocol.BUFFER_BUDGET / perPeer);  // 4 buffers
+        EchoServer.Config config = new EchoServer.Config(io.muxkit.tcp.ListenConfig.local(0), perPeer);
+        try (EchoServer server = new EchoServer(config, Multiplexers.of(backend), System.err).start()) {
+            List<SocketChannel> peers = new ArrayList<>();
+            try {
+                int count = 10;
+                long[] sent = new long[count], got = new long[count];
+                ByteBuffer out = ByteBuffer.allocate(1 << 20);
+                for (int i = 0; i < count; i++) {
+                    SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+                    ch.configureBlocking(false);
+                    peers.add(ch);
+                }
+                for (int round = 0; round < 40; round++) {  // every peer writes about 40 MiB, reading nothing yet
+                    for (int i = 0; i < count; i++) {
+                        out.clear();
+                        sent[i] += Math.max(0, peers.get(i).write(out));
+                    }
+                    assertTrue(server.stats().buffersHeld() <= budget, "held " + server.stats().buffersHeld());
+                    Thread.sleep(5);
+                }
+                assertTrue(server.stats().mostBuffered() > 0, "writes came up short");
+                ByteBuffer in = ByteBuffer.allocate(1 << 20);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                for (boolean all = false; !all && System.nanoTime() < deadline; ) {
+                    all = true;
+                    for (int i = 0; i < count; i++) {
+                        in.clear();
+                        int n = peers.get(i).read(in);
+                        if (n > 0) got[i] += n;
+                        all &= got[i] == sent[i];
+                    }
+                    assertTrue(server.stats().buffersHeld() <= budget, "held " + server.stats().buffersHeld());
+                }
+                assertArrayEquals(sent, got, "every byte came back, the starved peers' too");
+            } finally {
+                for (SocketChannel ch : peers) ch.close();
+            }
+        }
+    }
+
     @Test
     void compactionMovesOverlappingBytesIntact() {
-        BufferPool pool = new BufferPool(256, 1);
+        BufferPool pool = new BufferPool(256, 1, 1);
         Pointer src = NativeMemory.allocate(256);
         try {
             for (int i = 0; i < 256; i++) src.putByte(i, (byte) i);

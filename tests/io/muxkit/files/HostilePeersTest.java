@@ -284,4 +284,149 @@ class HostilePeersTest {
             assertStatus(405, r, "PUT with uploads off");
         }
     }
+
+    // ---- found by attacking it: what one peer, or the file system, could do to the others ----
+
+    /** Pipelined requests for a large directory's listing are answered one turn at a time: another client is served between them. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void pipelinedListingsDoNotHoldTheLoop(Backend backend) throws Exception {
+        Path many = Files.createDirectory(root.resolve("many"));
+        for (int i = 0; i < 20_000; i++) Files.createFile(many.resolve(String.format("file-%06d.txt", i)));
+        Files.writeString(root.resolve("ok.txt"), "ok");
+        start(backend, false, false);
+        try (Socket flood = new Socket("127.0.0.1", server.port())) {
+            flood.getOutputStream().write("HEAD /many/ HTTP/1.1\r\nHost: a\r\n\r\n".repeat(490).getBytes());
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            assertStatus(200, get("/ok.txt"), "another client");
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(waited < 5000, "another client waited " + waited + " ms (it was 30 s: every listing at once)");
+        }
+    }
+
+    /** A listing is at most 1 MiB however long its names are after escaping, and says what it left out. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aListingIsBoundedInBytes(Backend backend) throws Exception {
+        Path amp = Files.createDirectory(root.resolve("amp"));
+        for (int i = 0; i < 10_000; i++) Files.createFile(amp.resolve(String.format("%05d", i) + "&".repeat(200)));
+        start(backend, false, false);
+        String html = get("/amp/");
+        assertStatus(200, html, "the listing");
+        assertTrue(html.length() < Listing.MAX_BYTES + 2048, "the listing holds " + html.length() + " bytes");
+        assertTrue(html.contains("more entries not listed"), "it says it left entries out");
+        String json = raw("GET /amp/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+        assertTrue(json.length() < Listing.MAX_BYTES + 2048 && json.contains("X-Muxkit-Listing: ") && json.endsWith("]"), json.substring(0, 300));
+    }
+
+    /** A fast downloader gets its bytes a turn at a time (2 MiB), so the loop comes back to its wait between them. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aFastDownloaderYieldsTheLoopEveryTurn(Backend backend) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("huge.bin").toFile(), "rw")) {
+            f.setLength(512L << 20);  // sparse
+        }
+        start(backend, false, false);
+        long before = server.waits();
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write("GET /huge.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[1 << 20];
+            long total = 0;
+            for (int n; (n = in.read(b)) > 0; ) total += n;
+            assertTrue(total > 512L << 20, "the whole body came");
+        }
+        long waits = server.waits() - before;
+        assertTrue(waits >= 256, "512 MiB in turns of 2 MiB: at least 256 waits, not " + waits);
+    }
+
+    /** File names go to the kernel as UTF-8 whatever the locale: under LC_ALL=C, café is not caf?. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void namesAreUtf8UnderACLocale(Backend backend) throws Exception {
+        Files.createDirectory(root.resolve("utf"));
+        Files.writeString(root.resolve("utf/café.txt"), "cafe\n");
+        Files.writeString(root.resolve("utf/caf?.txt"), "question\n");
+        Map<String, String> cLocale = new java.util.HashMap<>(Map.of("LC_ALL", "C", "LANG", "C"));
+        List<String> args = List.of("io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--allow-upload",
+                "--backend", backend.id());
+        try (ChildJvm child = ChildJvm.start(cLocale, null, args)) {
+            int port = child.port();
+            String cafe = rawTo(port, "GET /utf/caf%C3%A9.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(cafe.endsWith("\r\n\r\ncafe\n"), cafe);
+            String put = rawTo(port, "PUT /utf/%E2%82%AC HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nX\n");
+            assertStatus(201, put, "PUT of a non-ASCII name");
+            assertEquals("X\n", Files.readString(root.resolve("utf/€")));
+            String json = rawTo(port, "GET /utf/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+            assertTrue(new String(json.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).contains("\"café.txt\""), json);
+        }
+    }
+
+    private static String rawTo(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** An entry that vanishes while its directory is listed is left out; the listing is still a 200. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void entriesThatVanishWhileListedAreLeftOut(Backend backend) throws Exception {
+        Path dir = Files.createDirectory(root.resolve("churn"));
+        for (int i = 0; i < 300; i++) Files.createFile(dir.resolve("f" + i));
+        List<String> args = List.of("io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--backend", backend.id());
+        // fstat failing with ENOENT is what a name removed between getdents and fstatat looks like
+        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "fstat:ENOENT:0.2", "MUXKIT_FAULTS_SEED", "9"), null, args)) {
+            int port = child.port();
+            int listed = 0;
+            for (int i = 0; i < 30; i++) {
+                String r = rawTo(port, "GET /churn/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+                assertFalse(r.startsWith("HTTP/1.1 500"), r);
+                if (r.startsWith("HTTP/1.1 200")) listed++;  // (a 404 when the directory's own fstat was the one to fail)
+            }
+            assertTrue(listed > 10, listed + " listings of 30");
+        }
+    }
+
+    /**
+     * A file modified past the year 9999 is served, its date written as the last one HTTP can. tmpfs
+     * (as xfs and btrfs) stores such times; Java cannot set one (it stops at 2262), touch can.
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aFileFromTheFarFutureIsServed(Backend backend) throws Exception {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm),
+                "needs /dev/shm (tmpfs) to hold a date past 9999");
+        Path dir = Files.createTempDirectory(shm, "muxkit-future");
+        try {
+            Path y = Files.writeString(dir.resolve("y.txt"), "e\n");
+            assertEquals(0, new ProcessBuilder("touch", "-d", "@253402300800", y.toString()).start().waitFor());
+            FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), dir, false, 1 << 20, false);
+            server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+            String r = get("/y.txt");
+            assertStatus(200, r, "GET of a file from the year 10000");
+            assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", header(r, "Last-Modified"));
+        } finally {
+            server.close();
+            server = null;
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) Files.delete(p);
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** Two versions written in the same second have different ETags: a stale If-Range gets the whole new file. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void etagsTellVersionsOfOneSecondApart(Backend backend) throws Exception {
+        start(backend, true, false);
+        assertStatus(201, raw("PUT /e.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\nAAAAAAAA"), "first");
+        String first = header(get("/e.txt"), "ETag");
+        assertStatus(204, raw("PUT /e.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\nBBBBBBBB"), "second");
+        String second = header(get("/e.txt"), "ETag");
+        assertFalse(first.equals(second), first + " for both versions");
+        String resumed = raw("GET /e.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=4-\r\nIf-Range: " + first + "\r\nConnection: close\r\n\r\n");
+        assertStatus(200, resumed, "If-Range with the first version's tag");
+        assertTrue(resumed.endsWith("BBBBBBBB"), resumed);
+        assertStatus(200, raw("GET /e.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + first + "\r\nConnection: close\r\n\r\n"),
+                "If-None-Match with the first version's tag");
+    }
 }

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +50,7 @@ class LoopDeathTest {
                 try (Socket late = new Socket("127.0.0.1", port)) {
                     if (System.nanoTime() > deadline) throw new AssertionError("port " + port + " is still open");
                     Thread.sleep(20);
-                } catch (ConnectException refused) {
+                } catch (SocketException refusedOrResetWhileTheListenerClosed) {
                     break;
                 }
             }

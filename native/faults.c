@@ -1,0 +1,188 @@
+/*
+ * Fault injection at the shim's one result point (MK_SYSCALL in muxkit.h), for tests and soaks:
+ *
+ *   MUXKIT_FAULTS="read:EINTR:0.01,write:SHORT:0.05,accept4:EMFILE:0.005"  MUXKIT_FAULTS_SEED=42
+ *
+ * Each rule makes the named call fail with the errno, before the syscall is made (as the kernel
+ * fails it: nothing was read or written), with the given probability; SHORT makes a read, write,
+ * send or sendfile move fewer bytes than asked. Only errnos the call can really return are taken.
+ * The rules are parsed once, when the library is loaded; without MUXKIT_FAULTS the cost of a call
+ * is one test of a flag that is 0. This file is the shim's only global state.
+ */
+#define _GNU_SOURCE
+#include "muxkit.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RULES 32
+#define SHORT_IO 0  /* an "errno" of 0 in a rule: move fewer bytes instead of failing */
+
+struct rule {
+    int call;
+    int err;          /* positive errno, or SHORT_IO */
+    double probability;
+};
+
+static const char *const call_names[MK_CALL_COUNT] = {
+#define MK_NAME(name) [MK_CALL_##name] = #name,
+    MK_CALLS(MK_NAME)
+#undef MK_NAME
+};
+
+/* what each call can return, so a rule never makes up an impossible failure */
+static const struct { int call; int errs[8]; } allowed[] = {
+    { MK_CALL_read, { EINTR, EAGAIN, ECONNRESET, EIO, ENOMEM, SHORT_IO, -1 } },
+    { MK_CALL_write, { EINTR, EAGAIN, EPIPE, ECONNRESET, ENOSPC, EIO, SHORT_IO, -1 } },
+    { MK_CALL_send, { EINTR, EAGAIN, EPIPE, ECONNRESET, ENOMEM, ENOBUFS, SHORT_IO, -1 } },
+    { MK_CALL_sendfile, { EINTR, EAGAIN, EPIPE, ECONNRESET, EIO, ENOMEM, SHORT_IO, -1 } },
+    { MK_CALL_accept4, { EINTR, EAGAIN, EMFILE, ENFILE, ECONNABORTED, ENOMEM, ENOBUFS, -1 } },
+    { MK_CALL_connect, { ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EADDRNOTAVAIL, -1 } },
+    { MK_CALL_select, { EINTR, ENOMEM, -1 } },
+    { MK_CALL_poll, { EINTR, ENOMEM, -1 } },
+    { MK_CALL_epoll_wait, { EINTR, ENOMEM, -1 } },
+    { MK_CALL_epoll_ctl, { ENOMEM, ENOSPC, -1 } },
+    { MK_CALL_openat2, { EMFILE, ENFILE, ENOENT, EACCES, EIO, ENOMEM, -1 } },
+    { MK_CALL_open_tmpfile, { EOPNOTSUPP, EMFILE, ENOSPC, EIO, -1 } },
+    { MK_CALL_fstat, { EIO, ENOMEM, EOVERFLOW, ENOENT, -1 } },
+    { MK_CALL_getdents, { EIO, ENOMEM, -1 } },
+    { MK_CALL_fsync, { EIO, ENOSPC, -1 } },
+    { MK_CALL_renameat, { EIO, ENOSPC, EACCES, -1 } },
+    { MK_CALL_linkat, { EIO, ENOSPC, -1 } },
+    { MK_CALL_eventfd, { EMFILE, ENFILE, ENOMEM, -1 } },
+    { MK_CALL_pipe2, { EMFILE, ENFILE, -1 } },
+    { MK_CALL_socket, { EMFILE, ENFILE, ENOBUFS, ENOMEM, -1 } },
+};
+
+int mk_faults_active;
+static struct rule rules[MAX_RULES];
+static int rule_count;
+static unsigned long long seed;
+static char error[256], description[2048];
+static atomic_llong injected;
+static atomic_ullong streams;
+static _Thread_local unsigned long long rng;  /* xorshift64*, one stream per thread */
+
+static int errno_of(const char *name) {
+    if (strcmp(name, "SHORT") == 0) return SHORT_IO;
+    for (int e = 1; e < 200; e++) {
+        const char *n = strerrorname_np(e);
+        if (n && strcmp(n, name) == 0) return e;
+    }
+    return -1;
+}
+
+static int call_of(const char *name) {
+    for (int c = 0; c < MK_CALL_COUNT; c++)
+        if (strcmp(call_names[c], name) == 0) return c;
+    return -1;
+}
+
+static int allowed_for(int call, int err) {
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        if (allowed[i].call != call) continue;
+        for (int j = 0; allowed[i].errs[j] != -1; j++)
+            if (allowed[i].errs[j] == err) return 1;
+    }
+    return 0;
+}
+
+/* Parses one "call:ERRNO:probability"; 0, or -1 with `error` set. */
+static int parse_rule(const char *text) {
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", text);
+    char *save = NULL;
+    char *call = strtok_r(copy, ":", &save), *err = strtok_r(NULL, ":", &save), *prob = strtok_r(NULL, ":", &save);
+    if (!call || !err || !prob || strtok_r(NULL, ":", &save)) {
+        snprintf(error, sizeof error, "'%.64s' is not call:ERRNO:probability", text);
+        return -1;
+    }
+    struct rule r = { call_of(call), errno_of(err), 0 };
+    char *end;
+    r.probability = strtod(prob, &end);
+    if (r.call < 0) {
+        snprintf(error, sizeof error, "no call named '%.32s' can fail here", call);
+        return -1;
+    }
+    if (r.err < 0 || !allowed_for(r.call, r.err)) {
+        snprintf(error, sizeof error, "%.32s cannot fail with '%.32s'", call, err);
+        return -1;
+    }
+    if (*end || !(r.probability > 0 && r.probability <= 1)) {
+        snprintf(error, sizeof error, "probability '%.32s' of %.32s:%.32s is not in (0, 1]", prob, call, err);
+        return -1;
+    }
+    if (r.err == EINTR && r.probability >= 1) {  /* the shim retries EINTR: at 1 it would retry forever */
+        snprintf(error, sizeof error, "%.32s:EINTR must have a probability below 1", call);
+        return -1;
+    }
+    if (rule_count == MAX_RULES) {
+        snprintf(error, sizeof error, "at most %d rules", MAX_RULES);
+        return -1;
+    }
+    rules[rule_count++] = r;
+    size_t used = strlen(description);
+    snprintf(description + used, sizeof description - used, "%s%.32s:%.32s:%g", used ? "," : "", call, err, r.probability);
+    return 0;
+}
+
+__attribute__((constructor)) static void parse_faults(void) {
+    const char *spec = getenv("MUXKIT_FAULTS");
+    if (!spec || !*spec) return;
+    const char *seed_text = getenv("MUXKIT_FAULTS_SEED");
+    seed = seed_text ? strtoull(seed_text, NULL, 10) : 1;
+    char copy[1024];
+    if (strlen(spec) >= sizeof copy) {
+        snprintf(error, sizeof error, "longer than %zu characters", sizeof copy - 1);
+        return;
+    }
+    snprintf(copy, sizeof copy, "%s", spec);
+    char *save = NULL;
+    for (char *rule = strtok_r(copy, ",", &save); rule; rule = strtok_r(NULL, ",", &save)) {
+        if (parse_rule(rule) < 0) {
+            rule_count = 0;
+            return;
+        }
+    }
+    mk_faults_active = rule_count > 0;
+}
+
+/* A uniform double in [0, 1) from this thread's stream; streams are numbered in order of first use. */
+static double next_uniform(void) {
+    if (rng == 0) rng = (seed + 1) * 0x9E3779B97F4A7C15ULL + (atomic_fetch_add(&streams, 1) + 1) * 0xBF58476D1CE4E5B9ULL;
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return (double)((rng * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
+}
+
+long mk_fault(int call) {
+    for (int i = 0; i < rule_count; i++) {
+        if (rules[i].call != call || rules[i].err == SHORT_IO) continue;
+        if (next_uniform() < rules[i].probability) {
+            atomic_fetch_add(&injected, 1);
+            return -rules[i].err;
+        }
+    }
+    return 0;
+}
+
+size_t mk_fault_len(int call, size_t len) {
+    if (len < 2) return len;
+    for (int i = 0; i < rule_count; i++) {
+        if (rules[i].call != call || rules[i].err != SHORT_IO) continue;
+        if (next_uniform() < rules[i].probability) {
+            atomic_fetch_add(&injected, 1);
+            return 1 + (size_t)(next_uniform() * (double)(len - 1));  /* 1 .. len-1 bytes */
+        }
+    }
+    return len;
+}
+
+const char *mk_faults_error(void) { return error[0] ? error : NULL; }
+const char *mk_faults_description(void) { return mk_faults_active ? description : NULL; }
+long mk_faults_seed(void) { return (long)seed; }
+long mk_faults_injected(void) { return (long)atomic_load(&injected); }

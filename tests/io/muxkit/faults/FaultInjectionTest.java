@@ -1,0 +1,133 @@
+package io.muxkit.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.load.LoadClient;
+import io.muxkit.loop.EventLoop;
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.SystemFds;
+
+/**
+ * What must hold while the shim injects faults (MUXKIT_FAULTS, a fixed seed each): the echo server
+ * and the multiplexers, on every backend. The servers run in child JVMs with the faults in their
+ * environment; the clients here have none.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class FaultInjectionTest {
+    private static final String WAIT = "select:EINTR:0.05,poll:EINTR:0.05,epoll_wait:EINTR:0.05";
+
+    private static ChildJvm server(Backend backend, String faults, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("io.muxkit.cli.Main"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--backend", backend.id()));
+        return ChildJvm.start(Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, command);
+    }
+
+    private static LoadClient.Result load(int port, int connections) throws IOException {
+        try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+            return new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, connections, 100, 2, 1.5),
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run();
+        }
+    }
+
+    /** Stops the child with SIGTERM and returns how many faults it says it injected. */
+    private static long stopAndCountFaults(ChildJvm child) throws Exception {
+        child.stop();
+        Matcher m = Pattern.compile("(\\d+) faults injected").matcher(String.join("\n", child.lines()));
+        assertTrue(m.find(), String.join("\n", child.lines()));
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The fds of a server process settle back to where they were once its clients have gone. */
+    private static void assertFdsReturn(ChildJvm child, long baseline) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long now;
+        while ((now = SystemFds.count(child.process().pid())) != baseline && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(baseline, now, "the server's fds after its clients left");
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void echoUnderEintrEagainAndShortIoLosesNothing(Backend backend) throws Exception {
+        String faults = "read:EINTR:0.02,write:EINTR:0.02,read:EAGAIN:0.05,write:EAGAIN:0.05,read:SHORT:0.1,write:SHORT:0.1,"
+                + (backend == Backend.EPOLL ? "epoll_wait" : backend.id()) + ":EINTR:0.05";
+        try (ChildJvm child = server(backend, faults, "echo", "--port", "0")) {
+            int port = child.port();
+            long baseline = SystemFds.count(child.process().pid());
+            LoadClient.Result r = load(port, 50);
+            assertEquals(0, r.mismatches(), r.summary());
+            assertEquals(0, r.errors(), "every connection ended by the client's own close: " + r.summary());
+            assertEquals(0, r.refused(), r.summary());
+            assertTrue(r.messages() > 1000, r.summary());
+            assertTrue(child.process().isAlive());
+            assertFdsReturn(child, baseline);
+            assertTrue(stopAndCountFaults(child) > 100, "faults were injected");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void echoUnderResetsAndEmfileCountsThemAndLosesNothingElse(Backend backend) throws Exception {
+        String faults = "read:EAGAIN:0.05,write:SHORT:0.1,read:ECONNRESET:0.0005,write:EPIPE:0.0005,accept4:EMFILE:0.2";
+        try (ChildJvm child = server(backend, faults, "echo", "--port", "0")) {
+            int port = child.port();
+            long baseline = SystemFds.count(child.process().pid());
+            LoadClient.Result r = load(port, 50);
+            assertEquals(0, r.mismatches(), r.summary());
+            assertEquals(r.errors(), r.reset(), "the only errors are connections the server reset: " + r.summary());
+            assertTrue(r.reset() + r.refused() > 0, "resets and refusals happened and were counted: " + r.summary());
+            assertTrue(child.process().isAlive());
+            assertFdsReturn(child, baseline);
+            assertTrue(stopAndCountFaults(child) > 0);
+        }
+    }
+
+    /** The multiplexers' own calls failing: each failure is a NativeIOException, never a stale registration. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void multiplexersUnderEintrAndEnomemKeepTheContract(Backend backend) throws Exception {
+        String faults = "epoll_ctl:ENOMEM:0.1,epoll_wait:EINTR:0.2,epoll_wait:ENOMEM:0.1,poll:EINTR:0.2,poll:ENOMEM:0.1,"
+                + "select:EINTR:0.2,select:ENOMEM:0.1,eventfd:EMFILE:0.2";
+        ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "3"), null,
+                "io.muxkit.testing.MuxTorture", backend.id(), "20000");
+        assertEquals(0, r.exit(), r.output());
+        Matcher m = Pattern.compile("ok ops=20000 failures=(\\d+) faults=(\\d+)").matcher(r.output());
+        assertTrue(m.find(), r.output());
+        assertTrue(Long.parseLong(m.group(1)) > 100, "many calls failed, and were survived: " + r.output());
+    }
+
+    /** A backend whose constructor fails midway (eventfd, or the wakeup fd's epoll_ctl at max_user_watches) leaks no fd. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aBackendThatFailsToOpenLeaksNoFd(Backend backend) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", "epoll_ctl:ENOSPC:0.5,eventfd:EMFILE:0.3", "MUXKIT_FAULTS_SEED", "5"),
+                null, "io.muxkit.testing.OpenFailures", backend.id(), "200");
+        assertEquals(0, r.exit(), r.output());
+        Matcher m = Pattern.compile("opened=(\\d+) failed=(\\d+) leaked=(-?\\d+)").matcher(r.output());
+        assertTrue(m.find(), r.output());
+        assertTrue(Integer.parseInt(m.group(2)) > 20, "opens failed: " + r.output());
+        assertEquals("0", m.group(3), "fds leaked by failed opens: " + r.output());
+    }
+
+    /** A loop whose wait fails for good takes the server down: exit 70, listener closed, the reason printed. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aServerWhoseLoopDiesExitsWithTheReason(Backend backend) throws Exception {
+        String call = backend == Backend.EPOLL ? "epoll_wait" : backend.id();
+        try (ChildJvm child = server(backend, call + ":ENOMEM:1", "echo", "--port", "0")) {
+            assertTrue(child.process().waitFor(60, TimeUnit.SECONDS), "the process exited");
+            assertEquals(70, child.process().exitValue(), String.join("\n", child.lines()));
+            child.waitForLine("an event loop died, so the server stopped serving and exits: io.muxkit.ffi.NativeIOException: "
+                    + (backend == Backend.EPOLL ? "epoll_wait" : backend.id()) + ": ENOMEM");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.muxkit.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.SystemFds;
+
+/**
+ * The file server while its reads, writes, sendfile, opens, fstat, fsync, links and renames fail
+ * at random (a fixed seed): every 2xx body is byte-exact, no file under its real name is ever
+ * partial, no temporary file survives a failed upload, no fd leaks. Failures may cost a request
+ * (a 5xx, or a cut connection), never correctness.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FilesUnderFaultsTest {
+    private static final String FAULTS = String.join(",", "read:EAGAIN:0.05", "read:SHORT:0.1", "send:SHORT:0.2",
+            "sendfile:SHORT:0.2", "sendfile:EIO:0.01", "openat2:EIO:0.03", "fstat:EIO:0.03", "write:SHORT:0.2",
+            "fsync:EIO:0.05", "renameat:EIO:0.05", "linkat:EIO:0.05", "open_tmpfile:EOPNOTSUPP:0.3");
+
+    @TempDir
+    Path root;
+
+    /** A response: status, or -1 when the connection was cut before a whole response arrived. */
+    private record Response(int status, byte[] body) {}
+
+    private static Response exchange(int port, String head, byte[] body) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) s.getOutputStream().write(body);
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
+            for (int b, n = 0; n < 4; ) {
+                if ((b = in.read()) < 0) return new Response(-1, null);
+                headBytes.write(b);
+                n = (b == '\r' || b == '\n') ? n + 1 : 0;
+            }
+            String text = headBytes.toString(StandardCharsets.ISO_8859_1);
+            int status = Integer.parseInt(text.substring(9, 12));
+            long length = 0;
+            for (String line : text.split("\r\n"))
+                if (line.regionMatches(true, 0, "Content-Length: ", 0, 16)) length = Long.parseLong(line.substring(16));
+            byte[] got = head.startsWith("HEAD") ? new byte[0] : in.readNBytes((int) length);
+            return got.length < (head.startsWith("HEAD") ? 0 : length) ? new Response(-1, null) : new Response(status, got);
+        } catch (IOException e) {
+            return new Response(-1, null);  // reset, or closed mid-response
+        }
+    }
+
+    private static byte[] version(int v) {
+        byte[] b = new byte[1000 + 997 * (v % 700)];
+        Arrays.fill(b, (byte) ('a' + v % 26));
+        b[0] = (byte) v;
+        return b;
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void everyTwoHundredIsExactNoFileIsPartialNothingLeaks(Backend backend) throws Exception {
+        byte[] data = new byte[3 << 20];
+        new Random(1).nextBytes(data);
+        Files.write(root.resolve("data.bin"), data);
+        Set<String> versions = ConcurrentHashMap.newKeySet();
+        byte[] first = version(0);
+        versions.add(Arrays.toString(Arrays.copyOf(first, 8)) + first.length);
+        Files.write(root.resolve("doc.txt"), first);
+        List<String> args = List.of("io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0",
+                "--allow-upload", "--backend", backend.id());
+        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", FAULTS, "MUXKIT_FAULTS_SEED", "11"), null, args)) {
+            int port = child.port();
+            long baseline = SystemFds.count(child.process().pid());
+            AtomicInteger okGets = new AtomicInteger(), okPuts = new AtomicInteger(), failed = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> {  // what is under the real name, read from disk, always whole
+                while (!done.get()) {
+                    try {
+                        byte[] now = Files.readAllBytes(root.resolve("doc.txt"));
+                        if (!versions.contains(Arrays.toString(Arrays.copyOf(now, 8)) + now.length) || !whole(now))
+                            problems.add("doc.txt held a partial or unknown version of " + now.length + " bytes");
+                    } catch (NoSuchFileException e) {
+                        problems.add("doc.txt vanished");
+                    } catch (IOException e) {
+                        problems.add(e.toString());
+                    }
+                }
+            });
+            reader.start();
+            Thread getter = new Thread(() -> {
+                Random random = new Random(2);
+                for (int i = 0; i < 300; i++) {
+                    long a = random.nextInt(data.length), b = Math.min(data.length - 1, a + random.nextInt(200_000));
+                    boolean range = random.nextBoolean();
+                    Response r = exchange(port, "GET /data.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                            + (range ? "Range: bytes=" + a + "-" + b + "\r\n" : "") + "\r\n", null);
+                    if (r.status() == 200 && Arrays.equals(r.body(), data)) okGets.incrementAndGet();
+                    else if (r.status() == 206 && Arrays.equals(r.body(), Arrays.copyOfRange(data, (int) a, (int) b + 1))) okGets.incrementAndGet();
+                    else if (r.status() / 100 == 2) problems.add("a " + r.status() + " with a wrong body of " + r.body().length + " bytes");
+                    else failed.incrementAndGet();
+                }
+            });
+            getter.start();
+            for (int v = 1; v <= 120; v++) {
+                byte[] next = version(v);
+                versions.add(Arrays.toString(Arrays.copyOf(next, 8)) + next.length);
+                Response r = exchange(port, "PUT /doc.txt HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length
+                        + "\r\nConnection: close\r\n\r\n", next);
+                if (r.status() == 204) {
+                    okPuts.incrementAndGet();
+                    assertTrue(Arrays.equals(next, Files.readAllBytes(root.resolve("doc.txt"))), "a 204 put exactly its body");
+                } else if (r.status() / 100 == 2) {
+                    problems.add("PUT got " + r.status());
+                } else {
+                    failed.incrementAndGet();
+                }
+            }
+            getter.join(120_000);
+            done.set(true);
+            reader.join(10_000);
+            assertEquals(List.of(), problems);
+            assertTrue(okGets.get() > 50 && okPuts.get() > 20 && failed.get() > 0,
+                    "gets " + okGets + ", puts " + okPuts + ", failed " + failed + ": faults cost requests, and many still succeeded");
+            try (Stream<Path> files = Files.list(root)) {
+                Set<String> names = new HashSet<>();
+                files.forEach(p -> names.add(p.getFileName().toString()));
+                assertEquals(Set.of("data.bin", "doc.txt"), names, "no temporary file survived a failed upload");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (SystemFds.count(child.process().pid()) != baseline && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(baseline, SystemFds.count(child.process().pid()), "the server's fds after its clients left");
+        }
+    }
+
+    /** Every byte after the first is the version's letter: a torn write would show another. */
+    private static boolean whole(byte[] b) {
+        for (int i = 2; i < b.length; i++) if (b[i] != b[1]) return false;
+        return true;
+    }
+}

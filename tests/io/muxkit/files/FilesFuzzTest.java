@@ -1,0 +1,136 @@
+package io.muxkit.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+
+import io.muxkit.http.HttpError;
+import io.muxkit.mux.Backend;
+import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.Multiplexers;
+
+/**
+ * Path decoding and confinement, and the whole file server protocol, under Jazzer (see
+ * HttpFuzzTest for how to run them). The server is a real one, on a real loop, with uploads on:
+ * whatever bytes arrive, it answers with well-formed responses or closes, its loop never fails,
+ * nothing outside its root is touched, and a well-behaved client is served afterwards.
+ */
+class FilesFuzzTest {
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 [1-5]\\d\\d [A-Za-z -]+\r\n");
+    private static Path root, outside;
+    private static FileServer server;
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path base = Files.createTempDirectory("muxkit-fuzz");
+        root = Files.createDirectory(base.resolve("root"));
+        outside = Files.createDirectory(base.resolve("outside"));
+        Files.writeString(root.resolve("a.txt"), "a file\n");
+        Files.createDirectory(root.resolve("dir"));
+        Files.writeString(root.resolve("dir/b.txt"), "another\n");
+        Files.writeString(outside.resolve("secret"), "secret\n");
+        Files.createSymbolicLink(root.resolve("out"), outside);
+        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(2000), root, true, 1 << 20, false);
+        server = new FileServer(config, Multiplexers.of(Backend.EPOLL), new PrintStream(LOG, true)).start();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        server.close();
+        try (var walk = Files.walk(root.getParent())) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** A decoded path is relative, clean, and can only name something beneath the root. */
+    @FuzzTest(maxDuration = "10m")
+    void requestPath(@NotNull String target, boolean allowDotFiles) {
+        try {
+            RequestPath p = RequestPath.decode(target, allowDotFiles);
+            String rel = p.relative();
+            assertFalse(rel.startsWith("/") || rel.endsWith("/") || rel.contains("//"), rel);
+            assertFalse(rel.indexOf('\0') >= 0 || rel.indexOf('\\') >= 0, rel);
+            for (String segment : rel.isEmpty() ? new String[0] : rel.split("/")) {
+                assertFalse(segment.equals("..") || segment.equals(".") || segment.isEmpty(), "segment '" + segment + "' in " + rel);
+                assertFalse(segment.startsWith(RootDir.UPLOAD_PREFIX), rel);
+                assertTrue(allowDotFiles || !segment.startsWith("."), rel);
+            }
+            assertEquals(p.relative(), RequestPath.decode("/" + RequestPath.encode(rel) + (p.trailingSlash() ? "/" : ""),
+                    allowDotFiles).relative(), "encode is decode's inverse");
+        } catch (HttpError e) {
+            assertTrue(e.status == 400 || e.status == 403 || e.status == 404, e.status + ": " + e.getMessage());
+        }
+    }
+
+    /** Any bytes, through a socket, to the whole protocol. */
+    @FuzzTest(maxDuration = "10m")
+    void fileProtocol(byte[] input) throws IOException {
+        String answer = send(input);
+        int at = 0;
+        while (at < answer.length()) {  // every response the server sent starts with a well-formed status line
+            int lineEnd = answer.indexOf("\r\n", at);
+            assertTrue(lineEnd > at && STATUS_LINE.matcher(answer.substring(at, lineEnd + 2)).matches(),
+                    "a malformed response at " + at + ": " + answer.substring(at, Math.min(answer.length(), at + 80)));
+            int headEnd = answer.indexOf("\r\n\r\n", at);
+            if (headEnd < 0) break;  // cut off by our read limit
+            long length = contentLength(answer.substring(at, headEnd));
+            at = (int) Math.min(answer.length(), headEnd + 4 + (answer.startsWith("HTTP/1.1 100", at) ? 0 : length));
+        }
+        assertEquals("secret\n", Files.readString(outside.resolve("secret")), "nothing outside the root changes");
+        try (var out = Files.list(outside)) {
+            assertEquals(1, out.count(), "nothing is created outside the root");
+        }
+        assertFalse(LOG.toString().contains("event loop"), "the loop reported a failure: " + LOG);
+        assertTrue(send("GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes()).endsWith("a file\n"),
+                "a well-behaved client is served after it");
+    }
+
+    private static long contentLength(String head) {
+        for (String line : head.split("\r\n"))
+            if (line.regionMatches(true, 0, "Content-Length: ", 0, 16)) return Long.parseLong(line.substring(16).trim());
+        return 0;
+    }
+
+    /** Sends the bytes, half-closes, and reads what comes back (64 KiB at most, 5 s at most). */
+    private static String send(byte[] bytes) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            try {
+                out.write(bytes);
+                s.shutdownOutput();
+            } catch (SocketException closedEarly) {
+                // the server refused and closed while we wrote: read what it said
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; got.size() < 65536 && (n = in.read(buf)) > 0; ) got.write(buf, 0, n);
+            } catch (SocketException | SocketTimeoutException e) {
+                // a reset after the last response, or a server still waiting for more (a PUT body): what arrived counts
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+}

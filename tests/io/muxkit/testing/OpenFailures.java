@@ -1,0 +1,34 @@
+package io.muxkit.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.mux.Backend;
+import io.muxkit.mux.Multiplexer;
+
+/**
+ * Child-JVM program for the fault tests: opens a backend N times while MUXKIT_FAULTS makes some
+ * opens fail midway (eventfd, epoll_create1, the wakeup fd's epoll_ctl), closes what opened, and
+ * checks that the process holds exactly the fds it held before. Prints {@code opened=A failed=F
+ * leaked=L}.
+ */
+public final class OpenFailures {
+    public static void main(String[] args) throws Exception {
+        Backend backend = Backend.parse(args[0]);
+        int attempts = Integer.parseInt(args[1]);
+        SystemFds.warmUp();
+        long before = SystemFds.count();
+        List<Multiplexer> opened = new ArrayList<>();
+        int failed = 0;
+        for (int i = 0; i < attempts; i++) {
+            try {
+                opened.add(Multiplexer.open(backend));
+            } catch (NativeIOException e) {
+                failed++;
+            }
+        }
+        for (Multiplexer m : opened) m.close();
+        System.out.println("opened=" + opened.size() + " failed=" + failed + " leaked=" + (SystemFds.count() - before));
+    }
+}
