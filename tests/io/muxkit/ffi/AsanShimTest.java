@@ -1,0 +1,105 @@
+package io.muxkit.ffi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.load.LoadClient;
+import io.muxkit.loop.EventLoop;
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Multiplexers;
+
+/**
+ * The echo and file servers on every backend in JVMs whose shim is the AddressSanitizer/UBSan
+ * build (target/native-asan, built by mvn verify), with the ASan runtime preloaded: any read or
+ * write of the shim outside what it was given, in any syscall it wraps, ends the run with a report.
+ * A canary proves the sanitizer is watching.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class AsanShimTest {
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void runtime() throws Exception {
+        Process gcc = new ProcessBuilder("gcc", "-print-file-name=libasan.so").start();
+        String asan = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, gcc.waitFor());
+        assertTrue(Files.exists(Path.of(asan)), "the ASan runtime: " + asan);
+        // the JVM handles SEGV itself (implicit null checks): ASan must leave those signals to it
+        env = Map.of("LD_PRELOAD", asan, "ASAN_OPTIONS", "detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:"
+                + "allow_user_segv_handler=1:abort_on_error=0:exitcode=99", "UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1");
+    }
+
+    private static String library() {
+        return "-Dmuxkit.native.path=" + System.getProperty("muxkit.test.asanLibrary");
+    }
+
+    @Test
+    void theSanitizerIsWatching() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(env, null, library(), "io.muxkit.testing.AsanCanary");
+        assertNotEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("AddressSanitizer: heap-buffer-overflow") && r.output().contains("mk_read"), r.output());
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void serversRunCleanOnTheSanitizedShim(Backend backend, @TempDir Path root) throws Exception {
+        try (ChildJvm echo = ChildJvm.start(env, null, List.of(library(), "io.muxkit.cli.Main", "echo", "--port", "0",
+                "--backend", backend.id()))) {
+            LoadClient.Result r;
+            try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+                r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", echo.port(), 50, 3000, 2, 1.5),
+                        new PrintStream(OutputStream.nullOutputStream())).run();
+            }
+            assertEquals(0, r.errors() + r.mismatches(), r.summary());
+            echo.stop();
+            assertEquals(0, echo.process().exitValue(), String.join("\n", echo.lines()));
+            assertFalse(String.join("\n", echo.lines()).contains("Sanitizer"), String.join("\n", echo.lines()));
+        }
+        Files.createDirectory(root.resolve("dir"));
+        Files.writeString(root.resolve("dir/a.txt"), "a".repeat(100_000));
+        try (ChildJvm files = ChildJvm.start(env, null, List.of(library(), "io.muxkit.cli.Main", "files", "--root",
+                root.toString(), "--port", "0", "--allow-upload", "--backend", backend.id()))) {
+            int port = files.port();
+            for (String request : new String[] { "GET /dir/a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=10-99\r\n\r\n",
+                    "GET /dir/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n",
+                    "PUT /dir/b.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                    "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", "\u0016\u0003\u0001" }) {
+                String response = exchange(port, request + "");
+                assertTrue(response.startsWith("HTTP/1.1 "), request + " -> " + response);
+            }
+            files.stop();
+            assertEquals(0, files.process().exitValue(), String.join("\n", files.lines()));
+            assertFalse(String.join("\n", files.lines()).contains("Sanitizer"), String.join("\n", files.lines()));
+            assertEquals("hello", Files.readString(root.resolve("dir/b.txt")));
+        }
+    }
+
+    private static String exchange(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
