@@ -15,6 +15,8 @@
 #include <netinet/tcp.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <sys/inotify.h>
+#include <linux/openat2.h>
 
 #define C(x) { #x, (long)(x) }
 
@@ -28,6 +30,13 @@ static const struct { const char *name; long value; } constants[] = {
     { "offsetof(struct pollfd, fd)", offsetof(struct pollfd, fd) },
     { "offsetof(struct pollfd, events)", offsetof(struct pollfd, events) },
     { "offsetof(struct pollfd, revents)", offsetof(struct pollfd, revents) },
+    { "sizeof(struct inotify_event)", sizeof(struct inotify_event) },
+    { "offsetof(struct inotify_event, wd)", offsetof(struct inotify_event, wd) },
+    { "offsetof(struct inotify_event, mask)", offsetof(struct inotify_event, mask) },
+    { "offsetof(struct inotify_event, len)", offsetof(struct inotify_event, len) },
+    { "offsetof(struct inotify_event, name)", offsetof(struct inotify_event, name) },
+    C(IN_MODIFY), C(IN_ATTRIB), C(IN_CLOSE_WRITE), C(IN_MOVED_FROM), C(IN_MOVED_TO), C(IN_CREATE), C(IN_DELETE),
+    C(IN_DELETE_SELF), C(IN_MOVE_SELF), C(IN_Q_OVERFLOW), C(IN_IGNORED), C(IN_ONLYDIR), C(IN_ISDIR),
     { "offsetof(struct dirent64, d_reclen)", offsetof(struct dirent64, d_reclen) },
     { "offsetof(struct dirent64, d_type)", offsetof(struct dirent64, d_type) },
     { "offsetof(struct dirent64, d_name)", offsetof(struct dirent64, d_name) },
@@ -36,7 +45,7 @@ static const struct { const char *name; long value; } constants[] = {
     C(POLLIN), C(POLLPRI), C(POLLOUT), C(POLLERR), C(POLLHUP), C(POLLNVAL), C(POLLRDHUP),
     C(EFD_NONBLOCK), C(EFD_CLOEXEC),
     C(O_RDONLY), C(O_WRONLY), C(O_CREAT), C(O_EXCL), C(O_DIRECTORY), C(O_NONBLOCK), C(O_CLOEXEC),
-    C(O_PATH), C(O_NOCTTY),
+    C(O_PATH), C(O_NOCTTY), C(RESOLVE_NO_SYMLINKS),
     C(AF_INET), C(AF_INET6), C(AF_UNIX), C(SOCK_STREAM), C(SOCK_NONBLOCK), C(SOCK_CLOEXEC),
     C(SOL_SOCKET), C(SO_ERROR), C(SO_REUSEADDR), C(SO_REUSEPORT), C(IPPROTO_TCP), C(TCP_NODELAY),
     C(MSG_MORE), C(MSG_NOSIGNAL), C(SHUT_WR),

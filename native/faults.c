@@ -5,7 +5,8 @@
  *
  * Each rule makes the named call fail with the errno, before the syscall is made (as the kernel
  * fails it: nothing was read or written), with the given probability; SHORT makes a read, write,
- * send or sendfile move fewer bytes than asked. Only errnos the call can really return are taken.
+ * send or sendfile move fewer bytes than asked; SLOWn makes a file call wait n milliseconds
+ * first, as a slow disk would (fsync:SLOW500:1). Only errnos the call can really return are taken.
  * The rules are parsed once, when the library is loaded; without MUXKIT_FAULTS the cost of a call
  * is one test of a flag that is 0. This file is the shim's only global state.
  */
@@ -17,13 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_RULES 32
 #define SHORT_IO 0  /* an "errno" of 0 in a rule: move fewer bytes instead of failing */
+#define SLOW_IO (-2)  /* SLOWn: wait n ms, then make the call */
+#define MAX_SLOW_MS 60000
 
 struct rule {
     int call;
-    int err;          /* positive errno, or SHORT_IO */
+    int err;          /* positive errno, SHORT_IO or SLOW_IO */
+    int slow_ms;
     double probability;
 };
 
@@ -34,9 +39,9 @@ static const char *const call_names[MK_CALL_COUNT] = {
 };
 
 /* what each call can return, so a rule never makes up an impossible failure */
-static const struct { int call; int errs[8]; } allowed[] = {
-    { MK_CALL_read, { EINTR, EAGAIN, ECONNRESET, EIO, ENOMEM, SHORT_IO, -1 } },
-    { MK_CALL_write, { EINTR, EAGAIN, EPIPE, ECONNRESET, ENOSPC, EIO, SHORT_IO, -1 } },
+static const struct { int call; int errs[10]; } allowed[] = {
+    { MK_CALL_read, { EINTR, EAGAIN, ECONNRESET, EIO, ENOMEM, SHORT_IO, SLOW_IO, -1 } },
+    { MK_CALL_write, { EINTR, EAGAIN, EPIPE, ECONNRESET, ENOSPC, EIO, SHORT_IO, SLOW_IO, -1 } },
     { MK_CALL_send, { EINTR, EAGAIN, EPIPE, ECONNRESET, ENOMEM, ENOBUFS, SHORT_IO, -1 } },
     { MK_CALL_sendfile, { EINTR, EAGAIN, EPIPE, ECONNRESET, EIO, ENOMEM, SHORT_IO, -1 } },
     { MK_CALL_accept4, { EINTR, EAGAIN, EMFILE, ENFILE, ECONNABORTED, ENOMEM, ENOBUFS, -1 } },
@@ -45,16 +50,18 @@ static const struct { int call; int errs[8]; } allowed[] = {
     { MK_CALL_poll, { EINTR, ENOMEM, -1 } },
     { MK_CALL_epoll_wait, { EINTR, ENOMEM, -1 } },
     { MK_CALL_epoll_ctl, { ENOMEM, ENOSPC, -1 } },
-    { MK_CALL_openat2, { EMFILE, ENFILE, ENOENT, EACCES, EIO, ENOMEM, -1 } },
-    { MK_CALL_open_tmpfile, { EOPNOTSUPP, EMFILE, ENOSPC, EIO, -1 } },
-    { MK_CALL_fstat, { EIO, ENOMEM, EOVERFLOW, ENOENT, -1 } },
-    { MK_CALL_getdents, { EIO, ENOMEM, -1 } },
-    { MK_CALL_fsync, { EIO, ENOSPC, -1 } },
-    { MK_CALL_renameat, { EIO, ENOSPC, EACCES, -1 } },
-    { MK_CALL_linkat, { EIO, ENOSPC, -1 } },
+    { MK_CALL_openat2, { EMFILE, ENFILE, ENOENT, EACCES, EIO, ENOMEM, SLOW_IO, -1 } },
+    { MK_CALL_open_tmpfile, { EOPNOTSUPP, EMFILE, ENOSPC, EIO, SLOW_IO, -1 } },
+    { MK_CALL_fstat, { EIO, ENOMEM, EOVERFLOW, ENOENT, SLOW_IO, -1 } },
+    { MK_CALL_getdents, { EIO, ENOMEM, SLOW_IO, -1 } },
+    { MK_CALL_fsync, { EIO, ENOSPC, SLOW_IO, -1 } },
+    { MK_CALL_renameat, { EIO, ENOSPC, EACCES, SLOW_IO, -1 } },
+    { MK_CALL_linkat, { EIO, ENOSPC, SLOW_IO, -1 } },
     { MK_CALL_eventfd, { EMFILE, ENFILE, ENOMEM, -1 } },
     { MK_CALL_pipe2, { EMFILE, ENFILE, -1 } },
     { MK_CALL_socket, { EMFILE, ENFILE, ENOBUFS, ENOMEM, -1 } },
+    { MK_CALL_inotify_init, { EMFILE, ENFILE, ENOMEM, -1 } },
+    { MK_CALL_inotify_add_watch, { ENOSPC, ENOMEM, EACCES, -1 } },
 };
 
 int mk_faults_active;
@@ -68,6 +75,7 @@ static _Thread_local unsigned long long rng;  /* xorshift64*, one stream per thr
 
 static int errno_of(const char *name) {
     if (strcmp(name, "SHORT") == 0) return SHORT_IO;
+    if (strncmp(name, "SLOW", 4) == 0) return SLOW_IO;
     for (int e = 1; e < 200; e++) {
         const char *n = strerrorname_np(e);
         if (n && strcmp(n, name) == 0) return e;
@@ -100,14 +108,22 @@ static int parse_rule(const char *text) {
         snprintf(error, sizeof error, "'%.64s' is not call:ERRNO:probability", text);
         return -1;
     }
-    struct rule r = { call_of(call), errno_of(err), 0 };
+    struct rule r = { call_of(call), errno_of(err), 0, 0 };
     char *end;
+    if (r.err == SLOW_IO) {
+        long ms = strtol(err + 4, &end, 10);
+        if (end == err + 4 || *end || ms < 1 || ms > MAX_SLOW_MS) {
+            snprintf(error, sizeof error, "'%.32s' is not SLOWn with n milliseconds in 1..%d", err, MAX_SLOW_MS);
+            return -1;
+        }
+        r.slow_ms = (int)ms;
+    }
     r.probability = strtod(prob, &end);
     if (r.call < 0) {
         snprintf(error, sizeof error, "no call named '%.32s' can fail here", call);
         return -1;
     }
-    if (r.err < 0 || !allowed_for(r.call, r.err)) {
+    if (r.err == -1 || !allowed_for(r.call, r.err)) {
         snprintf(error, sizeof error, "%.32s cannot fail with '%.32s'", call, err);
         return -1;
     }
@@ -162,6 +178,14 @@ static double next_uniform(void) {
 long mk_fault(int call) {
     for (int i = 0; i < rule_count; i++) {
         if (rules[i].call != call || rules[i].err == SHORT_IO) continue;
+        if (rules[i].err == SLOW_IO) {
+            if (next_uniform() < rules[i].probability) {
+                atomic_fetch_add(&injected, 1);
+                struct timespec wait = { rules[i].slow_ms / 1000, (rules[i].slow_ms % 1000) * 1000000L };
+                while (nanosleep(&wait, &wait) < 0 && errno == EINTR) {}
+            }
+            continue;  /* then the call is made */
+        }
         if (next_uniform() < rules[i].probability) {
             atomic_fetch_add(&injected, 1);
             return -rules[i].err;

@@ -10,29 +10,35 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <dirent.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 int mk_open_dir(const char *path) {
     return MK_RESULT(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
-/* Resolves path inside dirfd only: "..", absolute paths and symlinks that would leave it fail (EXDEV). */
-int mk_openat_beneath(int dirfd, const char *path, int flags, int mode) {
+/* Resolves path inside dirfd only: "..", absolute paths and symlinks that would leave it fail (EXDEV).
+ * resolve: more RESOLVE_* flags (RESOLVE_NO_SYMLINKS: the file cache takes only paths without links). */
+int mk_openat_beneath(int dirfd, const char *path, int flags, int mode, int resolve) {
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = (unsigned long long)(flags | O_CLOEXEC);
     how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (unsigned long long)mode : 0;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (unsigned long long)resolve;
     return MK_SYSCALL(openat2, syscall(SYS_openat2, dirfd, path, &how, sizeof how));
 }
 
-/* out: size, mtime seconds, kind (0 regular, 1 directory, 2 symlink, 3 anything else), mtime nanoseconds, inode */
+/* out[8]: size, mtime seconds, kind (0 regular, 1 directory, 2 symlink, 3 anything else), mtime nanoseconds,
+ * inode, links, ctime seconds, ctime nanoseconds */
 static void stat_out(const struct stat *st, long *out) {
     out[0] = (long)st->st_size;
     out[1] = (long)st->st_mtim.tv_sec;
     out[2] = S_ISREG(st->st_mode) ? 0 : S_ISDIR(st->st_mode) ? 1 : S_ISLNK(st->st_mode) ? 2 : 3;
     out[3] = (long)st->st_mtim.tv_nsec;
     out[4] = (long)st->st_ino;
+    out[5] = (long)st->st_nlink;
+    out[6] = (long)st->st_ctim.tv_sec;
+    out[7] = (long)st->st_ctim.tv_nsec;
 }
 
 int mk_fstat(int fd, long *out) {
@@ -44,7 +50,7 @@ int mk_fstat(int fd, long *out) {
     return 0;
 }
 
-/* What name in dirfd is, not following a symlink: a directory listing's entries. */
+/* What name (or path) in dirfd is, not following a symlink at its end: a listing's entries, a cache entry's path. */
 int mk_fstatat(int dirfd, const char *name, long *out) {
     struct stat st;
     long rc = MK_SYSCALL(fstat, fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW));
@@ -53,6 +59,17 @@ int mk_fstatat(int dirfd, const char *name, long *out) {
     stat_out(&st, out);
     return 0;
 }
+
+int mk_inotify_init(void) { return MK_SYSCALL(inotify_init, inotify_init1(IN_NONBLOCK | IN_CLOEXEC)); }
+
+/* Watches the directory open as dirfd (through /proc/self/fd: inotify takes only paths). */
+int mk_inotify_watch_fd(int ifd, int dirfd, uint32_t mask) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", dirfd);
+    return MK_SYSCALL(inotify_add_watch, inotify_add_watch(ifd, path, mask));
+}
+
+int mk_inotify_rm_watch(int ifd, int wd) { return MK_RESULT(inotify_rm_watch(ifd, wd)); }
 
 /* Directory entries as getdents64(2) packs them (struct dirent64: layout from constants.c); 0 at the end. */
 int mk_getdents(int dirfd, void *buf, int len) {

@@ -67,10 +67,13 @@ MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
 
 /* files.c: the HTTP server's files, confined beneath a root */
 MK_EXPORT int mk_open_dir(const char *path);
-MK_EXPORT int mk_openat_beneath(int dirfd, const char *path, int flags, int mode);
-MK_EXPORT int mk_fstat(int fd, long *out);        /* out[5]: size, mtime s, kind, mtime ns, inode */
+MK_EXPORT int mk_openat_beneath(int dirfd, const char *path, int flags, int mode, int resolve);
+MK_EXPORT int mk_fstat(int fd, long *out);        /* out[8]: size, mtime s, kind, mtime ns, inode, links, ctime s, ctime ns */
 MK_EXPORT int mk_fstatat(int dirfd, const char *name, long *out);
 MK_EXPORT int mk_getdents(int dirfd, void *buf, int len);
+MK_EXPORT int mk_inotify_init(void);             /* nonblocking, close-on-exec */
+MK_EXPORT int mk_inotify_watch_fd(int ifd, int dirfd, uint32_t mask);
+MK_EXPORT int mk_inotify_rm_watch(int ifd, int wd);
 MK_EXPORT int mk_fsync(int fd);
 MK_EXPORT int mk_open_tmpfile(int dirfd, int mode);
 MK_EXPORT int mk_link_fd(int fd, int dirfd, const char *name);
@@ -87,7 +90,7 @@ static inline long mk_result(long rc) {
 /* faults.c: fault injection (MUXKIT_FAULTS), at the one result point below */
 #define MK_CALLS(X) X(read) X(write) X(send) X(sendfile) X(accept4) X(connect) X(select) X(poll) \
     X(epoll_wait) X(epoll_ctl) X(openat2) X(open_tmpfile) X(fstat) X(getdents) X(fsync) X(renameat) X(linkat) \
-    X(eventfd) X(pipe2) X(socket)
+    X(eventfd) X(pipe2) X(socket) X(inotify_init) X(inotify_add_watch)
 enum mk_call {
 #define MK_ENUM(name) MK_CALL_##name,
     MK_CALLS(MK_ENUM)

@@ -37,7 +37,7 @@ final class EchoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, true, Checks.MAX_SECONDS);
-        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION);
+        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION, 0);
         Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);
         var choice = mux.choice();
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);

@@ -2,6 +2,7 @@ package io.muxkit.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.muxkit.files.FileServer;
@@ -37,6 +38,25 @@ final class FilesCommand implements Callable<Integer> {
     @Option(names = "--allow-dotfiles", description = "Serve names that start with a dot.")
     boolean allowDotFiles;
 
+    @Option(names = "--no-cache", description = "Serve without the file cache: every request opens, stats and closes its file.")
+    boolean noCache;
+
+    @Option(names = "--cache-bytes", paramLabel = "BYTES", defaultValue = "" + FileServer.Cache.DEFAULT_BYTES,
+            description = "Memory for small files (up to 64 KiB) kept with their response heads (default: ${DEFAULT-VALUE}).")
+    long cacheBytes;
+
+    @Option(names = "--cache-fds", paramLabel = "N", defaultValue = "-1",
+            description = "Open files the cache keeps (default: a quarter of the soft fd limit: ${sys:muxkit.cachefds} here).")
+    int cacheFds;
+
+    @Option(names = "--cache-valid", paramLabel = "SECS", defaultValue = "1",
+            description = "A cache entry older than this is checked with a stat before it is served, for writes inotify"
+                    + " cannot see (mmap, network file systems) (default: ${DEFAULT-VALUE}).")
+    double cacheValid;
+
+    @Option(names = "--stats", description = "Print a line of counters every second: requests, connections, cache hits, misses, invalidations, entries, bytes and watched directories.")
+    boolean stats;
+
     @Option(names = "--idle-timeout", paramLabel = "SECS", defaultValue = "15",
             description = "Close peers that neither send nor take a byte for this long, and answer 408 to a request head still arriving after it (default: ${DEFAULT-VALUE}).")
     double idleTimeout;
@@ -44,11 +64,14 @@ final class FilesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, false, Checks.MAX_SECONDS);
-        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION);
+        int fds = cacheFds == -1 ? FileServer.Cache.defaultFds() : Checks.range("--cache-fds", cacheFds, 0, 10_000_000);
+        FileServer.Cache cache = noCache ? null : new FileServer.Cache(Checks.range("--cache-bytes", cacheBytes, 0, 1L << 40),
+                fds, Checks.seconds("--cache-valid", cacheValid, true, Checks.MAX_SECONDS));
+        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION, cache == null ? 0 : fds);
         Checks.range("--max-upload", maxUpload, 0, 1L << 50);
         if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
         var choice = mux.choice();
-        FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles);
+        FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache);
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);
@@ -56,7 +79,18 @@ final class FilesCommand implements Callable<Integer> {
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + " root=" + server.root());
             System.out.flush();
-            stop.await();
+            long lastRequests = 0;
+            FileServer.CacheStats last = server.cacheStats();
+            while (!stop.await(stats ? 1000 : 60_000)) {
+                if (!stats) continue;
+                long requests = server.requests();
+                FileServer.CacheStats now = server.cacheStats();
+                System.out.printf(Locale.ROOT, "requests/s %d  conns %d  cache hits %d  misses %d  invalidations %d  entries %d  bytes %d  watches %d%n",
+                        requests - lastRequests, server.openConnections(), now.hits() - last.hits(), now.misses() - last.misses(),
+                        now.invalidations() - last.invalidations(), now.entries(), now.bytes(), now.watches());
+                lastRequests = requests;
+                last = now;
+            }
             System.out.println("stopping after " + server.requests() + " requests");
         }
         return stop.exitStatus();

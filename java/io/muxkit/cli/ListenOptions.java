@@ -14,24 +14,29 @@ final class ListenOptions {
 
     @Option(names = "--max-conn", paramLabel = "N", defaultValue = "0", description = {
             "Refuse connections past N. Default: what the fd limit allows, the soft RLIMIT_NOFILE less " + RESERVED_FDS
-                    + " for the process, divided by the fds one connection can hold (echo 1, files 3):",
+                    + " for the process (and, for files, less the file cache's fds), divided by the fds one connection"
+                    + " can hold (echo 1, files 3):",
             "${sys:muxkit.maxconn.echo} for echo and ${sys:muxkit.maxconn.files} for files here." })
     int maxConn;
 
     /** fds kept for the JVM, the listener, the multiplexer and the spare fd. */
     static final int RESERVED_FDS = 64;
 
-    /** The default --max-conn for a server whose connections hold up to fdsPerConnection fds each. */
-    static int defaultMaxConn(int fdsPerConnection) {
-        long soft = Math.min(Rlimits.nofile().soft(), 10_000_000L);
-        return (int) Math.max(1, (soft - RESERVED_FDS) / fdsPerConnection);
+    /** The soft RLIMIT_NOFILE, capped where a count of fds stops meaning anything. */
+    static long softLimit() {
+        return Math.min(Rlimits.nofile().soft(), 10_000_000L);
     }
 
-    /** The checked options with the command's port and idle timeout. */
-    ListenConfig config(int port, long idleTimeoutMillis, int fdsPerConnection) {
+    /** The default --max-conn for a server whose connections hold up to fdsPerConnection fds each, besides `reserved` others. */
+    static int defaultMaxConn(int fdsPerConnection, long reserved) {
+        return (int) Math.max(1, (softLimit() - RESERVED_FDS - reserved) / fdsPerConnection);
+    }
+
+    /** The checked options with the command's port and idle timeout; `reserved`: fds the server keeps for other things. */
+    ListenConfig config(int port, long idleTimeoutMillis, int fdsPerConnection, long reserved) {
         Checks.range("--port", port, 0, 65535);
         Checks.range("--loops", loops, 1, 256);
-        int max = maxConn == 0 ? defaultMaxConn(fdsPerConnection) : Checks.range("--max-conn", maxConn, 1, 10_000_000);
+        int max = maxConn == 0 ? defaultMaxConn(fdsPerConnection, reserved) : Checks.range("--max-conn", maxConn, 1, 10_000_000);
         return new ListenConfig(host, port, loops, max, idleTimeoutMillis);
     }
 }

@@ -1,8 +1,9 @@
 package io.muxkit.cli;
 
-import picocli.CommandLine.Command;
 import io.muxkit.ffi.Faults;
+import io.muxkit.files.FileServer;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 @Command(name = "muxkit", mixinStandardHelpOptions = true, version = "muxkit 0.1.0",
         description = "select, poll and epoll for the JVM, at the level of the syscalls.",
@@ -28,8 +29,10 @@ public final class Main implements Runnable {
     /** The command line with muxkit's error handling: a bad flag or value is a usage error, exit 2. */
     public static CommandLine commandLine() {
         // --help shows the --max-conn the fd limit gives, per server
-        System.setProperty("muxkit.maxconn.echo", String.valueOf(ListenOptions.defaultMaxConn(EchoCommand.FDS_PER_CONNECTION)));
-        System.setProperty("muxkit.maxconn.files", String.valueOf(ListenOptions.defaultMaxConn(FilesCommand.FDS_PER_CONNECTION)));
+        System.setProperty("muxkit.maxconn.echo", String.valueOf(ListenOptions.defaultMaxConn(EchoCommand.FDS_PER_CONNECTION, 0)));
+        System.setProperty("muxkit.maxconn.files", String.valueOf(ListenOptions.defaultMaxConn(FilesCommand.FDS_PER_CONNECTION,
+                FileServer.Cache.defaultFds())));
+        System.setProperty("muxkit.cachefds", String.valueOf(FileServer.Cache.defaultFds()));
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -7,10 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "soak", mixinStandardHelpOptions = true, description = {
-        "Run echo and files on each backend (JVMs of their own, -Xmx256m, faults injected) under honest, hostile and",
-        "faulty traffic; print a line per server each minute. Exit 0 when no byte came back wrong, every server lived,",
-        "and fds and heap after GC stayed flat." })
+@Command(name = "soak", mixinStandardHelpOptions = true, description = "Run echo and files on each backend (JVMs of their"
+        + " own, -Xmx256m, faults injected) under honest, hostile and faulty traffic; print a line per server each minute."
+        + " Exit 0 when no byte came back wrong, every server lived, and fds and heap after GC stayed flat.")
 final class SoakCommand implements Callable<Integer> {
     @Mixin
     BackendsOption backends;

@@ -37,10 +37,13 @@ public interface LibMuxkit {
 
     @IgnoreError int mk_open(@Encoding("UTF-8") String path, int flags);
     @IgnoreError int mk_open_dir(@Encoding("UTF-8") String path);
-    @IgnoreError int mk_openat_beneath(int dirfd, @Encoding("UTF-8") String path, int flags, int mode);
+    @IgnoreError int mk_openat_beneath(int dirfd, @Encoding("UTF-8") String path, int flags, int mode, int resolve);
     @IgnoreError int mk_fstat(int fd, @Out long[] out);
     @IgnoreError int mk_fstatat(int dirfd, @Encoding("UTF-8") String name, @Out long[] out);
     @IgnoreError int mk_getdents(int dirfd, Pointer buf, int len);
+    @IgnoreError int mk_inotify_init();
+    @IgnoreError int mk_inotify_watch_fd(int ifd, int dirfd, int mask);
+    @IgnoreError int mk_inotify_rm_watch(int ifd, int wd);
     @IgnoreError int mk_fsync(int fd);
     @IgnoreError int mk_open_tmpfile(int dirfd, int mode);
     @IgnoreError int mk_link_fd(int fd, int dirfd, @Encoding("UTF-8") String name);

@@ -44,7 +44,20 @@ public final class Native {
     // open(2), eventfd(2), sockets
     public static final int O_RDONLY = constant("O_RDONLY"), O_WRONLY = constant("O_WRONLY"), O_CREAT = constant("O_CREAT"),
             O_EXCL = constant("O_EXCL"), O_DIRECTORY = constant("O_DIRECTORY"), O_NONBLOCK = constant("O_NONBLOCK"),
-            O_CLOEXEC = constant("O_CLOEXEC"), O_PATH = constant("O_PATH"), O_NOCTTY = constant("O_NOCTTY");
+            O_CLOEXEC = constant("O_CLOEXEC"), O_PATH = constant("O_PATH"), O_NOCTTY = constant("O_NOCTTY"),
+            RESOLVE_NO_SYMLINKS = constant("RESOLVE_NO_SYMLINKS");
+
+    // inotify(7): struct inotify_event and the events the file cache listens for
+    public static final int INOTIFY_EVENT_SIZE = constant("sizeof(struct inotify_event)"),
+            INOTIFY_EVENT_WD = constant("offsetof(struct inotify_event, wd)"),
+            INOTIFY_EVENT_MASK = constant("offsetof(struct inotify_event, mask)"),
+            INOTIFY_EVENT_LEN = constant("offsetof(struct inotify_event, len)"),
+            INOTIFY_EVENT_NAME = constant("offsetof(struct inotify_event, name)");
+    public static final int IN_MODIFY = constant("IN_MODIFY"), IN_ATTRIB = constant("IN_ATTRIB"),
+            IN_CLOSE_WRITE = constant("IN_CLOSE_WRITE"), IN_MOVED_FROM = constant("IN_MOVED_FROM"),
+            IN_MOVED_TO = constant("IN_MOVED_TO"), IN_CREATE = constant("IN_CREATE"), IN_DELETE = constant("IN_DELETE"),
+            IN_DELETE_SELF = constant("IN_DELETE_SELF"), IN_MOVE_SELF = constant("IN_MOVE_SELF"),
+            IN_Q_OVERFLOW = constant("IN_Q_OVERFLOW"), IN_IGNORED = constant("IN_IGNORED"), IN_ONLYDIR = constant("IN_ONLYDIR");
     public static final int EFD_NONBLOCK = constant("EFD_NONBLOCK"), EFD_CLOEXEC = constant("EFD_CLOEXEC");
     public static final int AF_INET = constant("AF_INET"), AF_INET6 = constant("AF_INET6"), AF_UNIX = constant("AF_UNIX"),
             SOCK_STREAM = constant("SOCK_STREAM"), SOCK_NONBLOCK = constant("SOCK_NONBLOCK"),

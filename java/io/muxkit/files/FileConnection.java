@@ -11,8 +11,12 @@ import io.muxkit.http.HttpRequest;
  * the file; a peer whose pipelined requests fill that is not read until its response is out.
  */
 final class FileConnection {
-    /** LINGERING: the last response is out and our side is shut; the peer's bytes are read and dropped until it closes. */
-    enum State { HEAD, BODY, RESPONDING, LINGERING }
+    /**
+     * WAITING: the request waits for a worker (a listing) or for the next wait of the loop (a GET
+     * read in this batch, with a file cache); LINGERING: the last response is out and our side is
+     * shut, the peer's bytes are read and dropped until it closes.
+     */
+    enum State { HEAD, BODY, WAITING, RESPONDING, LINGERING }
 
     /** One head of the largest size allowed, and a byte to see it is too large. */
     static final int HEAD_CAP = HttpRequest.MAX_HEAD + 1;
@@ -22,13 +26,17 @@ final class FileConnection {
     State state = State.HEAD;
     long lastActiveNanos;
     long headStartNanos;           // when the first byte of the current head arrived, 0 when none has
+    long readBatch = -1;           // the loop's batch of the last read from the socket
 
     byte[] in = new byte[2048];     // received, not yet consumed
     int inLen;
 
     byte[] out;                     // response head (and small bodies) not yet written
     int outOff;
+    FileCache.Entry cached;         // a stored response being sent, [cachedOffset, cachedEnd) of it
+    int cachedOffset, cachedEnd;
     int bodyFd = -1;                // file being sent with sendfile
+    FileCache.Entry bodyEntry;      // the cache entry bodyFd belongs to, or null when the fd is the connection's
     long bodyOffset, bodyEnd;
     boolean closeAfterResponse;
 
@@ -65,6 +73,6 @@ final class FileConnection {
     }
 
     boolean sending() {
-        return out != null || bodyFd >= 0;
+        return out != null || cached != null || bodyFd >= 0;
     }
 }

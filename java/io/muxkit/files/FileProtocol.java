@@ -53,6 +53,7 @@ final class FileProtocol implements Protocol {
     private static final long TURN_BYTES = 2 << 20;
 
     private final ServerLoop server;
+    private final Blocking blocking;
     private final RootDir root;
     private final FileServer.Config config;
     private Pointer buf = NativeMemory.allocate(CHUNK);
@@ -61,17 +62,33 @@ final class FileProtocol implements Protocol {
     private final Handler handler = this::onReady;
     private final FdTable<FileConnection> conns = new FdTable<>();
     private final ResponseHead heads;
+    private final FileCache cache;  // null with --no-cache, or when inotify is not to be had
     private final HttpDate lastModified = new HttpDate();
     long requests;  // read by FileServer.requests()
 
-    FileProtocol(ServerLoop server, RootDir root, FileServer.Config config) {
+    FileProtocol(ServerLoop server, Blocking blocking, RootDir root, FileServer.Config config) {
         this.server = server;
+        this.blocking = blocking;
         this.root = root;
         this.config = config;
         // no content sniffing; and where anyone may upload, uploaded HTML or SVG must not run as this origin
         this.heads = new ResponseHead(config.allowUpload()
                 ? headers("X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox")
                 : headers("X-Content-Type-Options", "nosniff"));
+        FileCache made = null;
+        if (config.cache() != null) {
+            try {
+                made = new FileCache(root, config.cache().perLoop(config.listen().loops()), server.loop());
+            } catch (IOException e) {
+                server.log("serving without a file cache: " + e.getMessage());
+            }
+        }
+        this.cache = made;
+    }
+
+    /** The cache's counters, or null without one. */
+    FileCache.Stats cacheStats() {
+        return cache == null ? null : cache.stats();
     }
 
     @Override
@@ -109,10 +126,11 @@ final class FileProtocol implements Protocol {
         });
     }
 
-    /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
+    /** Closes every connection, then the cache, and frees the buffers; a second call finds nothing left to do. */
     @Override
     public void closeAll() {
         conns.forEach(this::close);
+        if (cache != null && buf != null) cache.close();
         NativeMemory.free(buf);
         NativeMemory.free(wbuf);
         buf = wbuf = null;
@@ -132,23 +150,47 @@ final class FileProtocol implements Protocol {
                 if (drop(c)) close(c);
                 return;
             }
-            c.turnRequests = TURN_REQUESTS;
-            c.turnBytes = TURN_BYTES;
+            newTurn(c);
             if ((ops & (READ | HANGUP)) != 0 && !c.peerDone) c.peerDone = readInput(c);
-            if (!progress(c)) return;
-            boolean moreToDo = c.turnRequests <= 0 && c.inLen > 0;  // out of turn with requests waiting
-            if (c.peerDone && !c.sending() && !moreToDo) {
-                close(c);
-                return;
-            }
-            int interest = (!c.peerDone && c.room() > 0 ? READ : 0) | (c.sending() || moreToDo ? WRITE : 0);
-            server.loop().setInterest(fd, interest);
+            advance(c);
         } catch (IOException e) {
             close(c);  // ECONNRESET, EPIPE, ...: the peer is gone
         } catch (RuntimeException e) {  // a bug of ours: this connection is closed, never left hanging
             server.log("closing a connection after an internal error: " + e);
             close(c);
         }
+    }
+
+    /** A worker finished this connection's work: carry on from where it stands, on the loop's thread. */
+    private void resume(FileConnection c) {
+        if (conns.get(c.fd) != c) return;  // closed meanwhile
+        try {
+            newTurn(c);
+            advance(c);
+        } catch (IOException e) {
+            close(c);
+        } catch (RuntimeException e) {
+            server.log("closing a connection after an internal error: " + e);
+            close(c);
+        }
+    }
+
+    private static void newTurn(FileConnection c) {
+        c.turnRequests = TURN_REQUESTS;
+        c.turnBytes = TURN_BYTES;
+    }
+
+    /** Progress as far as the bytes, the turn and the workers allow, then the interest for what is left. */
+    private void advance(FileConnection c) throws IOException {
+        if (!progress(c)) return;
+        boolean moreToDo = c.turnRequests <= 0 && c.inLen > 0;  // out of turn with requests waiting
+        boolean working = c.state == FileConnection.State.WAITING || (c.upload != null && c.upload.busy);
+        if (c.peerDone && !c.sending() && !moreToDo && !working) {
+            close(c);
+            return;
+        }
+        int interest = (!c.peerDone && c.room() > 0 ? READ : 0) | (c.sending() || moreToDo ? WRITE : 0);
+        server.loop().setInterest(c.fd, interest);
     }
 
     /** Reads what is there into c.in, as much as it has room for; true when the peer has closed its side. */
@@ -161,6 +203,7 @@ final class FileProtocol implements Protocol {
             if (n == 0) return true;
             buf.get(0, scratch, 0, n);
             c.append(scratch, n);
+            c.readBatch = server.loop().batch();
             c.lastActiveNanos = System.nanoTime();
             if (c.state == FileConnection.State.HEAD && c.headStartNanos == 0) c.headStartNanos = c.lastActiveNanos;
             if (n < want) return false;
@@ -227,13 +270,43 @@ final class FileProtocol implements Protocol {
             c.request = r;
             c.turnRequests--;
             requests++;
+        } catch (HttpError e) {
+            c.inLen = 0;  // nothing after a head we could not read can be trusted
+            queueError(c, e);
+            return true;
+        }
+        boolean getReadNow = cache != null && (c.request.method().equals("GET") || c.request.method().equals("HEAD"))
+                && c.readBatch == server.loop().batch();
+        if (getReadNow) serveAfterNextWait(c);
+        else start(c, c.request);
+        return true;
+    }
+
+    /**
+     * A GET read in this batch waits for the next wait of the loop, which dispatches the file
+     * cache's inotify fd first: the request's bytes arrived before that wait, so an event for a
+     * write that returned before the request was sent is drained by then, and no stale entry is
+     * served. (The inotify fd's own turn in this batch may have come before those bytes arrived.)
+     */
+    private void serveAfterNextWait(FileConnection c) {
+        c.state = FileConnection.State.WAITING;
+        server.loop().afterNextWait(() -> {
+            if (conns.get(c.fd) != c) return;  // closed meanwhile
+            c.state = FileConnection.State.HEAD;
+            start(c, c.request);
+            resume(c);
+        });
+    }
+
+    /** Starts a parsed request: its response is queued, or the connection goes on to read its body. */
+    private void start(FileConnection c, HttpRequest r) {
+        try {
             switch (r.method()) {
                 case "GET", "HEAD" -> serveFile(c, r);
                 case "PUT" -> startUpload(c, r);
                 default -> throw new HttpError(501, "method " + r.method() + " is not implemented", true);
             }
         } catch (HttpError e) {
-            if (c.request == null) c.inLen = 0;  // nothing after a head we could not read can be trusted
             queueError(c, e);
         } catch (NativeIOException e) {
             queueError(c, new HttpError(500, e.getMessage(), true));
@@ -241,7 +314,6 @@ final class FileProtocol implements Protocol {
             server.log("a request failed: " + e);
             queueError(c, new HttpError(500, "internal error", true));
         }
-        return true;
     }
 
     /** An incomplete head that is already too long: 414 for the request line, 431 for the rest; else null. */
@@ -292,26 +364,93 @@ final class FileProtocol implements Protocol {
     private void serveFile(FileConnection c, HttpRequest r) throws HttpError, NativeIOException {
         if (r.contentLength() > 0 || r.chunked()) throw new HttpError(400, r.method() + " with a body", true);
         RequestPath path = RequestPath.decode(r.target(), config.allowDotFiles());
-        RootDir.Opened opened = root.openForReading(path.relative());
-        int fd = opened.fd();
-        boolean keep = false;
-        try {
-            RootDir.Stat st = opened.stat();
-            if (st.directory()) {
-                if (!path.trailingSlash() && !path.relative().isEmpty()) {
-                    String location = "/" + RequestPath.encode(path.relative()) + "/";
-                    queue(c, 301, headers("Location", location), ("see " + location + "\n").getBytes(), false);
-                } else {
-                    c.turnRequests -= LISTING_COST;
-                    Listing.Body listing = Listing.render(fd, path.relative(), r.header("accept"), config.allowDotFiles(), buf);
-                    queue(c, 200, headers("Content-Type", listing.contentType(),
-                            "X-Muxkit-Listing", listing.shown() + " of " + listing.total() + " entries"), listing.bytes(), false);
-                }
+        String rel = path.relative();
+        boolean useCache = cache != null && !path.trailingSlash();  // (only files are cached)
+        FileCache.Entry cached = useCache ? cache.get(rel) : null;
+        if (cached != null) {
+            serveCached(c, r, cached);
+            return;
+        }
+        RootDir.Opened opened = useCache ? cache.open(rel) : null;
+        boolean cacheable = opened != null;
+        if (opened == null) opened = root.openForReading(rel);
+        RootDir.Stat st = opened.stat();
+        if (!st.directory() && path.trailingSlash()) {  // "/file.txt/" names a directory that is not there, as open(2) says
+            Fds.closeQuietly(opened.fd());
+            throw new HttpError(404, "not a directory");
+        }
+        if (st.directory()) {
+            if (!path.trailingSlash() && !rel.isEmpty()) {
+                Fds.closeQuietly(opened.fd());
+                String location = "/" + RequestPath.encode(rel) + "/";
+                queue(c, 301, headers("Location", location), ("see " + location + "\n").getBytes(), false);
+            } else {
+                c.turnRequests -= LISTING_COST;
+                if (!list(c, opened.fd(), rel, r.header("accept"))) Fds.closeQuietly(opened.fd());
+            }
+            return;
+        }
+        String modified = lastModified.format(st.mtimeSeconds()), type = MimeTypes.of(rel);
+        if (cacheable) {
+            byte[] head = st.size() <= FileCache.SMALL ? heads.render(200, okHeaders(st.etag(), modified, type, st.size()), null) : null;
+            cached = cache.add(rel, opened, modified, type, head);
+            if (cached != null) {
+                serveCached(c, r, cached);
                 return;
             }
+        }
+        respond(c, r, st, modified, type, opened.fd(), null);
+    }
+
+    /** The headers of a whole file's 200 response, in the order every response gives them. */
+    private static Map<String, String> okHeaders(String etag, String lastModified, String type, long length) {
+        return headers("ETag", etag, "Last-Modified", lastModified, "Accept-Ranges", "bytes", "Content-Type", type,
+                "Content-Length", String.valueOf(length));
+    }
+
+    /**
+     * A cached file: the plain case (HTTP/1.1 keep-alive, no range, no condition) is its stored
+     * response sent as it is, one send; anything else is answered from its metadata, the body by
+     * sendfile from its fd.
+     */
+    private void serveCached(FileConnection c, HttpRequest r, FileCache.Entry e) throws HttpError {
+        boolean plain = r.http11() && r.keepAlive() && r.header("range") == null && r.header("if-none-match") == null
+                && r.header("if-modified-since") == null;
+        long second = System.currentTimeMillis() / 1000;
+        if (plain && e.response != null && cache.patchDate(e, second, dateBytes(second))) {
+            FileCache.hold(e);
+            c.cached = e;
+            c.cachedOffset = 0;
+            c.cachedEnd = r.method().equals("HEAD") ? e.headLength : e.responseLength;
+            c.closeAfterResponse = false;
+            c.state = FileConnection.State.RESPONDING;
+            return;
+        }
+        respond(c, r, e.stat, e.lastModified, e.contentType, e.fd, e);
+    }
+
+    private long dateSecond = -1;
+    private byte[] dateBytes;
+
+    /** The Date header's value for this second, as the stored responses carry it. */
+    private byte[] dateBytes(long second) {
+        if (second != dateSecond) {
+            dateBytes = heads.date(second).getBytes(StandardCharsets.US_ASCII);
+            dateSecond = second;
+        }
+        return dateBytes;
+    }
+
+    /**
+     * Answers a GET or HEAD of a regular file open as fd: 304, 416, 206 or 200, the body by
+     * sendfile. The fd is the response's to close, or the cache entry's (held until sent).
+     */
+    private void respond(FileConnection c, HttpRequest r, RootDir.Stat st, String modified, String type, int fd,
+                         FileCache.Entry entry) {
+        boolean keep = false;
+        try {
             String etag = st.etag();
-            Map<String, String> h = headers("ETag", etag, "Last-Modified", lastModified.format(st.mtimeSeconds()),
-                    "Accept-Ranges", "bytes");
+            Map<String, String> h = headers("ETag", etag, "Last-Modified", modified, "Accept-Ranges", "bytes");
             if (Conditionals.notModified(r, etag, st.mtimeSeconds())) {
                 queue(c, 304, h, null, false);
                 return;
@@ -326,18 +465,47 @@ final class FileProtocol implements Protocol {
             }
             long start = range == null ? 0 : range.start(), length = range == null ? st.size() : range.length();
             if (range != null) h.put("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + st.size());
-            h.put("Content-Type", MimeTypes.of(path.relative()));
+            h.put("Content-Type", type);
             h.put("Content-Length", String.valueOf(length));
             queueHead(c, range == null ? 200 : 206, h, false);
             if (r.method().equals("GET") && length > 0) {
                 c.bodyFd = fd;
+                c.bodyEntry = entry;
+                if (entry != null) FileCache.hold(entry);
                 c.bodyOffset = start;
                 c.bodyEnd = start + length;
                 keep = true;
             }
         } finally {
-            if (!keep) Fds.closeQuietly(fd);
+            if (!keep && entry == null) Fds.closeQuietly(fd);
         }
+    }
+
+    /**
+     * A worker reads and renders the listing (a large directory takes a while); the connection
+     * waits for it, and the loop serves the others meanwhile. True when the worker took the fd.
+     */
+    private boolean list(FileConnection c, int dirFd, String rel, String accept) {
+        c.state = FileConnection.State.WAITING;
+        boolean taken = blocking.submit(server.loop(), () -> {
+            Pointer scratch = NativeMemory.allocate(CHUNK);
+            try {
+                return Listing.render(dirFd, rel, accept, config.allowDotFiles(), scratch);
+            } finally {
+                NativeMemory.free(scratch);
+                Fds.closeQuietly(dirFd);
+            }
+        }, (listing, failure) -> {
+            if (conns.get(c.fd) != c) return;  // closed meanwhile
+            if (listing != null)
+                queue(c, 200, headers("Content-Type", listing.contentType(),
+                        "X-Muxkit-Listing", listing.shown() + " of " + listing.total() + " entries"), listing.bytes(), false);
+            else
+                queueError(c, failure instanceof HttpError e ? e : new HttpError(500, "cannot list the directory", true));
+            resume(c);
+        });
+        if (!taken) queueError(c, new HttpError(503, "the server is stopping", true));
+        return taken;
     }
 
     // ---- PUT ----
@@ -354,30 +522,68 @@ final class FileProtocol implements Protocol {
         if (continueExpected && r.http11()) c.out = ResponseHead.CONTINUE;
     }
 
-    /** Writes the body bytes that have arrived; true when the body is complete (and the response queued). */
+    /**
+     * Stages the body bytes that have arrived and hands them to a worker to write, one chunk at a
+     * time; at the end, hands it the fsync and rename. True when the response is queued.
+     */
     private boolean readBody(FileConnection c) {
+        Upload u = c.upload;
+        if (u.busy) return false;
         try {
-            if (!c.upload.complete()) {  // an empty body is complete before any byte arrives
-                if (c.inLen == 0) return false;
-                c.consume(c.upload.take(c.in, c.inLen, wbuf));
-                if (!c.upload.complete()) return false;
-            }
-            int status = c.upload.finish();
-            c.upload = null;
-            queue(c, status, headers(), null, false);
+            if (c.inLen > 0 && !u.bodyComplete()) c.consume(u.stage(c.in, c.inLen));
         } catch (HttpError e) {
             abortUpload(c);
             queueError(c, e);
+            return true;
         } catch (IOException e) {
             abortUpload(c);
-            boolean full = e instanceof NativeIOException n && n.errno() == Native.ENOSPC;
-            queueError(c, new HttpError(full ? 507 : 500, e.getMessage(), true));
+            queueError(c, new HttpError(500, e.getMessage(), true));
+            return true;
         }
-        return true;
+        if (u.staged() > 0) {
+            submit(c, u, u::writeStaged);
+        } else if (u.bodyComplete()) {
+            submit(c, u, u::finish);
+        }
+        return c.state != FileConnection.State.BODY;  // (a refused submit queued its error)
     }
 
+    /** Hands the upload to a worker; its outcome comes back to uploadDone on this loop. */
+    private <T> void submit(FileConnection c, Upload u, Blocking.Work<T> work) {
+        u.busy = true;
+        if (!blocking.submit(server.loop(), work, (result, failure) -> uploadDone(c, u, result, failure))) {
+            u.busy = false;
+            abortUpload(c);
+            queueError(c, new HttpError(503, "the server is stopping", true));
+        }
+    }
+
+    /** A worker wrote a chunk (result null) or finished the upload (result its 201 or 204), or failed. */
+    private void uploadDone(FileConnection c, Upload u, Object result, Exception failure) {
+        u.busy = false;
+        if (u.abandoned) {  // the connection went while the worker had the upload
+            u.abort();
+            return;
+        }
+        if (failure != null) {
+            abortUpload(c);
+            boolean full = failure instanceof NativeIOException n && n.errno() == Native.ENOSPC;
+            queueError(c, new HttpError(full ? 507 : 500, failure.getMessage(), true));
+        } else if (result instanceof Integer status) {
+            u.abort();  // frees the staging; the file has its name
+            c.upload = null;
+            if (cache != null) cache.dropPath(u.target());  // our own write: before its response, not when the event comes
+            queue(c, status, headers(), null, false);
+        } else {
+            u.written();
+        }
+        resume(c);
+    }
+
+    /** Gives up the upload; one a worker has now is abandoned, and aborted when the worker is done with it. */
     private static void abortUpload(FileConnection c) {
-        if (c.upload != null) c.upload.abort();
+        if (c.upload != null && c.upload.busy) c.upload.abandoned = true;
+        else if (c.upload != null) c.upload.abort();
         c.upload = null;
     }
 
@@ -442,6 +648,19 @@ final class FileProtocol implements Protocol {
             c.lastActiveNanos = System.nanoTime();  // a slow reader that is making progress is not idle
             if (c.outOff == c.out.length) c.out = null;
         }
+        while (c.cached != null) {  // a stored response of the cache, from its native memory
+            if (c.turnBytes <= 0) return false;
+            server.countIo();
+            int w = Fds.send(c.fd, c.cached.response, c.cachedOffset, c.cachedEnd - c.cachedOffset, false);
+            if (w == Native.AGAIN) return false;
+            c.cachedOffset += w;
+            c.turnBytes -= w;
+            c.lastActiveNanos = System.nanoTime();
+            if (c.cachedOffset == c.cachedEnd) {
+                FileCache.release(c.cached);
+                c.cached = null;
+            }
+        }
         while (c.bodyFd >= 0 && c.bodyOffset < c.bodyEnd) {
             if (c.turnBytes <= 0) return false;
             server.countIo();
@@ -456,15 +675,20 @@ final class FileProtocol implements Protocol {
         return true;
     }
 
-    private static void closeBody(FileConnection c) {
-        Fds.closeQuietly(c.bodyFd);
+    /** The body's fd is closed, or (a cache entry's) given back to the cache. */
+    private void closeBody(FileConnection c) {
+        if (c.bodyEntry != null) FileCache.release(c.bodyEntry);
+        else Fds.closeQuietly(c.bodyFd);
+        c.bodyEntry = null;
         c.bodyFd = -1;
     }
 
     /** Gives back what the connection holds besides its socket. */
-    private static void release(FileConnection c) {
+    private void release(FileConnection c) {
         abortUpload(c);
         closeBody(c);
+        if (c.cached != null) FileCache.release(c.cached);
+        c.cached = null;
     }
 
     private void close(FileConnection c) {

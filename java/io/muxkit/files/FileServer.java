@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.muxkit.ffi.Rlimits;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.tcp.ServerLoop;
@@ -19,10 +20,44 @@ public final class FileServer implements AutoCloseable {
      * @param allowUpload   accept PUT (otherwise 405)
      * @param maxUpload     the largest PUT body, in bytes (413 past it)
      * @param allowDotFiles serve names that start with a dot (otherwise 404)
+     * @param cache         the file cache's limits, or null for none (every request opens, stats and closes its file)
      */
-    public record Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles) {}
+    public record Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles,
+                         Cache cache) {
+        /** With the file cache's default limits. */
+        public Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles) {
+            this(listen, root, allowUpload, maxUpload, allowDotFiles, Cache.defaults());
+        }
+    }
+
+    /**
+     * The file cache (one per loop, inotify on the loop's multiplexer): at most maxBytes of small
+     * files and maxFds open files over all loops; an entry older than validMillis is checked with a
+     * stat before it is served.
+     */
+    public record Cache(long maxBytes, int maxFds, long validMillis) {
+        public static final long DEFAULT_BYTES = 64L << 20, DEFAULT_VALID_MILLIS = 1000;
+
+        /** 64 MiB, a quarter of the soft fd limit, 1 s. */
+        public static Cache defaults() {
+            return new Cache(DEFAULT_BYTES, defaultFds(), DEFAULT_VALID_MILLIS);
+        }
+
+        /** A quarter of the soft fd limit: the rest is for connections. */
+        public static int defaultFds() {
+            return (int) Math.min(Integer.MAX_VALUE / 4, Rlimits.nofile().soft()) / 4;
+        }
+
+        FileCache.Limits perLoop(int loops) {
+            return new FileCache.Limits(maxBytes / loops, maxFds / loops, validMillis);
+        }
+    }
+
+    /** Worker threads for blocking file work, shared by the loops. */
+    private static final int WORKERS = 2;
 
     private final RootDir root;
+    private final Blocking blocking = new Blocking(WORKERS);
     private final TcpServer server;
     private final List<FileProtocol> protocols = new ArrayList<>();
 
@@ -30,11 +65,12 @@ public final class FileServer implements AutoCloseable {
         root = RootDir.open(config.root());
         try {
             server = new TcpServer("files", config.listen(), multiplexers, loop -> {
-                        FileProtocol p = new FileProtocol(loop, root, config);
+                        FileProtocol p = new FileProtocol(loop, blocking, root, config);
                         protocols.add(p);
                         return p;
                     }, log);
         } catch (IOException | RuntimeException e) {
+            blocking.close();
             root.close();
             throw e;
         }
@@ -60,6 +96,22 @@ public final class FileServer implements AutoCloseable {
         return n;
     }
 
+    /** The file cache's counters over all loops (zeros without a cache). */
+    public CacheStats cacheStats() {
+        FileCache.Stats sum = new FileCache.Stats(0, 0, 0, 0, 0, 0);
+        for (FileProtocol p : protocols) {
+            FileCache.Stats s = p.cacheStats();
+            if (s != null) sum = sum.plus(s);
+        }
+        return new CacheStats(sum.hits(), sum.misses(), sum.invalidations(), sum.entries(), sum.bytes(), sum.watches());
+    }
+
+    /**
+     * What {@link #cacheStats()} reports: hits, misses and invalidations so far; the entries, the
+     * bytes of small files and the directories watched now.
+     */
+    public record CacheStats(long hits, long misses, long invalidations, int entries, long bytes, int watches) {}
+
     /** Waits made so far, over all loops' multiplexers (a snapshot while running). */
     public long waits() {
         long n = 0;
@@ -79,8 +131,10 @@ public final class FileServer implements AutoCloseable {
         server.whenLoopDies(action);
     }
 
+    /** Lets the workers finish what they have (their outcomes reach the loops first), then stops the loops. */
     @Override
     public void close() {
+        blocking.close();
         server.close();
         root.close();
     }

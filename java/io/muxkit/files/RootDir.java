@@ -13,8 +13,9 @@ import io.muxkit.http.HttpError;
  * openat2(RESOLVE_BENEATH): "..", absolute symlinks and symlinks that leave it fail with EXDEV.
  */
 public final class RootDir implements AutoCloseable {
-    /** What fstat says: size, mtime (seconds and their nanoseconds), kind, inode. */
-    public record Stat(long size, long mtimeSeconds, int mtimeNanos, Kind kind, long inode) {
+    /** What fstat says: size, mtime (seconds and their nanoseconds), kind, inode, hard links, ctime. */
+    public record Stat(long size, long mtimeSeconds, int mtimeNanos, Kind kind, long inode, long links, long ctimeSeconds,
+                       int ctimeNanos) {
         public enum Kind { REGULAR, DIRECTORY, SYMLINK, OTHER }
 
         public boolean regular() { return kind == Kind.REGULAR; }
@@ -29,8 +30,19 @@ public final class RootDir implements AutoCloseable {
                     + Long.toHexString(mtimeSeconds) + "." + Integer.toHexString(mtimeNanos) + "\"";
         }
 
+        /**
+         * Whether other is the same file with the same content as far as the inode says: same inode,
+         * size, mtime and ctime (a write can put the mtime back, never the ctime).
+         */
+        public boolean unchangedAs(Stat other) {
+            return inode == other.inode && size == other.size && mtimeSeconds == other.mtimeSeconds
+                    && mtimeNanos == other.mtimeNanos && ctimeSeconds == other.ctimeSeconds && ctimeNanos == other.ctimeNanos;
+        }
+
+        static final int LONGS = 8;  // the out array of mk_fstat and mk_fstatat
+
         static Stat of(long[] out) {
-            return new Stat(out[0], out[1], (int) out[3], Kind.values()[(int) out[2]], out[4]);
+            return new Stat(out[0], out[1], (int) out[3], Kind.values()[(int) out[2]], out[4], out[5], out[6], (int) out[7]);
         }
     }
 
@@ -92,7 +104,7 @@ public final class RootDir implements AutoCloseable {
      * a symlink is followed beneath the root), or null when it does not exist.
      */
     public static Stat statIn(int dirFd, String name) throws NativeIOException {
-        int path = LIB.mk_openat_beneath(dirFd, name, Native.O_PATH, 0);
+        int path = LIB.mk_openat_beneath(dirFd, name, Native.O_PATH, 0, 0);
         if (path == -Native.ENOENT) return null;
         Native.check(path, "openat2(" + name + ", O_PATH)", -1);
         try {
@@ -105,20 +117,34 @@ public final class RootDir implements AutoCloseable {
     /** Opens rel beneath dirFd (a directory opened through this root). */
     public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(dirFd, p, flags, mode), "openat2(" + p + ")", -1);
+        return Native.check(LIB.mk_openat_beneath(dirFd, p, flags, mode, 0), "openat2(" + p + ")", -1);
     }
 
     public static Stat stat(int fd) throws NativeIOException {
-        long[] out = new long[5];
+        long[] out = new long[Stat.LONGS];
         Native.check(LIB.mk_fstat(fd, out), "fstat", fd);
         return Stat.of(out);
     }
 
+    /** What rel (beneath the root) names now, not following a symlink at its end: compared with a cache entry; null when nothing. */
+    public Stat statPath(String rel) throws NativeIOException {
+        return statEntry(fd, rel.isEmpty() ? "." : rel);
+    }
+
+    /**
+     * Opens rel beneath the root with flags, refusing any symlink on the way (RESOLVE_NO_SYMLINKS):
+     * what the file cache opens, so that a change to a name it watches is the only way to change the file.
+     */
+    public int openWithoutLinks(String rel, int flags) throws NativeIOException {
+        String p = rel.isEmpty() ? "." : rel;
+        return Native.check(LIB.mk_openat_beneath(fd, p, flags, 0, Native.RESOLVE_NO_SYMLINKS), "openat2(" + p + ")", -1);
+    }
+
     /** What name in dirFd is, not following a symlink; null when it does not exist (any more). */
     public static Stat statEntry(int dirFd, String name) throws NativeIOException {
-        long[] out = new long[5];
+        long[] out = new long[Stat.LONGS];
         int rc = LIB.mk_fstatat(dirFd, name, out);
-        if (rc == -Native.ENOENT) return null;
+        if (rc == -Native.ENOENT || rc == -Native.ENOTDIR) return null;
         Native.check(rc, "fstatat(" + name + ")", dirFd);
         return Stat.of(out);
     }

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.ChunkedDecoder;
 import io.muxkit.http.HttpError;
 import io.muxkit.http.HttpRequest;
@@ -14,7 +15,10 @@ import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
 
 /**
- * One PUT. The body is written to a file with no name (O_TMPFILE) in the target's directory,
+ * One PUT. The loop decodes the body into a staging buffer ({@link #stage}); a worker writes it
+ * out ({@link #writeStaged}) and, at the end, fsyncs and renames ({@link #finish}), so the disk
+ * never holds up the loop; one write is under way at a time, which is the upload's backpressure.
+ * The body is written to a file with no name (O_TMPFILE) in the target's directory,
  * which is fsynced, given a hidden name from the very fd written (linkat through /proc) and
  * renamed over the real name only when the whole body has arrived: the real name never holds a
  * partial file, and no other request can reach the file being written. Where the file system
@@ -25,8 +29,16 @@ import jnr.ffi.Pointer;
 final class Upload {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Bytes staged between the loop and the worker at most: one read's worth. */
+    static final int STAGE = 64 * 1024;
+
     private int dirFd, fd;
     private final String name;
+    private final String target;             // the path beneath the root, for the file cache to drop
+    private Pointer staging = NativeMemory.allocate(STAGE);
+    private int staged;                      // bytes in staging, waiting for writeStaged
+    boolean busy;                            // a worker has this upload now: the loop leaves it alone
+    boolean abandoned;                       // its connection closed while busy: abort when the worker is done
     private String temp;                    // the hidden name, once the file has one
     private final boolean existed;
     private final long maxBytes;
@@ -34,8 +46,9 @@ final class Upload {
     private long remaining;                  // Content-Length bytes still to come
     private long total;
 
-    private Upload(int dirFd, int fd, String temp, String name, boolean existed, long length, long maxBytes,
+    private Upload(int dirFd, int fd, String temp, String target, String name, boolean existed, long length, long maxBytes,
                    ChunkedDecoder chunked) {
+        this.target = target;
         this.dirFd = dirFd;
         this.fd = fd;
         this.temp = temp;
@@ -79,7 +92,7 @@ final class Upload {
                 tmp = RootDir.openIn(dirFd, temp, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0644);
             }
             Native.check(tmp, "openat(O_TMPFILE)", dirFd);
-            return new Upload(dirFd, tmp, temp, name, existing != null, chunked ? -1 : length, maxBytes,
+            return new Upload(dirFd, tmp, temp, path.relative(), name, existing != null, chunked ? -1 : length, maxBytes,
                     chunked ? new ChunkedDecoder() : null);
         } catch (HttpError | NativeIOException | RuntimeException e) {
             Fds.closeQuietly(dirFd);
@@ -91,28 +104,57 @@ final class Upload {
         return RootDir.UPLOAD_PREFIX + Long.toHexString(RANDOM.nextLong());
     }
 
-    /** Takes body bytes from in[0, len) and writes them (through scratch); returns how many it used. */
-    int take(byte[] in, int len, Pointer scratch) throws HttpError, IOException {
+    /**
+     * Loop: takes body bytes from in[0, len) into the staging buffer, as many as fit; returns how
+     * many it used. A chunked body is decoded on the way (its output is never longer than its input).
+     */
+    int stage(byte[] in, int len) throws HttpError, IOException {
+        int room = STAGE - staged;
         if (chunked == null) {
-            int n = (int) Math.min(len, remaining);
-            write(in, 0, n, scratch);
+            int n = (int) Math.min(Math.min(len, remaining), room);
+            put(in, 0, n);
             remaining -= n;
             return n;
         }
-        return chunked.feed(in, 0, len, (off, n) -> {
+        return chunked.feed(in, 0, Math.min(len, room), (off, n) -> {
             if (total + n > maxBytes)
                 throw new HttpError(413, "the body is larger than --max-upload " + maxBytes, true);
-            write(in, off, n, scratch);
+            put(in, off, n);
         });
     }
 
-    /** The whole body has been written (at once for an empty Content-Length body). */
-    boolean complete() {
+    private void put(byte[] src, int off, int n) {
+        staging.put(staged, src, off, n);
+        staged += n;
+        total += n;
+    }
+
+    int staged() {
+        return staged;
+    }
+
+    /** The whole body has been staged (at once for an empty Content-Length body). */
+    boolean bodyComplete() {
         return chunked == null ? remaining == 0 : chunked.done();
     }
 
-    /** fsync, a hidden name, then the rename over the real name: until this point the real name is untouched. 201 or 204. */
-    int finish() throws NativeIOException {
+    /** Worker: writes what is staged to the file. The loop empties the staging with {@link #written()} afterwards. */
+    Void writeStaged() throws IOException {
+        for (int done = 0; done < staged; ) {
+            int w = Fds.write(fd, staging, done, staged - done);
+            if (w <= 0) throw new IOException("write to the upload of " + name + " returned " + w);
+            done += w;
+        }
+        return null;
+    }
+
+    /** Loop: the worker wrote what was staged. */
+    void written() {
+        staged = 0;
+    }
+
+    /** Worker: fsync, a hidden name, then the rename over the real name; until then the real name is untouched. 201 or 204. */
+    Integer finish() throws NativeIOException {
         Native.check(LIB.mk_fsync(fd), "fsync", fd);
         while (temp == null) {
             String candidate = hiddenName();
@@ -137,29 +179,20 @@ final class Upload {
         return replaces ? 204 : 201;
     }
 
-    /** Removes what was written and closes what is open; harmless after finish(). */
+    /** The path it writes, relative to the root, for the file cache to drop. */
+    String target() {
+        return target;
+    }
+
+    /** Loop, never while busy: removes what was written, closes what is open, frees the staging; harmless after finish(). */
     void abort() {
+        NativeMemory.free(staging);
+        staging = null;
         Fds.closeQuietly(fd);  // an unnamed file is gone with its last fd
         fd = -1;
         if (dirFd < 0) return;
         if (temp != null) LIB.mk_unlinkat(dirFd, temp);
         Fds.closeQuietly(dirFd);
         dirFd = -1;
-    }
-
-    private void write(byte[] src, int off, int len, Pointer scratch) throws IOException {
-        total += len;
-        int chunk = (int) scratch.size();
-        while (len > 0) {
-            int n = Math.min(len, chunk);
-            scratch.put(0, src, off, n);
-            for (int done = 0; done < n; ) {
-                int w = Fds.write(fd, scratch, done, n - done);
-                if (w <= 0) throw new IOException("write to the upload of " + name + " returned " + w);
-                done += w;
-            }
-            off += n;
-            len -= n;
-        }
     }
 }

@@ -34,6 +34,11 @@ public final class ResponseHead {
         this.extraHeaders = s.toString();
     }
 
+    /** This renderer's Date value for a second (29 characters, as every head carries it). */
+    public String date(long epochSecond) {
+        return date.format(epochSecond);
+    }
+
     public static String reason(int status) {
         return REASONS.getOrDefault(status, "Status");
     }

@@ -2,6 +2,7 @@ package io.muxkit.loop;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,11 +23,13 @@ import io.muxkit.net.Fds;
 public final class EventLoop implements AutoCloseable {
     private final Multiplexer mux;
     private final FdTable<Handler> handlers = new FdTable<>();
+    private int[] firstFds = new int[0];      // dispatched before the others of each batch
     private long batch;                       // the batch of ready fds being dispatched
     private long[] closedInBatch = new long[256];  // by fd: the batch in which it was last closed
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private ArrayDeque<Runnable> afterWait = new ArrayDeque<>(), afterWaitRunning = new ArrayDeque<>();
     private volatile boolean stopping;
     private volatile Thread thread;
 
@@ -53,6 +56,17 @@ public final class EventLoop implements AutoCloseable {
         handlers.put(fd, handler);
     }
 
+    /**
+     * Watches fd like {@link #register}, and in each batch of ready fds dispatches it before
+     * anything else, {@link #afterNextWait} tasks included: a file cache's inotify fd, drained
+     * before the requests read in the batch before are served (see {@link #afterNextWait}).
+     */
+    public void registerFirst(int fd, int interest, Handler handler) throws IOException {
+        register(fd, interest, handler);
+        firstFds = Arrays.copyOf(firstFds, firstFds.length + 1);
+        firstFds[firstFds.length - 1] = fd;
+    }
+
     /** Changes fd's interest; no syscall when it is already that. */
     public void setInterest(int fd, int interest) throws IOException {
         if (mux.interest(fd) != interest) mux.modify(fd, interest);
@@ -62,6 +76,12 @@ public final class EventLoop implements AutoCloseable {
     public void close(int fd) {
         if (mux.isRegistered(fd)) mux.unregister(fd);
         handlers.remove(fd);
+        for (int i = 0; i < firstFds.length; i++) {
+            if (firstFds[i] != fd) continue;
+            firstFds[i] = firstFds[firstFds.length - 1];
+            firstFds = Arrays.copyOf(firstFds, firstFds.length - 1);
+            break;
+        }
         if (fd >= closedInBatch.length) closedInBatch = Arrays.copyOf(closedInBatch, Math.max(fd + 1, closedInBatch.length * 2));
         if (fd >= 0) closedInBatch[fd] = batch;
         Fds.closeQuietly(fd);
@@ -88,6 +108,22 @@ public final class EventLoop implements AutoCloseable {
         if (Thread.currentThread() != thread) mux.wakeup();
     }
 
+    /**
+     * Runs task after the next wait, once the fds registered with {@link #registerFirst} have been
+     * dispatched, and before the other ready fds; the wait does not block while such a task is
+     * pending. Loop thread only. Whatever was read in this batch is then older than that wait: a
+     * file cache serves a request read now only after it, so that an inotify event queued before
+     * the request arrived has been drained.
+     */
+    public void afterNextWait(Runnable task) {
+        afterWait.add(task);
+    }
+
+    /** The batch of ready fds being dispatched now: it counts the waits. */
+    public long batch() {
+        return batch;
+    }
+
     /** Makes run() return after the current iteration. Any thread. */
     public void stop() {
         stopping = true;
@@ -105,7 +141,10 @@ public final class EventLoop implements AutoCloseable {
             while (!stopping) {
                 int n = mux.select(timeoutMillis());
                 batch++;
-                for (int i = 0; i < n; i++) dispatch(mux.readyFd(i), mux.readyOps(i));
+                if (firstFds.length > 0)
+                    for (int i = 0; i < n; i++) if (isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
+                if (!afterWait.isEmpty()) runAfterWait();
+                for (int i = 0; i < n; i++) if (firstFds.length == 0 || !isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
                 runTimers();
                 runTasks();
             }
@@ -123,7 +162,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private long timeoutMillis() {
-        if (!tasks.isEmpty()) return 0;
+        if (!tasks.isEmpty() || !afterWait.isEmpty()) return 0;
         Timer next = timers.peek();
         if (next == null) return -1;
         long nanos = next.dueNanos - System.nanoTime();
@@ -148,6 +187,20 @@ public final class EventLoop implements AutoCloseable {
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) guard(task);
+    }
+
+    /** The tasks deferred before this wait; those they defer in turn wait for the next one. */
+    private void runAfterWait() {
+        ArrayDeque<Runnable> now = afterWait;
+        afterWait = afterWaitRunning;
+        afterWaitRunning = now;
+        Runnable task;
+        while ((task = now.poll()) != null) guard(task);
+    }
+
+    private boolean isFirst(int fd) {
+        for (int first : firstFds) if (first == fd) return true;
+        return false;
     }
 
     /** One ready entry, checked against what earlier handlers of the batch did. */

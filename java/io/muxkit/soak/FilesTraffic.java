@@ -48,6 +48,12 @@ final class FilesTraffic {
                 } catch (IOException e) {
                     tally.add("mismatch");
                 }
+                // and through the server, twice (the second from its cache): never the version before
+                for (int i = 0; i < 2; i++) {
+                    Response get = exchange("GET /" + name + " HTTP/1.1\r\nHost: soak\r\n\r\n", null);
+                    if (get.status() == 200) tally.add(Arrays.equals(body, get.body()) ? "requests" : "mismatch");
+                    else outcome(get);
+                }
             } else {
                 outcome(put);
             }

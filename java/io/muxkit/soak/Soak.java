@@ -38,7 +38,6 @@ public final class Soak {
         Path root = Files.createTempDirectory("muxkit-soak");
         byte[] data = new byte[2 << 20];
         new Random(seed).nextBytes(data);
-        Files.write(root.resolve("data.bin"), data);
         Map<String, String> env = Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", String.valueOf(seed));
         List<Server> servers = new ArrayList<>();
         List<Thread> traffic = new ArrayList<>();
@@ -48,12 +47,14 @@ public final class Soak {
                 Server echo = start("echo-" + b.id(), env, List.of("echo", "--port", "0", "--backend", b.id(),
                         "--idle-timeout", "30", "--select-fdset", "dynamic"));
                 servers.add(echo);
-                Server files = start("files-" + b.id(), env, List.of("files", "--root", root.toString(), "--port", "0",
+                Path filesRoot = Files.createDirectory(root.resolve(b.id()));  // a root each: their uploads are their own
+                Files.write(filesRoot.resolve("data.bin"), data);
+                Server files = start("files-" + b.id(), env, List.of("files", "--root", filesRoot.toString(), "--port", "0",
                         "--allow-upload", "--idle-timeout", "5", "--backend", b.id(), "--select-fdset", "dynamic"));
                 servers.add(files);
                 int echoPort = echo.process().port(), filesPort = files.process().port();
                 traffic.add(thread(() -> new EchoTraffic(echoPort, echo.tally(), seed).runUntil(deadline)));
-                traffic.add(thread(() -> new FilesTraffic(filesPort, root, data, files.tally(), seed).runUntil(deadline)));
+                traffic.add(thread(() -> new FilesTraffic(filesPort, filesRoot, data, files.tally(), seed).runUntil(deadline)));
             }
             out.printf(Locale.ROOT, "soak: %d servers, %.1f minutes, faults %s (seed %d)%n", servers.size(), minutes, faults, seed);
             for (Thread t : traffic) t.start();

@@ -34,7 +34,7 @@ public final class Bench {
         Collection<RunResult> results = onlyFfi ? List.of() : new Runner(options(quick)
                 .include(WaitBenchmark.class.getSimpleName() + ".selectOneReady").build()).run();
         Collection<RunResult> bare = new Runner(options(quick)
-                .include(FfiCallBenchmark.class.getSimpleName() + ".ffiCall").build()).run();
+                .include(FfiCallBenchmark.class.getSimpleName()).build()).run();
         // java.lang.foreign is final from JDK 22: the same crossing through it, for comparison
         Collection<RunResult> ffm = Runtime.version().feature() < 22 ? List.of() : new Runner(options(quick)
                 .include(FfmCallBenchmark.class.getSimpleName()).build()).run();
@@ -51,9 +51,13 @@ public final class Bench {
             System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %.2f | %s |%n",
                     backend, n, java, c, cThreaded, java / cThreaded, alloc(r));
         }
+        System.out.println();
         for (RunResult r : bare)
-            System.out.printf("%nOne FFI call into the shim, no syscall: %.1f ns, %s bytes allocated (JDK %d)%n",
-                    r.getPrimaryResult().getScore(), alloc(r), Runtime.version().feature());
+            System.out.printf("%s: %.1f ns, %s bytes allocated (JDK %d, MUXKIT_FAULTS %s)%n",
+                    r.getPrimaryResult().getLabel().equals("ffiCall") ? "One FFI call into the shim, no syscall"
+                            : "One read(2) of an empty pipe through the shim (EAGAIN)",
+                    r.getPrimaryResult().getScore(), alloc(r), Runtime.version().feature(),
+                    System.getenv("MUXKIT_FAULTS") == null ? "unset" : System.getenv("MUXKIT_FAULTS"));
         for (RunResult r : ffm)
             System.out.printf("The same call through java.lang.foreign (%s): %.1f ns, %s bytes allocated%n",
                     r.getPrimaryResult().getLabel(), r.getPrimaryResult().getScore(), alloc(r));
@@ -66,6 +70,8 @@ public final class Bench {
                 .addProfiler(GCProfiler.class)
                 .jvmArgsAppend("-XX:+UseParallelGC")
                 .jvmArgsAppend(NativeAccess.jvmFlags().toArray(String[]::new));
+        String library = System.getProperty("muxkit.native.path");  // another build of the shim, for comparison
+        if (library != null) b.jvmArgsAppend("-Dmuxkit.native.path=" + library);
         return b;
     }
 

@@ -38,6 +38,7 @@ class FlagChecksTest {
         ChildJvm.Result r = ChildJvm.run(4096, "io.muxkit.cli.Main", "files", "--help");
         assertEquals(0, r.exit(), r.output());
         String help = r.output().replaceAll("\\s+", " ");
-        assertTrue(help.contains("4032 for echo and 1344 for files here"), help);  // (4096 - 64) / 1 and / 3
+        assertTrue(help.contains("4032 for echo and 1002 for files here"), help);  // (4096 - 64) / 1, and (4096 - 64 - 1024 for the cache) / 3
+        assertTrue(help.contains("a quarter of the soft fd limit: 1024 here"), help);
     }
 }

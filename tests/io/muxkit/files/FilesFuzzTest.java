@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 
@@ -93,16 +95,20 @@ class FilesFuzzTest {
                     "a malformed response at " + at + ": " + answer.substring(at, Math.min(answer.length(), at + 80)));
             int headEnd = answer.indexOf("\r\n\r\n", at);
             if (headEnd < 0) break;  // cut off by our read limit
-            long length = contentLength(answer.substring(at, headEnd));
-            at = (int) Math.min(answer.length(), headEnd + 4 + (answer.startsWith("HTTP/1.1 100", at) ? 0 : length));
+            long length = answer.startsWith("HTTP/1.1 100", at) ? 0 : contentLength(answer.substring(at, headEnd));
+            // a HEAD response states the length of a body it does not send (the fuzzer found this with a PUT then a HEAD)
+            boolean bodiless = length > 0 && answer.startsWith("HTTP/1.1 ", headEnd + 4) && !answer.startsWith("HTTP/1.1 ", (int) Math.min(answer.length(), headEnd + 4 + length));
+            at = (int) Math.min(answer.length(), headEnd + 4 + (bodiless ? 0 : length));
         }
         assertEquals("secret\n", Files.readString(outside.resolve("secret")), "nothing outside the root changes");
         try (var out = Files.list(outside)) {
             assertEquals(1, out.count(), "nothing is created outside the root");
         }
         assertFalse(LOG.toString().contains("event loop"), "the loop reported a failure: " + LOG);
-        assertTrue(send("GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes()).endsWith("a file\n"),
-                "a well-behaved client is served after it");
+        // the input may have been a valid PUT of a.txt (found by the fuzzer): what is served is what is on disk
+        String got = send("GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+        assertTrue(got.startsWith("HTTP/1.1 200 ") && got.endsWith("\r\n\r\n" + Files.readString(root.resolve("a.txt"), StandardCharsets.ISO_8859_1)),
+                "a well-behaved client is served after it, what is on disk: " + got);
     }
 
     private static long contentLength(String head) {
@@ -113,7 +119,10 @@ class FilesFuzzTest {
 
     /** Sends the bytes, half-closes, and reads what comes back (64 KiB at most, 5 s at most). */
     private static String send(byte[] bytes) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
+        // the server's port on loopback is the one connection this test means to make (Jazzer's SSRF detector watches)
+        try (SilentCloseable allowed = BugDetectors.allowNetworkConnections((host, port) -> port == server.port()
+                && (host.equals("localhost") || host.equals("127.0.0.1")));
+             Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
