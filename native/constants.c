@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <sys/inotify.h>
 #include <linux/openat2.h>
+#include <linux/io_uring.h>
 
 #define C(x) { #x, (long)(x) }
 
@@ -30,6 +31,17 @@ static const struct { const char *name; long value; } constants[] = {
     { "offsetof(struct pollfd, fd)", offsetof(struct pollfd, fd) },
     { "offsetof(struct pollfd, events)", offsetof(struct pollfd, events) },
     { "offsetof(struct pollfd, revents)", offsetof(struct pollfd, revents) },
+    { "sizeof(struct mk_uring_op)", sizeof(struct mk_uring_op) },
+    { "offsetof(struct mk_uring_op, user_data)", offsetof(struct mk_uring_op, user_data) },
+    { "offsetof(struct mk_uring_op, fd)", offsetof(struct mk_uring_op, fd) },
+    { "offsetof(struct mk_uring_op, events)", offsetof(struct mk_uring_op, events) },
+    { "offsetof(struct mk_uring_op, kind)", offsetof(struct mk_uring_op, kind) },
+    { "sizeof(struct io_uring_cqe)", sizeof(struct io_uring_cqe) },
+    { "offsetof(struct io_uring_cqe, user_data)", offsetof(struct io_uring_cqe, user_data) },
+    { "offsetof(struct io_uring_cqe, res)", offsetof(struct io_uring_cqe, res) },
+    { "offsetof(struct io_uring_cqe, flags)", offsetof(struct io_uring_cqe, flags) },
+    C(MK_URING_ADD), C(MK_URING_ADD_MULTI), C(MK_URING_REMOVE),
+    C(IORING_CQE_F_MORE),
     { "sizeof(struct inotify_event)", sizeof(struct inotify_event) },
     { "offsetof(struct inotify_event, wd)", offsetof(struct inotify_event, wd) },
     { "offsetof(struct inotify_event, mask)", offsetof(struct inotify_event, mask) },
@@ -51,7 +63,7 @@ static const struct { const char *name; long value; } constants[] = {
     C(MSG_MORE), C(MSG_NOSIGNAL), C(SHUT_WR),
     C(EAGAIN), C(EINTR), C(EBADF), C(EINPROGRESS), C(EMFILE), C(ENFILE), C(ENOENT), C(EPERM),
     C(ENOSPC), C(EXDEV), C(ELOOP), C(ENOTDIR), C(EACCES), C(EINVAL), C(ENAMETOOLONG), C(ENXIO),
-    C(EOPNOTSUPP), C(EISDIR), C(EEXIST),
+    C(EOPNOTSUPP), C(EISDIR), C(EEXIST), C(ECANCELED), C(ENOSYS), C(ENOMEM), C(ECONNREFUSED), C(ECONNRESET),
     C(SIGWINCH),
 };
 

@@ -49,6 +49,8 @@ static const struct { int call; int errs[10]; } allowed[] = {
     { MK_CALL_select, { EINTR, ENOMEM, -1 } },
     { MK_CALL_poll, { EINTR, ENOMEM, -1 } },
     { MK_CALL_epoll_wait, { EINTR, ENOMEM, -1 } },
+    { MK_CALL_io_uring_enter, { EINTR, ENOMEM, EBUSY, -1 } },
+    { MK_CALL_io_uring_setup, { ENOSYS, EPERM, ENOMEM, EMFILE, -1 } },
     { MK_CALL_epoll_ctl, { ENOMEM, ENOSPC, -1 } },
     { MK_CALL_openat2, { EMFILE, ENFILE, ENOENT, EACCES, EIO, ENOMEM, SLOW_IO, -1 } },
     { MK_CALL_open_tmpfile, { EOPNOTSUPP, EMFILE, ENOSPC, EIO, SLOW_IO, -1 } },

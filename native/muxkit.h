@@ -1,5 +1,5 @@
 /*
- * muxkit shim: the raw select(2), poll(2), epoll(7) and socket calls, one C function per syscall.
+ * muxkit shim: the raw select(2), poll(2), epoll(7), io_uring and socket calls, one C function per syscall.
  *
  * Every function returns the syscall's result, or -errno on failure, so Java never reads the
  * thread-local errno (which the JVM may clobber before Java gets to it). No allocation, no global
@@ -27,17 +27,34 @@ MK_EXPORT int mk_tgkill(int tid, int sig);
 MK_EXPORT int mk_fdset_bytes(int nfds);          /* bytes an fd_set covering fds [0, nfds) needs */
 MK_EXPORT int mk_fdset_add(void *set, int bytes, int fd);
 MK_EXPORT int mk_fdset_remove(void *set, int bytes, int fd);
-MK_EXPORT int mk_select(int nfds, void *readfds, void *writefds, long timeout_ms);
+MK_EXPORT int mk_select(int nfds, void *readfds, void *writefds, long timeout_ns);  /* -1: forever */
 MK_EXPORT int mk_fdset_ready(const void *readfds, const void *writefds, int nfds,
                              int *fds, int *ops, int max);
 
 /* poll.c */
-MK_EXPORT int mk_poll(void *pollfds, int nfds, int timeout_ms);
+MK_EXPORT int mk_poll(void *pollfds, int nfds, long timeout_ns);  /* ppoll: -1 forever */
 
 /* epoll.c: events is a caller-owned array of `max` packed struct epoll_event */
 MK_EXPORT int mk_epoll_create1(int flags);
 MK_EXPORT int mk_epoll_ctl(int epfd, int op, int fd, uint32_t events);
-MK_EXPORT int mk_epoll_wait(int epfd, void *events, int max, int timeout_ms);
+MK_EXPORT int mk_epoll_wait(int epfd, void *events, int max, long timeout_ns);  /* epoll_pwait2, else rounded up to ms */
+
+/* uring.c: io_uring poll requests. The ring lives in caller-owned memory of mk_uring_size() bytes,
+ * whose first two longs count the io_uring_enter calls made and the requests the kernel took. */
+struct mk_uring_op {                             /* a request Java queues for the next wait */
+    uint64_t user_data;                          /* ADD: reported with its completions; REMOVE: the request to cancel */
+    int32_t fd;
+    uint32_t events;                             /* poll(2) bits */
+    int32_t kind;                                /* MK_URING_ADD, MK_URING_ADD_MULTI or MK_URING_REMOVE */
+    int32_t pad;
+};
+enum { MK_URING_ADD = 1, MK_URING_ADD_MULTI = 2, MK_URING_REMOVE = 3 };
+#define MK_URING_REMOVE_TAG (1ULL << 63)         /* user_data of a REMOVE's own completion */
+MK_EXPORT size_t mk_uring_size(void);
+MK_EXPORT int mk_uring_init(void *ring, unsigned entries, unsigned cq_entries);  /* ring fd or -errno */
+MK_EXPORT void mk_uring_exit(void *ring);
+MK_EXPORT int mk_uring_submit(void *ring, const void *ops, int nops);           /* 0 or -errno; no wait */
+MK_EXPORT int mk_uring_wait(void *ring, const void *ops, int nops, long timeout_ns, void *cqes, int max);
 
 /* fds.c: descriptors of any kind */
 MK_EXPORT int mk_open(const char *path, int flags);  /* O_CLOEXEC always added */
@@ -59,6 +76,7 @@ MK_EXPORT int mk_connect(int fd, const char *ip, int port);  /* -EINPROGRESS whe
 MK_EXPORT int mk_listen(int fd, int backlog);
 MK_EXPORT int mk_accept4(int fd, int flags);
 MK_EXPORT int mk_local_port(int fd);
+MK_EXPORT int mk_peer_address(int fd, char *buf, int len);  /* "127.0.0.1:51234": its length, or -errno */
 MK_EXPORT int mk_shutdown(int fd, int how);
 MK_EXPORT int mk_setsockopt_int(int fd, int level, int name, int value);
 MK_EXPORT int mk_getsockopt_int(int fd, int level, int name); /* value (>= 0) or -errno */
@@ -90,7 +108,7 @@ static inline long mk_result(long rc) {
 /* faults.c: fault injection (MUXKIT_FAULTS), at the one result point below */
 #define MK_CALLS(X) X(read) X(write) X(send) X(sendfile) X(accept4) X(connect) X(select) X(poll) \
     X(epoll_wait) X(epoll_ctl) X(openat2) X(open_tmpfile) X(fstat) X(getdents) X(fsync) X(renameat) X(linkat) \
-    X(eventfd) X(pipe2) X(socket) X(inotify_init) X(inotify_add_watch)
+    X(eventfd) X(pipe2) X(socket) X(inotify_init) X(inotify_add_watch) X(io_uring_setup) X(io_uring_enter)
 enum mk_call {
 #define MK_ENUM(name) MK_CALL_##name,
     MK_CALLS(MK_ENUM)

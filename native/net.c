@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -61,6 +62,28 @@ int mk_local_port(int fd) {
     if (ss.ss_family == AF_INET6)
         return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
     return -EAFNOSUPPORT;
+}
+
+/* The peer's address as text, "127.0.0.1:51234" or "[::1]:51234", into buf: its length, or -errno. */
+int mk_peer_address(int fd, char *buf, int len) {
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof ss;
+    char host[INET6_ADDRSTRLEN];
+    if (getpeername(fd, (struct sockaddr *)&ss, &sslen) < 0)
+        return -errno;
+    int n;
+    if (ss.ss_family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+        n = snprintf(buf, (size_t)len, "%s:%d", host, ntohs(a->sin_port));
+    } else if (ss.ss_family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+        n = snprintf(buf, (size_t)len, "[%s]:%d", host, ntohs(a->sin6_port));
+    } else {
+        return -EAFNOSUPPORT;
+    }
+    return n < len ? n : len - 1;
 }
 
 int mk_shutdown(int fd, int how) { return MK_RESULT(shutdown(fd, how)); }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <sys/select.h>
+#include <time.h>
 
 /* fd_mask is a signed long: shift an unsigned word of the same size, since 1L << 63 is undefined */
 typedef unsigned long word_t;
@@ -37,9 +38,10 @@ int mk_fdset_remove(void *set, int bytes, int fd) {
     return 0;
 }
 
-int mk_select(int nfds, void *readfds, void *writefds, long timeout_ms) {
-    struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
-    return MK_SYSCALL(select, select(nfds, readfds, writefds, NULL, timeout_ms < 0 ? NULL : &tv));
+/* pselect: the timeout is a timespec, so it reaches the kernel in nanoseconds (select's timeval has microseconds) */
+int mk_select(int nfds, void *readfds, void *writefds, long timeout_ns) {
+    struct timespec ts = { .tv_sec = timeout_ns / 1000000000L, .tv_nsec = timeout_ns % 1000000000L };
+    return MK_SYSCALL(select, pselect(nfds, readfds, writefds, NULL, timeout_ns < 0 ? NULL : &ts, NULL));
 }
 
 /* Batches the scan of the result bitmaps: ops bit 1 = readable, bit 2 = writable. */

@@ -28,6 +28,8 @@ final class BackendsCommand implements Runnable {
                 case SELECT -> "FD_SETSIZE " + Native.FD_SETSIZE + " (only fds 0.." + (Native.FD_SETSIZE - 1) + ")";
                 case POLL -> nofileText;
                 case EPOLL -> nofileText + ", max_user_watches " + SystemLimits.read().epollMaxUserWatches();
+                case URING -> nofileText + ", kernel.io_uring_disabled " + SystemLimits.ioUringDisabled()
+                        + ", RLIMIT_MEMLOCK on kernels before 5.12";
             };
             System.out.printf(Locale.ROOT, "%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
                     limits, why == null ? "" : " (" + why + ")");

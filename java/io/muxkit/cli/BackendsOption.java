@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** --backend B|all and --select-fdset, for the commands that compare backends (probe, scale). */
 final class BackendsOption {
-    @Option(names = "--backend", paramLabel = "select|poll|epoll|all", defaultValue = "all",
+    @Option(names = "--backend", paramLabel = "select|poll|epoll|uring|all", defaultValue = "all",
             description = "Backend, or all of them (default: ${DEFAULT-VALUE}).")
     String name;
 

@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         System.out.println();
-        System.out.println("select refuses every fd >= FD_SETSIZE (" + Native.FD_SETSIZE + "); poll and epoll take them. Try:");
+        System.out.println("select refuses every fd >= FD_SETSIZE (" + Native.FD_SETSIZE + "); poll, epoll and uring take them. Try:");
         System.out.println("  ./muxkit echo --backend select --stats     and, in another terminal,");
         System.out.println("  ./muxkit load --port 9000 --connections " + many);
         return clean ? 0 : 1;

@@ -1,26 +1,39 @@
 package io.muxkit.cli;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.mux.FdSetMode;
 import io.muxkit.mux.Multiplexer;
+import io.muxkit.mux.SyscallTrace;
 import io.muxkit.mux.TracingMultiplexer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** --backend, --select-fdset and --trace: how a server or client command opens its multiplexers. */
+/** --backend, --select-fdset, --trace and --trace-file: how a server or client command opens its multiplexers. */
 final class MuxOptions {
+    private static final int TRACE_LINES_PER_SECOND = 50;
+
     @Mixin
     BackendOption backend;
 
     @Mixin
     FdSetOption fdSet;
 
-    @Option(names = "--trace", description = "Print each multiplexer call with its arguments and result (at most 50 lines/s).")
-    boolean trace;
+    @Option(names = "--trace", arity = "0..1", fallbackValue = "syscalls", paramLabel = "syscalls|calls",
+            description = "Print each multiplexing syscall as strace writes it, in the backend's own terms (syscalls, the default),"
+                    + " or each Multiplexer call (calls); at most " + TRACE_LINES_PER_SECOND + " lines/s.")
+    String trace;
+
+    @Option(names = "--trace-file", paramLabel = "FILE", description = "Write the trace, every line, to FILE (with or without --trace).")
+    Path traceFile;
+
+    private SyscallTrace sink;
 
     BackendChoice choice() {
         return backend.choose();
@@ -30,13 +43,33 @@ final class MuxOptions {
     Supplier<Multiplexer> factory() {
         BackendChoice choice = backend.choose();
         FdSetMode mode = fdSet.mode();
+        boolean calls = "calls".equals(trace);
+        if (trace != null && !calls && !trace.equals("syscalls"))
+            throw new UsageException("--trace: '" + trace + "' is neither syscalls nor calls");
+        SyscallTrace out = sink();
         return () -> {
             try {
-                Multiplexer mux = Multiplexer.open(choice.backend(), mode);
-                return trace ? new TracingMultiplexer(mux, System.out, 50) : mux;
+                if (out == null) return Multiplexer.open(choice.backend(), mode);
+                if (calls) return new TracingMultiplexer(Multiplexer.open(choice.backend(), mode), out);
+                return Multiplexer.open(choice.backend(), mode, out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
+    }
+
+    /** Where the trace goes, opened once: an unwritable --trace-file is a usage error before anything starts. */
+    private SyscallTrace sink() {
+        if (sink != null || (trace == null && traceFile == null)) return sink;
+        PrintStream file = null;
+        if (traceFile != null) {
+            try {
+                file = new PrintStream(new FileOutputStream(traceFile.toFile()), true);
+            } catch (IOException e) {
+                throw new UsageException("--trace-file: cannot write " + traceFile + ": " + e.getMessage());
+            }
+        }
+        sink = new SyscallTrace(trace == null ? null : System.out, TRACE_LINES_PER_SECOND, file);
+        return sink;
     }
 }

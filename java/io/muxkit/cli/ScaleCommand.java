@@ -53,6 +53,10 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--with-c", description = "Run the same experiment in C (native/bench/scale.c) beside each backend.")
     boolean withC;
 
+    @Option(names = "--churn", description = "Change each descriptor's interest at every event (READ -> READ|WRITE -> READ, "
+            + "as around a partial write): epoll pays an epoll_ctl per change, uring queues it for its next wait.")
+    boolean churn;
+
     @Option(names = "--tcp", description = "Measure echo messages/s with idle TCP connections instead.")
     boolean tcp;
 
@@ -78,6 +82,7 @@ final class ScaleCommand implements Callable<Integer> {
         Checks.range("--writes", writes, 0, 10_000_000);
         Checks.range("--iterations", iterations, 1, 100_000);
         Checks.seconds("--seconds", seconds, false, 600);
+        if (churn && tcp) throw new UsageException("--churn changes the descriptor experiment's interest; it does not apply to --tcp");
         return tcp ? tcp(backends, mode) : pipes(backends, mode);
     }
 
@@ -88,11 +93,11 @@ final class ScaleCommand implements Callable<Integer> {
             for (int a : active) {
                 for (int n : fds) {
                     rows.add(a > n ? ScaleRow.unsupported(ScaleBench.name(b, mode), n, a, "more active (" + a + ") than descriptors")
-                            : ScaleBench.run(b, mode, kind, n, a, writes, iterations));
+                            : ScaleBench.run(b, mode, kind, n, a, writes, iterations, churn));
                     progress(rows.get(rows.size() - 1));
                     if (withC) {
                         rows.add(a > n ? ScaleRow.unsupported("c-" + ScaleBench.name(b, mode), n, a, "more active than descriptors")
-                                : ScaleBench.runC(ScaleBench.cExecutable(), b, mode, kind, n, a, writes, iterations));
+                                : ScaleBench.runC(ScaleBench.cExecutable(), b, mode, kind, n, a, writes, iterations, churn));
                         progress(rows.get(rows.size() - 1));
                     }
                 }
@@ -113,7 +118,8 @@ final class ScaleCommand implements Callable<Integer> {
             }
         }
         if (chart != null) {
-            ScaleChart.iterations(rows, "Time per iteration (A active, " + writes + " forwarded writes, " + kind + "s) vs descriptors, "
+            ScaleChart.iterations(rows, "Time per iteration (A active, " + writes + " forwarded writes, " + kind + "s"
+                    + (churn ? ", interest changed at every event" : "") + ") vs descriptors, "
                     + Runtime.getRuntime().availableProcessors() + " cores", chart);
             System.err.println("scale: chart written to " + chart);
         }

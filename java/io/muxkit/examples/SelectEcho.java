@@ -33,6 +33,7 @@ public final class SelectEcho {
         int server = -1;
         try (mux) {
             server = Sockets.listen(host, port, false, 1024);  // backlog: room for a burst of connects
+            mux.describe(server, "listen");                    // names the fd in --trace's lines
             mux.register(server, Multiplexer.READ);
             out.println("listening on " + host + ":" + Sockets.localPort(server) + " backend=" + mux.backend().id());
             while (true) {
@@ -77,6 +78,7 @@ public final class SelectEcho {
         }
         if (conn == Native.AGAIN) return;
         try {
+            mux.describe(conn, "conn");
             mux.register(conn, Multiplexer.READ);
             queues.put(conn, new ArrayDeque<>());
         } catch (FdLimitException e) {                  // select: this fd is past FD_SETSIZE

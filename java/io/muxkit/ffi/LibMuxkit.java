@@ -26,14 +26,20 @@ public interface LibMuxkit {
     @IgnoreError int mk_fdset_bytes(int nfds);
     @IgnoreError int mk_fdset_add(Pointer set, int bytes, int fd);
     @IgnoreError int mk_fdset_remove(Pointer set, int bytes, int fd);
-    @IgnoreError int mk_select(int nfds, Pointer readfds, Pointer writefds, long timeoutMillis);
+    @IgnoreError int mk_select(int nfds, Pointer readfds, Pointer writefds, long timeoutNanos);
     @IgnoreError int mk_fdset_ready(Pointer readfds, Pointer writefds, int nfds, Pointer fds, Pointer ops, int max);
 
-    @IgnoreError int mk_poll(Pointer pollfds, int nfds, int timeoutMillis);
+    @IgnoreError int mk_poll(Pointer pollfds, int nfds, long timeoutNanos);
 
     @IgnoreError int mk_epoll_create1(int flags);
     @IgnoreError int mk_epoll_ctl(int epfd, int op, int fd, int events);
-    @IgnoreError int mk_epoll_wait(int epfd, Pointer events, int max, int timeoutMillis);
+    @IgnoreError int mk_epoll_wait(int epfd, Pointer events, int max, long timeoutNanos);
+
+    @IgnoreError long mk_uring_size();
+    @IgnoreError int mk_uring_init(Pointer ring, int entries, int cqEntries);
+    @IgnoreError void mk_uring_exit(Pointer ring);
+    @IgnoreError int mk_uring_submit(Pointer ring, Pointer ops, int nops);
+    @IgnoreError int mk_uring_wait(Pointer ring, Pointer ops, int nops, long timeoutNanos, Pointer cqes, int max);
 
     @IgnoreError int mk_open(@Encoding("UTF-8") String path, int flags);
     @IgnoreError int mk_open_dir(@Encoding("UTF-8") String path);
@@ -73,6 +79,7 @@ public interface LibMuxkit {
     @IgnoreError int mk_listen(int fd, int backlog);
     @IgnoreError int mk_accept4(int fd, int flags);
     @IgnoreError int mk_local_port(int fd);
+    @IgnoreError int mk_peer_address(int fd, @Out byte[] buf, int len);
     @IgnoreError int mk_shutdown(int fd, int how);
     @IgnoreError int mk_setsockopt_int(int fd, int level, int name, int value);
     @IgnoreError int mk_getsockopt_int(int fd, int level, int name);

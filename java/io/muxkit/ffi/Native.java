@@ -25,6 +25,17 @@ public final class Native {
     public static final int EPOLL_EVENT_EVENTS = constant("offsetof(struct epoll_event, events)");
     public static final int EPOLL_EVENT_DATA = constant("offsetof(struct epoll_event, data)");
     public static final int POLLFD_SIZE = constant("sizeof(struct pollfd)");
+    public static final int URING_OP_SIZE = constant("sizeof(struct mk_uring_op)"),
+            URING_OP_USER_DATA = constant("offsetof(struct mk_uring_op, user_data)"),
+            URING_OP_FD = constant("offsetof(struct mk_uring_op, fd)"),
+            URING_OP_EVENTS = constant("offsetof(struct mk_uring_op, events)"),
+            URING_OP_KIND = constant("offsetof(struct mk_uring_op, kind)"),
+            URING_ADD = constant("MK_URING_ADD"), URING_ADD_MULTI = constant("MK_URING_ADD_MULTI"),
+            URING_REMOVE = constant("MK_URING_REMOVE");
+    public static final int CQE_SIZE = constant("sizeof(struct io_uring_cqe)"),
+            CQE_USER_DATA = constant("offsetof(struct io_uring_cqe, user_data)"),
+            CQE_RES = constant("offsetof(struct io_uring_cqe, res)"), CQE_FLAGS = constant("offsetof(struct io_uring_cqe, flags)"),
+            IORING_CQE_F_MORE = constant("IORING_CQE_F_MORE");
     public static final int POLLFD_FD = constant("offsetof(struct pollfd, fd)");
     public static final int POLLFD_EVENTS = constant("offsetof(struct pollfd, events)");
     public static final int POLLFD_REVENTS = constant("offsetof(struct pollfd, revents)");
@@ -75,7 +86,8 @@ public final class Native {
             EXDEV = constant("EXDEV"), ELOOP = constant("ELOOP"), ENOTDIR = constant("ENOTDIR"),
             EACCES = constant("EACCES"), EINVAL = constant("EINVAL"), ENAMETOOLONG = constant("ENAMETOOLONG"),
             ENXIO = constant("ENXIO"), EOPNOTSUPP = constant("EOPNOTSUPP"), EISDIR = constant("EISDIR"),
-            EEXIST = constant("EEXIST");
+            EEXIST = constant("EEXIST"), ECANCELED = constant("ECANCELED"), ENOSYS = constant("ENOSYS"),
+            ENOMEM = constant("ENOMEM"), ECONNREFUSED = constant("ECONNREFUSED"), ECONNRESET = constant("ECONNRESET");
 
     public static final int SIGWINCH = constant("SIGWINCH");
 

@@ -149,6 +149,7 @@ final class FileCache implements AutoCloseable {
     private void openInotify() throws IOException {
         int fd = Native.check(LIB.mk_inotify_init(), "inotify_init1", -1);
         try {
+            loop.multiplexer().describe(fd, "inotify");
             loop.registerFirst(fd, Multiplexer.READ, (ready, ops) -> drain());
         } catch (IOException | RuntimeException e) {
             Fds.closeQuietly(fd);

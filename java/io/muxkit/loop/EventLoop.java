@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.mux.MuxStats;
@@ -88,16 +89,25 @@ public final class EventLoop implements AutoCloseable {
     }
 
     public Timer schedule(long delayMillis, Runnable task) {
-        return add(task, delayMillis, 0);
+        return schedule(delayMillis, TimeUnit.MILLISECONDS, task);
+    }
+
+    /** Runs task once after delay, never before: the wait's timeout reaches the kernel in nanoseconds. */
+    public Timer schedule(long delay, TimeUnit unit, Runnable task) {
+        return add(task, unit.toNanos(delay), 0);
     }
 
     public Timer scheduleRepeating(long periodMillis, Runnable task) {
-        if (periodMillis <= 0) throw new IllegalArgumentException("period must be positive, not " + periodMillis);
-        return add(task, periodMillis, periodMillis);
+        return scheduleRepeating(periodMillis, TimeUnit.MILLISECONDS, task);
     }
 
-    private Timer add(Runnable task, long delayMillis, long periodMillis) {
-        Timer t = new Timer(task, System.nanoTime() + delayMillis * 1_000_000, periodMillis * 1_000_000, timerSequence++);
+    public Timer scheduleRepeating(long period, TimeUnit unit, Runnable task) {
+        if (period <= 0) throw new IllegalArgumentException("period must be positive, not " + period);
+        return add(task, unit.toNanos(period), unit.toNanos(period));
+    }
+
+    private Timer add(Runnable task, long delayNanos, long periodNanos) {
+        Timer t = new Timer(task, System.nanoTime() + delayNanos, periodNanos, timerSequence++);
         timers.add(t);
         return t;
     }
@@ -139,7 +149,7 @@ public final class EventLoop implements AutoCloseable {
         thread = Thread.currentThread();
         try {
             while (!stopping) {
-                int n = mux.select(timeoutMillis());
+                int n = mux.select(timeoutNanos(), TimeUnit.NANOSECONDS);
                 batch++;
                 if (firstFds.length > 0)
                     for (int i = 0; i < n; i++) if (isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
@@ -161,12 +171,11 @@ public final class EventLoop implements AutoCloseable {
         mux.close();
     }
 
-    private long timeoutMillis() {
+    private long timeoutNanos() {
         if (!tasks.isEmpty() || !afterWait.isEmpty()) return 0;
         Timer next = timers.peek();
         if (next == null) return -1;
-        long nanos = next.dueNanos - System.nanoTime();
-        return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+        return Math.max(0, next.dueNanos - System.nanoTime());
     }
 
     private void runTimers() {

@@ -11,6 +11,7 @@ import static io.muxkit.ffi.Native.POLLRDHUP;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,21 +37,31 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private int[] readyFds = new int[64];
     private int[] readyOps = new int[64];
     private int readyCount;
+    private boolean woken;  // the last select was ended by wakeup()
 
     protected final int wakeFd;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicLong wakeups = new AtomicLong();
     private final Object wakeLock = new Object();
     private volatile Thread waiter;
+    private volatile boolean changing;
     private volatile boolean closed;
 
     protected long syscalls;
     private long waits, events, interrupts, blockedNanos;
+    /** Where each syscall is written as strace writes it, or null: then tracing costs one test per syscall. */
+    protected final SyscallTrace trace;
 
-    protected AbstractMultiplexer(Backend backend, boolean edgeSupported) throws IOException {
+    protected AbstractMultiplexer(Backend backend, boolean edgeSupported, SyscallTrace trace) throws IOException {
         this.backend = backend;
         this.edgeSupported = edgeSupported;
-        this.wakeFd = Native.check(LIB.mk_eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC), "eventfd", -1);
+        this.trace = trace;
+        int fd = LIB.mk_eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
+        if (trace != null) {
+            if (fd >= 0) trace.role(fd, "wakeup");
+            trace.line("eventfd2(0, EFD_NONBLOCK|EFD_CLOEXEC)" + SyscallText.result(fd));
+        }
+        this.wakeFd = Native.check(fd, "eventfd", -1);
         syscalls++;
     }
 
@@ -61,8 +72,8 @@ abstract class AbstractMultiplexer implements Multiplexer {
     protected abstract void change(int fd, int interest) throws IOException;
     /** Stops watching fd; must not fail for an fd that was closed meanwhile. */
     protected abstract void remove(int fd);
-    /** One wait syscall: its result, or -errno. */
-    protected abstract int waitOnce(int timeoutMillis);
+    /** One wait, timeoutNanos -1 forever, 0 not at all: how many entries the kernel reported, or -errno. */
+    protected abstract int waitOnce(long timeoutNanos);
     /** After waitOnce returned n >= 0: calls {@link #ready} for each entry the kernel reported. */
     protected abstract void collect(int n);
     /** Name of the wait syscall, for error messages. */
@@ -83,6 +94,16 @@ abstract class AbstractMultiplexer implements Multiplexer {
         return ((interest & READ) != 0 ? POLLIN | POLLRDHUP : 0) | ((interest & WRITE) != 0 ? POLLOUT : 0);
     }
 
+    /** Requests handed to the kernel in batches (io_uring's SQEs); none on the other backends. */
+    protected long submissions() {
+        return 0;
+    }
+
+    /** Syscalls the last waitOnce made: one, except where a wait can need none or several (io_uring). */
+    protected int syscallsOfLastWait() {
+        return 1;
+    }
+
     /** A wait that failed with errno: return true if the backend handled it (select's EBADF). */
     protected boolean recover(int errno) {
         return false;
@@ -98,37 +119,78 @@ abstract class AbstractMultiplexer implements Multiplexer {
     @Override
     public final void register(int fd, int interest) throws IOException {
         checkUsable(fd, interest);
-        if (isRegistered(fd))
-            throw new IllegalStateException("fd " + fd + " is already registered; use modify()");
-        add(fd, interest);
-        if (fd >= interests.length)
-            interests = filled(Arrays.copyOf(interests, Math.max(fd + 1, interests.length * 2)), interests.length);
-        interests[fd] = interest;
-        registered++;
+        beginChange();
+        try {
+            if (isRegistered(fd))
+                throw new IllegalStateException("fd " + fd + " is already registered; use modify()");
+            add(fd, interest);
+            if (fd >= interests.length)
+                interests = filled(Arrays.copyOf(interests, Math.max(fd + 1, interests.length * 2)), interests.length);
+            interests[fd] = interest;
+            registered++;
+        } finally {
+            changing = false;
+        }
     }
 
     @Override
     public final void modify(int fd, int interest) throws IOException {
         checkUsable(fd, interest);
-        requireRegistered(fd);
+        beginChange();
         try {
+            requireRegistered(fd);
             change(fd, interest);
+            interests[fd] = interest;
         } catch (IOException | RuntimeException e) {
             // the kernel and our table could now disagree: drop the fd rather than keep a stale key
-            forget(fd);
-            remove(fd);
+            if (isRegistered(fd)) {
+                forget(fd);
+                remove(fd);
+            }
             throw e;
+        } finally {
+            changing = false;
         }
-        interests[fd] = interest;
     }
 
     @Override
     public final void unregister(int fd) {
         checkOpen();
-        checkNotWaiting();
-        requireRegistered(fd);
-        forget(fd);
-        remove(fd);
+        beginChange();
+        try {
+            requireRegistered(fd);
+            forget(fd);
+            remove(fd);
+            if (trace != null) trace.role(fd, null);
+        } finally {
+            changing = false;
+        }
+    }
+
+    @Override
+    public final void describe(int fd, String role) {
+        if (trace != null) trace.role(fd, role);
+    }
+
+    @Override
+    public final boolean tracing() {
+        return trace != null;
+    }
+
+    /**
+     * Claims the registration tables, or throws if another thread is inside select(). With
+     * select's side (waiter set, then changing read) this is Dekker's handshake on two volatiles:
+     * either the change sees the waiter and is refused, or the wait sees the change and lets it end
+     * before it reads the tables (uring's queued requests are such a table).
+     */
+    private void beginChange() {
+        changing = true;
+        Thread w = waiter;
+        if (w != null && w != Thread.currentThread()) {
+            changing = false;
+            throw new IllegalStateException("registration changed while thread '" + w.getName()
+                    + "' is inside select(): make changes on that thread (an event loop's execute())");
+        }
     }
 
     @Override
@@ -148,13 +210,18 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     /** Backends whose kernel call takes any number (select, poll) check it is an open fd. */
     protected final void requireOpenFd(int fd, String call) throws NativeIOException {
-        syscalls++;
-        Native.check(LIB.mk_fd_flags(fd), call, fd);
+        Native.check(fdFlags(fd), call, fd);
     }
 
     protected final boolean isOpen(int fd) {
+        return fdFlags(fd) >= 0;
+    }
+
+    private int fdFlags(int fd) {
         syscalls++;
-        return LIB.mk_fd_flags(fd) >= 0;
+        int rc = LIB.mk_fd_flags(fd);
+        if (trace != null) trace.line("fcntl(" + trace.fd(fd) + ", F_GETFD)" + SyscallText.result(rc));
+        return rc;
     }
 
     /** Highest fd registered (or the wakeup fd), scanning down from `from`. */
@@ -171,7 +238,6 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     private void checkUsable(int fd, int interest) {
         checkOpen();
-        checkNotWaiting();
         if (fd < 0)
             throw new IllegalArgumentException("fd must be >= 0, not " + fd);
         if (fd == wakeFd)
@@ -179,7 +245,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
         int allowed = READ | WRITE | (edgeSupported ? EDGE : 0);
         if ((interest & ~allowed) != 0) {
             throw new IllegalArgumentException((interest & EDGE) != 0 && !edgeSupported
-                    ? "EDGE (edge-triggered) needs the epoll backend, not " + backend.id()
+                    ? "EDGE (edge-triggered) needs the epoll or uring backend, not " + backend.id()
                     : "unknown interest bits 0x" + Integer.toHexString(interest & ~allowed)
                       + " for fd " + fd + ": use READ, WRITE" + (edgeSupported ? ", EDGE" : ""));
         }
@@ -194,50 +260,55 @@ abstract class AbstractMultiplexer implements Multiplexer {
         if (closed) throw new IllegalStateException(backend.id() + " multiplexer is closed");
     }
 
-    private void checkNotWaiting() {
-        Thread w = waiter;
-        if (w != null && w != Thread.currentThread())
-            throw new IllegalStateException("registration changed while thread '" + w.getName()
-                    + "' is inside select(): make changes on that thread (an event loop's execute())");
-    }
-
     // ---- waiting ----
 
     @Override
     public final int select(long timeoutMillis) throws IOException {
+        return select(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public final int select(long timeout, TimeUnit unit) throws IOException {
         checkOpen();
-        if (timeoutMillis < -1)
-            throw new IllegalArgumentException("timeout must be -1 (forever), 0 (no wait) or positive, not " + timeoutMillis);
+        if (timeout < -1)
+            throw new IllegalArgumentException("timeout must be -1 (forever), 0 (no wait) or positive, not " + timeout);
+        long nanos = timeout == -1 ? -1 : Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 4);  // a deadline that cannot overflow
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         readyCount = 0;
-        long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000 : 0;
-        long remaining = timeoutMillis;
+        woken = false;
         waiter = Thread.currentThread();
+        while (changing) Thread.onSpinWait();  // a change that began before we came in ends first
         try {
             while (true) {
-                int slice = (int) Math.min(remaining, Integer.MAX_VALUE);
                 int n;
-                if (slice == 0) {
+                if (nanos == 0) {
                     n = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
                 } else {
                     long start = System.nanoTime();
-                    n = waitOnce(slice);
+                    n = waitOnce(nanos);
                     blockedNanos += System.nanoTime() - start;
                 }
                 waits++;
-                syscalls++;
-                if (n >= 0) {
+                syscalls += syscallsOfLastWait();
+                if (n > 0) {
                     collect(n);
-                    boolean cutShort = slice != remaining && n == 0;  // a timeout longer than the syscall takes
-                    if (!cutShort) break;
-                } else if (-n == Native.EINTR) {
-                    interrupts++;
-                } else if (!recover(-n)) {
-                    throw new NativeIOException(waitCall(), -1, -n);
-                } else {
-                    break;
+                    // all the kernel said was masked out (or stale, on uring): not a reason to return early
+                    if (readyCount > 0 || woken || nanos == 0) break;
+                    n = 0;
                 }
-                if (timeoutMillis > 0) {
-                    remaining = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+                if (n == 0 && nanos == 0) break;
+                if (n < 0) {
+                    if (-n != Native.EINTR) {
+                        if (recover(-n)) break;
+                        throw new NativeIOException(waitCall(), -1, -n);
+                    }
+                    interrupts++;
+                }
+                // interrupted, or back with nothing before the deadline (io_uring cannot tell a timeout
+                // from an interruption once it has submitted): wait again for the time that is left
+                if (nanos > 0 && (nanos = deadline - System.nanoTime()) <= 0) {
+                    if (n == 0) break;
+                    nanos = 0;
                 }
             }
         } finally {
@@ -282,19 +353,23 @@ abstract class AbstractMultiplexer implements Multiplexer {
         // the lock keeps close() from freeing the eventfd's number between the check and the write,
         // which would write into whatever file took the number; held only for one nonblocking write
         synchronized (wakeLock) {
-            if (!closed) LIB.mk_eventfd_write(wakeFd, 1);  // cannot fill: the counter is drained at each wake
+            if (closed) return;
+            int rc = LIB.mk_eventfd_write(wakeFd, 1);  // cannot fill: the counter is drained at each wake
+            if (trace != null) trace.line("write(" + trace.fd(wakeFd) + ", [1], 8)" + SyscallText.result(rc < 0 ? rc : 8));
         }
     }
 
     private void drainWakeup() {
+        woken = true;
         wakeupPending.set(false);  // before the read, so a wakeup racing with it is never lost
-        LIB.mk_eventfd_read(wakeFd);
+        long count = LIB.mk_eventfd_read(wakeFd);
+        if (trace != null) trace.line("read(" + trace.fd(wakeFd) + ", [" + Math.max(count, 0) + "], 8)" + SyscallText.result(count < 0 ? count : 8));
         syscalls++;
     }
 
     @Override
     public final MuxStats stats() {
-        return new MuxStats(backend, registered, waits, syscalls + wakeups.get(), events, interrupts,
+        return new MuxStats(backend, registered, waits, syscalls + wakeups.get(), submissions(), events, interrupts,
                 wakeups.get(), blockedNanos);
     }
 
@@ -317,7 +392,16 @@ abstract class AbstractMultiplexer implements Multiplexer {
     /** Closes the wakeup eventfd; for close(), and for a backend's constructor that fails after super(). */
     protected final void closeWakeFd() {
         synchronized (wakeLock) {
-            LIB.mk_close(wakeFd);
+            closeTraced(wakeFd);
+        }
+    }
+
+    /** close(2) of one of the multiplexer's own fds. */
+    protected final void closeTraced(int fd) {
+        int rc = LIB.mk_close(fd);
+        if (trace != null) {
+            trace.line("close(" + trace.fd(fd) + ")" + SyscallText.result(rc));
+            trace.role(fd, null);
         }
     }
 

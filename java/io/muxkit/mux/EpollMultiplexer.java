@@ -28,9 +28,13 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     private Pointer events;
     private int capacity = 64;
 
-    EpollMultiplexer() throws IOException {
-        super(Backend.EPOLL, true);
+    EpollMultiplexer(SyscallTrace trace) throws IOException {
+        super(Backend.EPOLL, true, trace);
         int fd = LIB.mk_epoll_create1(Native.EPOLL_CLOEXEC);
+        if (trace != null) {
+            if (fd >= 0) trace.role(fd, "epoll");
+            trace.line("epoll_create1(EPOLL_CLOEXEC)" + SyscallText.result(fd));
+        }
         try {
             epfd = Native.check(fd, "epoll_create1", -1);
             ctl(ADD, "epoll_ctl(ADD)", wakeFd, READ);  // ENOSPC at max_user_watches, the limit the probe provokes
@@ -65,12 +69,28 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     @Override
     protected void remove(int fd) {
         syscalls++;
-        LIB.mk_epoll_ctl(epfd, DEL, fd, 0);
+        int rc = LIB.mk_epoll_ctl(epfd, DEL, fd, 0);
+        if (trace != null) trace.line("epoll_ctl(" + trace.fd(epfd) + ", EPOLL_CTL_DEL, " + trace.fd(fd) + ", NULL)" + SyscallText.result(rc));
     }
 
     @Override
-    protected int waitOnce(int timeoutMillis) {
-        return LIB.mk_epoll_wait(epfd, events, capacity, timeoutMillis);
+    protected int waitOnce(long timeoutNanos) {
+        if (trace == null) return LIB.mk_epoll_wait(epfd, events, capacity, timeoutNanos);
+        long start = System.nanoTime();
+        int n = LIB.mk_epoll_wait(epfd, events, capacity, timeoutNanos);
+        long took = System.nanoTime() - start;
+        StringBuilder ready = new StringBuilder("[");
+        for (int i = 0; i < n && SyscallText.room(ready, i, n); i++) {
+            long at = (long) i * SIZE;
+            ready.append(i == 0 ? "" : ", ").append("{events=").append(SyscallText.epollEvents(events.getInt(at + EVENTS)))
+                    .append(", data=").append(trace.fd(events.getInt(at + DATA))).append('}');
+        }
+        ready.append(']');
+        // the shim calls epoll_pwait2 for a timeout to the nanosecond, epoll_wait for 0 and forever
+        trace.line((timeoutNanos > 0 ? "epoll_pwait2(" : "epoll_wait(") + trace.fd(epfd) + ", " + (n > 0 ? ready : "[]") + ", " + capacity
+                + ", " + (timeoutNanos > 0 ? SyscallText.timespec(timeoutNanos) + ", NULL" : String.valueOf(timeoutNanos)) + ")"
+                + SyscallText.result(n) + SyscallText.took(took));
+        return n;
     }
 
     @Override
@@ -93,7 +113,7 @@ final class EpollMultiplexer extends AbstractMultiplexer {
 
     @Override
     protected void release() {
-        LIB.mk_close(epfd);
+        closeTraced(epfd);
         NativeMemory.free(events);
         events = null;
     }
@@ -101,6 +121,10 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     private void ctl(int op, String call, int fd, int interest) throws IOException {
         syscalls++;
         int mask = eventsOf(interest) | ((interest & EDGE) != 0 ? Native.EPOLLET : 0);
-        Native.check(LIB.mk_epoll_ctl(epfd, op, fd, mask), call, fd);
+        int rc = LIB.mk_epoll_ctl(epfd, op, fd, mask);
+        if (trace != null)
+            trace.line("epoll_ctl(" + trace.fd(epfd) + ", " + (op == ADD ? "EPOLL_CTL_ADD" : "EPOLL_CTL_MOD") + ", " + trace.fd(fd)
+                    + ", {events=" + SyscallText.epollEvents(mask) + ", data=" + fd + "})" + SyscallText.result(rc));
+        Native.check(rc, call, fd);
     }
 }

@@ -1,9 +1,10 @@
 package io.muxkit.mux;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One readiness multiplexer: select(2), poll(2) or epoll(7) behind the same calls. Register fds
+ * One readiness multiplexer: select(2), poll(2), epoll(7) or io_uring's poll requests behind the same calls. Register fds
  * with an interest, call {@link #select} to wait until some are ready, then read the ready set
  * by index with {@link #readyFd} and {@link #readyOps} (no allocation per event).
  *
@@ -28,12 +29,14 @@ import java.io.IOException;
  * <ul>
  * <li><b>Unregister before close.</b> epoll watches the open file, not the number: a closed fd
  *     whose file is still open elsewhere (dup, fork) stays in the kernel's set, and a new fd
- *     that reuses the number is not registered. {@link #unregister} works after close too, but
- *     only before close is it exact on every backend.</li>
+ *     that reuses the number is not registered. uring's poll request holds the file open: until
+ *     it is unregistered, closing the fd does not close the file (the peer sees no FIN).
+ *     {@link #unregister} works after close too, but only before close is it exact on every
+ *     backend.</li>
  * <li><b>Treat readiness as a hint.</b> An fd reported ready may still give EAGAIN
  *     ({@link io.muxkit.ffi.Native#AGAIN}) when read or written: handle it every time. A
  *     {@link #wakeup()} makes select return with nothing ready.</li>
- * <li><b>With {@link #EDGE}, drain.</b> Edge-triggered registrations (epoll only) report a change
+ * <li><b>With {@link #EDGE}, drain.</b> Edge-triggered registrations (epoll and uring) report a change
  *     once: read or write until EAGAIN, or no further event comes for what is left.</li>
  * <li><b>One thread at a time.</b> {@link #wakeup()} may be called from any thread. Everything
  *     else belongs to one thread at a time, and registrations must not change while another
@@ -48,7 +51,11 @@ import java.io.IOException;
  *
  * <h2>Limits</h2>
  * select watches only fds below FD_SETSIZE (1024) unless opened with {@link FdSetMode#DYNAMIC};
- * poll and epoll are limited by RLIMIT_NOFILE, and epoll also by max_user_watches. A failed
+ * poll, epoll and uring are limited by RLIMIT_NOFILE, epoll also by max_user_watches. On uring,
+ * register, modify and unregister queue requests that go in with the next select (register checks
+ * the fd with one fcntl; a modify of a closed fd is reported by the next select as ERROR; an
+ * unregister of a poll in the kernel submits its cancellation at once, so close() right after
+ * really closes the file). A failed
  * syscall throws {@link io.muxkit.ffi.NativeIOException} naming the call, the fd and the errno.
  */
 public interface Multiplexer extends AutoCloseable {
@@ -56,7 +63,7 @@ public interface Multiplexer extends AutoCloseable {
     int READ = 1, WRITE = 2;
     /** Readiness only; reported whatever the interest. HANGUP: the peer closed (its side, or both). */
     int ERROR = 4, HANGUP = 8;
-    /** Interest only, epoll only: edge-triggered. */
+    /** Interest only, epoll and uring: edge-triggered (uring: a multishot poll). */
     int EDGE = 16;
 
     /** Opens the given backend; select's fd_set is {@link FdSetMode#STRICT}. */
@@ -66,10 +73,16 @@ public interface Multiplexer extends AutoCloseable {
 
     /** Opens the given backend; fdSetMode matters only to select. */
     static Multiplexer open(Backend backend, FdSetMode fdSetMode) throws IOException {
+        return open(backend, fdSetMode, null);
+    }
+
+    /** Opens the given backend, writing each syscall it makes to trace (null: no trace). */
+    static Multiplexer open(Backend backend, FdSetMode fdSetMode, SyscallTrace trace) throws IOException {
         switch (backend) {
-            case SELECT: return new SelectMultiplexer(fdSetMode);
-            case POLL: return new PollMultiplexer();
-            case EPOLL: return new EpollMultiplexer();
+            case SELECT: return new SelectMultiplexer(fdSetMode, trace);
+            case POLL: return new PollMultiplexer(trace);
+            case EPOLL: return new EpollMultiplexer(trace);
+            case URING: return new UringMultiplexer(256, 4096, trace);
             default: throw new AssertionError(backend);
         }
     }
@@ -110,6 +123,15 @@ public interface Multiplexer extends AutoCloseable {
      */
     int select(long timeoutMillis) throws IOException;
 
+    /**
+     * {@link #select(long)} with a timeout in any unit, carried to the kernel at its own precision
+     * (pselect's and ppoll's timespec, epoll_pwait2, io_uring's timespec): a 200 µs wait is not
+     * rounded up to a millisecond. Never returns early unless something is ready or woken.
+     *
+     * @param timeout -1 waits forever (whatever the unit), 0 does not wait
+     */
+    int select(long timeout, TimeUnit unit) throws IOException;
+
     /** The fd of the i-th ready entry of the last select, {@code 0 <= i < } its result. */
     int readyFd(int i);
 
@@ -120,6 +142,14 @@ public interface Multiplexer extends AutoCloseable {
     void wakeup();
 
     MuxStats stats();
+
+    /** Names fd's role in a syscall trace ("listen :9000", "conn 127.0.0.1:51234"); nothing without one. */
+    default void describe(int fd, String role) {}
+
+    /** Whether syscalls are traced: callers name roles only then (a peer's address costs a syscall). */
+    default boolean tracing() {
+        return false;
+    }
 
     /** Releases the kernel objects and native memory. Idempotent; later calls but wakeup() fail. */
     @Override

@@ -5,9 +5,10 @@ package io.muxkit.mux;
  *
  * @param waits        select/poll/epoll_wait calls, including retries after EINTR
  * @param syscalls     every syscall the multiplexer made: waits, epoll_ctl, wakeup reads and writes, fd checks
+ * @param submissions  requests handed to the kernel in batches, with a wait (io_uring's poll requests); 0 elsewhere
  * @param events       ready entries returned to the caller
  * @param interrupts   waits that ended in EINTR and were retried
  * @param blockedNanos time spent inside wait syscalls that could block (timeout not 0)
  */
-public record MuxStats(Backend backend, int registered, long waits, long syscalls, long events,
+public record MuxStats(Backend backend, int registered, long waits, long syscalls, long submissions, long events,
                        long interrupts, long wakeups, long blockedNanos) {}

@@ -20,8 +20,8 @@ final class PollMultiplexer extends AbstractMultiplexer {
     private int count;
     private int[] slotByFd = new int[64];
 
-    PollMultiplexer() throws IOException {
-        super(Backend.POLL, false);
+    PollMultiplexer(SyscallTrace trace) throws IOException {
+        super(Backend.POLL, false, trace);
         append(wakeFd, READ);
     }
 
@@ -48,8 +48,31 @@ final class PollMultiplexer extends AbstractMultiplexer {
     }
 
     @Override
-    protected int waitOnce(int timeoutMillis) {
-        return LIB.mk_poll(pollfds, count, timeoutMillis);
+    protected int waitOnce(long timeoutNanos) {
+        if (trace == null) return LIB.mk_poll(pollfds, count, timeoutNanos);
+        String in = pollfdsText(false);
+        long start = System.nanoTime();
+        int n = LIB.mk_poll(pollfds, count, timeoutNanos);
+        long took = System.nanoTime() - start;
+        trace.line("ppoll(" + in + ", " + count + ", " + SyscallText.timespec(timeoutNanos) + ", NULL, 8)" + SyscallText.result(n)
+                + (n > 0 ? " (" + pollfdsText(true) + ")" : "") + SyscallText.took(took));
+        return n;
+    }
+
+    /** The array as strace writes it: every entry's events, or (after the call) the entries with revents. */
+    private String pollfdsText(boolean revents) {
+        StringBuilder s = new StringBuilder("[");
+        int total = 0, written = 0;
+        for (int slot = 0; slot < count; slot++) if (!revents || pollfds.getShort((long) slot * SIZE + REVENTS) != 0) total++;
+        for (int slot = 0; slot < count; slot++) {
+            long at = (long) slot * SIZE;
+            int bits = pollfds.getShort(at + (revents ? REVENTS : EVENTS)) & 0xffff;
+            if (revents && bits == 0) continue;
+            if (!SyscallText.room(s, written, total)) break;
+            s.append(written++ == 0 ? "" : ", ").append("{fd=").append(trace.fd(pollfds.getInt(at + FD)))
+                    .append(revents ? ", revents=" : ", events=").append(SyscallText.pollEvents(bits)).append('}');
+        }
+        return s.append(']').toString();
     }
 
     @Override

@@ -19,8 +19,8 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     private int readyCapacity;
     private int maxFd;
 
-    SelectMultiplexer(FdSetMode mode) throws IOException {
-        super(Backend.SELECT, false);
+    SelectMultiplexer(FdSetMode mode, SyscallTrace trace) throws IOException {
+        super(Backend.SELECT, false, trace);
         this.mode = mode;
         if (wakeFd >= Native.FD_SETSIZE && mode == FdSetMode.STRICT) {
             closeWakeFd();
@@ -58,10 +58,31 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     }
 
     @Override
-    protected int waitOnce(int timeoutMillis) {
+    protected int waitOnce(long timeoutNanos) {
         readSet.transferTo(0, readWork, 0, bytes);
         writeSet.transferTo(0, writeWork, 0, bytes);
-        return LIB.mk_select(maxFd + 1, readWork, writeWork, timeoutMillis);
+        if (trace == null) return LIB.mk_select(maxFd + 1, readWork, writeWork, timeoutNanos);
+        String in = fdSetText(readWork) + ", " + fdSetText(writeWork);
+        long start = System.nanoTime();
+        int n = LIB.mk_select(maxFd + 1, readWork, writeWork, timeoutNanos);
+        long took = System.nanoTime() - start;
+        trace.line("pselect6(" + (maxFd + 1) + ", " + in + ", NULL, " + SyscallText.timespec(timeoutNanos) + ", NULL)"
+                + SyscallText.result(n) + (n > 0 ? " (in " + fdSetText(readWork) + ", out " + fdSetText(writeWork) + ")" : "")
+                + SyscallText.took(took));
+        return n;
+    }
+
+    /** A bitmap as strace writes it: [7 12]. */
+    private String fdSetText(Pointer set) {
+        StringBuilder s = new StringBuilder("[");
+        int written = 0, total = 0;
+        for (int fd = 0; fd <= maxFd; fd++) if ((set.getByte(fd >> 3) & (1 << (fd & 7))) != 0) total++;
+        for (int fd = 0; fd <= maxFd; fd++) {
+            if ((set.getByte(fd >> 3) & (1 << (fd & 7))) == 0) continue;
+            if (!SyscallText.room(s, written, total)) break;
+            s.append(written++ == 0 ? "" : " ").append(trace.fd(fd));
+        }
+        return s.append(']').toString();
     }
 
     @Override

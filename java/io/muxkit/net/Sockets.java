@@ -47,6 +47,13 @@ public final class Sockets {
         return Native.check(LIB.mk_getsockopt_int(fd, Native.SOL_SOCKET, Native.SO_ERROR), "getsockopt(SO_ERROR)", fd);
     }
 
+    /** "127.0.0.1:51234": the peer's address (one getpeername), for traces and logs. */
+    public static String peerAddress(int fd) throws NativeIOException {
+        byte[] buf = new byte[64];
+        int n = Native.check(LIB.mk_peer_address(fd, buf, buf.length), "getpeername", fd);
+        return new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     public static int localPort(int fd) throws NativeIOException {
         return Native.check(LIB.mk_local_port(fd), "getsockname", fd);
     }

@@ -17,6 +17,9 @@ public final class FdProbe {
     private FdProbe() {}
 
     public static Report run(List<Backend> backends, FdSetMode mode, int max) throws IOException {
+        // open and close each backend once first: what the JVM opens for good on a first use (a jar,
+        // the shim) is then counted before the fill as well as after it
+        for (Backend b : backends) b.unavailableReason();
         SystemLimits limits = SystemLimits.read();
         List<BackendProbe.Result> results = new ArrayList<>();
         for (Backend b : backends) results.add(BackendProbe.run(b, mode, max));

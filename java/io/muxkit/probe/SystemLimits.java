@@ -32,6 +32,12 @@ public record SystemLimits(long nofileSoft, long nofileHard, long nrOpen, long f
                 readStartedSoft(), maxFdLimitFlag());
     }
 
+    /** kernel.io_uring_disabled: 0 allowed, 1 only for io_uring_group, 2 for nobody; "absent" before Linux 6.6. */
+    public static String ioUringDisabled() {
+        String value = sysctl("kernel/io_uring_disabled");
+        return value.isEmpty() ? "absent" : value;
+    }
+
     /** True when we know the soft limit was raised by the JVM at start-up. */
     public boolean jvmRaisedSoftLimit() {
         return maxFdLimit && startedSoft >= 0 && startedSoft < nofileHard;

@@ -22,10 +22,14 @@ public final class ChildJvm implements AutoCloseable {
     private static final long WAIT_SECONDS = 30;
     private final Process process;
     private final Path output;
+    private final Thread onExit;
 
     private ChildJvm(Process process, Path output) {
         this.process = process;
         this.output = output;
+        // a child outlives nothing: if this JVM is stopped (Ctrl-C, SIGTERM) before close(), it is killed
+        this.onExit = new Thread(process::destroyForcibly, "stop child JVM");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** {@code java -XX:-MaxFDLimit [what this JDK needs for jnr-ffi] -cp <our classpath> javaArgs...}. */
@@ -135,6 +139,11 @@ public final class ChildJvm implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
         Files.deleteIfExists(output);
     }
 }

@@ -26,6 +26,10 @@ import jnr.ffi.Pointer;
  * each iteration writes a byte to A of them spread evenly, and every read forwards a byte to the
  * next descriptor until W writes have been made. Waits use timeout 0 (EVLOOP_NONBLOCK).
  * Descriptors are socketpairs, or eventfds (one fd each) when 2N fds would not fit the limit.
+ *
+ * <p>With churn, every event also changes the descriptor's interest, as a server does around a
+ * partial write: a read makes it READ|WRITE, the WRITE event that follows makes it READ again.
+ * epoll pays an epoll_ctl per change; uring queues the change for its next wait.
  */
 public final class ScaleBench {
     private static final int FD_HEADROOM = 64;
@@ -56,8 +60,9 @@ public final class ScaleBench {
         return backend.usesFdSet() && mode == FdSetMode.DYNAMIC ? backend.id() + "-dynamic" : backend.id();
     }
 
-    public static ScaleRow run(Backend backend, FdSetMode mode, String kind, int n, int active, int writes, int iterations)
-            throws IOException {
+    /** One cell: a backend at size n, its interest changed at every event when churn is set. */
+    public static ScaleRow run(Backend backend, FdSetMode mode, String kind, int n, int active, int writes, int iterations,
+                               boolean churn) throws IOException {
         String name = name(backend, mode);
         String why = wontFit(n, kind);
         if (why != null) return ScaleRow.unsupported(name, n, active, why);
@@ -86,7 +91,7 @@ public final class ScaleBench {
                     return ScaleRow.unsupported(name, n, active, e.getMessage());
                 }
             }
-            return measure(name, mux, rd, wr, indexOf, eventfds, active, writes, iterations);
+            return measure(name, mux, rd, wr, indexOf, eventfds, active, writes, iterations, churn);
         } finally {
             for (int i = 0; i < n; i++) {
                 Fds.closeQuietly(rd[i]);
@@ -96,10 +101,10 @@ public final class ScaleBench {
     }
 
     private static ScaleRow measure(String name, Multiplexer mux, int[] rd, int[] wr, int[] indexOf, boolean eventfds,
-                                    int active, int nwrites, int iterations) throws IOException {
+                                    int active, int nwrites, int iterations, boolean churn) throws IOException {
         Pointer one = NativeMemory.allocate(1), buf = NativeMemory.allocate(64);
         try {
-            return measure(name, mux, rd, wr, indexOf, eventfds, active, nwrites, iterations, one, buf);
+            return measure(name, mux, rd, wr, indexOf, eventfds, active, nwrites, iterations, churn, one, buf);
         } finally {
             NativeMemory.free(one);
             NativeMemory.free(buf);
@@ -107,7 +112,8 @@ public final class ScaleBench {
     }
 
     private static ScaleRow measure(String name, Multiplexer mux, int[] rd, int[] wr, int[] indexOf, boolean eventfds,
-                                    int active, int nwrites, int iterations, Pointer one, Pointer buf) throws IOException {
+                                    int active, int nwrites, int iterations, boolean churn, Pointer one, Pointer buf)
+            throws IOException {
         int n = rd.length, space = n / active;
         one.putByte(0, (byte) 'e');
         long[] iterationNanos = new long[iterations];
@@ -128,7 +134,12 @@ public final class ScaleBench {
                 waits++;
                 events += ready;
                 for (int j = 0; j < ready; j++) {
-                    int i = indexOf[mux.readyFd(j)];
+                    int i = indexOf[mux.readyFd(j)], ops = mux.readyOps(j);
+                    if (churn) {  // a read starts a partial write (READ|WRITE); the WRITE event ends it
+                        int want = (ops & Multiplexer.READ) != 0 ? Multiplexer.READ | Multiplexer.WRITE : Multiplexer.READ;
+                        if (want != mux.interest(rd[i])) mux.modify(rd[i], want);
+                        if ((ops & Multiplexer.READ) == 0) continue;
+                    }
                     long got = receive(rd[i], eventfds, buf);
                     reads++;
                     count += got;
@@ -172,13 +183,13 @@ public final class ScaleBench {
 
     /** The same experiment in C (native/bench/scale.c), with the same descriptor kind. */
     public static ScaleRow runC(Path exe, Backend backend, FdSetMode mode, String kind, int n, int active, int writes,
-                                int iterations) throws IOException, InterruptedException {
+                                int iterations, boolean churn) throws IOException, InterruptedException {
         String name = "c-" + name(backend, mode);
         String why = wontFit(n, kind);
         if (why != null) return ScaleRow.unsupported(name, n, active, why);
         if (!Files.isExecutable(exe)) return ScaleRow.unsupported(name, n, active, exe + " is not built (mvn package builds it)");
         Process p = new ProcessBuilder(exe.toString(), backend.id(), String.valueOf(n), String.valueOf(active),
-                String.valueOf(writes), String.valueOf(iterations), kind, mode.id())
+                String.valueOf(writes), String.valueOf(iterations), kind, mode.id(), churn ? "churn" : "steady")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         int exit = p.waitFor();

@@ -68,11 +68,12 @@ public final class ScaleChart {
         save(chart, file);
     }
 
-    /** select blue, poll red, epoll green, in both charts. */
+    /** select blue, poll red, epoll green, uring purple, in both charts. */
     private static java.awt.Color color(String backend) {
         String b = backend.replace("c-", "");
         return b.startsWith("select") ? new java.awt.Color(0x1f77b4)
-                : b.equals("poll") ? new java.awt.Color(0xd62728) : new java.awt.Color(0x2ca02c);
+                : b.equals("poll") ? new java.awt.Color(0xd62728)
+                : b.equals("uring") ? new java.awt.Color(0x9467bd) : new java.awt.Color(0x2ca02c);
     }
 
     /** One colour per backend, darker for more active descriptors; the C reference dashed in the same colour. */

@@ -57,6 +57,15 @@ public final class ServerLoop {
         return new Counts(open, accepted, refusedFdLimit, refusedMaxConn, shedNoFd, idleClosed, ioCalls);
     }
 
+    /** For a trace: the peer's address, or "?" when it is gone already (tracing never refuses a connection). */
+    private static String peerOf(int fd) {
+        try {
+            return Sockets.peerAddress(fd);
+        } catch (IOException gone) {
+            return "?";
+        }
+    }
+
     /** The protocol made a syscall of its own (a read, a write): counted for --stats. */
     public void countIo() {
         ioCalls++;
@@ -69,6 +78,7 @@ public final class ServerLoop {
 
     void start(Protocol protocol) throws IOException {
         this.protocol = protocol;
+        loop.multiplexer().describe(listenFd, "listen :" + Sockets.localPort(listenFd));
         loop.register(listenFd, READ, (fd, ops) -> onAcceptable());
         if (config.idleTimeoutMillis() > 0) {
             loop.scheduleRepeating(Math.max(10, Math.min(1000, config.idleTimeoutMillis() / 4)),
@@ -143,6 +153,7 @@ public final class ServerLoop {
                 continue;
             }
             try {
+                if (loop.multiplexer().tracing()) loop.multiplexer().describe(fd, "conn " + peerOf(fd));
                 loop.register(fd, READ, protocol.handler());
                 Sockets.setNoDelay(fd);
             } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE

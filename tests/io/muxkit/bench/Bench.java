@@ -24,15 +24,22 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>mvn -q test-compile exec:exec@bench                     # full run, a few minutes
  * mvn -q test-compile exec:exec@bench -Dbench.quick=true  # shorter iterations
- * JAVA_HOME=/path/to/jdk-25 mvn -q test-compile exec:exec@bench -Dbench.only=ffi  # jnr-ffi against java.lang.foreign</pre>
+ * JAVA_HOME=/path/to/jdk-25 mvn -q test-compile exec:exec@bench -Dbench.only=ffi  # jnr-ffi against java.lang.foreign
+ * mvn -q test-compile exec:exec@bench -Dbench.only=timers  # how late 200 µs EventLoop timers fire, per backend
+ * mvn -q test-compile exec:exec@bench -Dbench.backends=epoll,uring  # only these backends</pre>
  */
 public final class Bench {
     public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
         boolean quick = Boolean.getBoolean("bench.quick");
+        if ("timers".equals(System.getProperty("bench.only"))) {  // EventLoop timer lateness, no JMH
+            TimerLateness.report(2000, 200, java.util.concurrent.TimeUnit.MICROSECONDS);
+            return;
+        }
         boolean onlyFfi = "ffi".equals(System.getProperty("bench.only"));
         Path waitloop = Path.of(System.getProperty("bench.waitloop", "target/native/muxkit-waitloop"));
         Collection<RunResult> results = onlyFfi ? List.of() : new Runner(options(quick)
-                .include(WaitBenchmark.class.getSimpleName() + ".selectOneReady").build()).run();
+                .include(WaitBenchmark.class.getSimpleName() + ".selectOneReady")
+                .param("backend", System.getProperty("bench.backends", "select,poll,epoll,uring").split(",")).build()).run();
         Collection<RunResult> bare = new Runner(options(quick)
                 .include(FfiCallBenchmark.class.getSimpleName()).build()).run();
         // java.lang.foreign is final from JDK 22: the same crossing through it, for comparison

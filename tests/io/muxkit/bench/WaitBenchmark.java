@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class WaitBenchmark {
-    @Param({ "select", "poll", "epoll" })
+    @Param({ "select", "poll", "epoll", "uring" })
     public String backend;
 
     @Param({ "10", "100", "1000", "10000" })

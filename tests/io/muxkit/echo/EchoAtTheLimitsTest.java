@@ -22,6 +22,7 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -88,17 +89,50 @@ class EchoAtTheLimitsTest {
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void statsAndTraceShowWhatTheMultiplexerDoes(Backend backend) throws Exception {
         ChildJvm p = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id(), "--stats", "--trace");
+        // each backend's own syscalls: how the accepted connection is registered, and the wait that reports it
+        String register = switch (backend) {
+            case SELECT, POLL -> "fcntl(";
+            case EPOLL -> "epoll_ctl(";
+            case URING -> "SQE POLL_ADD fd=";
+        };
+        String wait = switch (backend) {
+            case SELECT -> "pselect6(";
+            case POLL -> "ppoll([";
+            case EPOLL -> "epoll_wait(";
+            case URING -> "io_uring_enter(";
+        };
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             assertEchoes(s);
-            p.waitForLine("[trace] " + backend.id() + " register(fd=");  // the accepted connection, READ
-            String ready = p.waitForLine(" ready in ");
-            assertTrue(ready.matches("\\[trace\\] " + backend.id() + " select\\(timeout=-?\\d+ms, \\d+ fds\\) -> \\d+ ready in \\d+ us.*"), ready);
-            assertTrue(p.waitForLine(" us: fd ").contains(" READ"), "a ready fd is listed with its events");
+            String role = "<conn 127.0.0.1:" + s.getLocalPort() + ">";  // the fd, named by its role
+            p.waitForLine(role);
+            assertTrue(p.lines().stream().anyMatch(l -> l.startsWith("[trace] " + register) && l.contains(role)),
+                    "the registration of " + role + ": " + String.join("\n", p.lines()));
+            String waited = p.waitForLine("[trace] " + wait);
+            assertTrue(waited.matches("\\[trace\\] .* = \\d+.* \\d+us"), "result and time: " + waited);
             String stats = p.waitForLine("conns 1 ");
             assertTrue(stats.matches("conns 1  msgs/s \\d+  MB/s [\\d.]+  waits/s \\d+  events/wait [\\d.]+  blocked \\d+%  syscalls/s \\d+  refused 0"), stats);
         } finally {
             p.stop();
         }
+    }
+
+    /** --trace=calls shows the Multiplexer calls; --trace-file gets every line; an unwritable one is refused before the start. */
+    @Test
+    void traceCallsAndTraceFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("trace.txt");
+        ChildJvm p = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", "poll", "--trace=calls", "--trace-file", file.toString());
+        try (Socket s = new Socket("127.0.0.1", p.port())) {
+            assertEchoes(s);
+            p.waitForLine("[trace] poll register(fd=");
+            String ready = p.waitForLine(" ready in ");
+            assertTrue(ready.matches("\\[trace\\] poll select\\(timeout=-?\\d+ms, \\d+ fds\\) -> \\d+ ready in \\d+ us.*"), ready);
+        } finally {
+            p.stop();
+        }
+        assertTrue(Files.readString(file).contains("[trace] poll register(fd="), "the file has the lines too");
+        ChildJvm.Result refused = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--port", "0", "--trace-file", dir.resolve("no/such/dir/t").toString());
+        assertEquals(2, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("--trace-file: cannot write"), refused.output());
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)

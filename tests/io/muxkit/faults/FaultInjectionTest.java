@@ -28,7 +28,17 @@ import io.muxkit.testing.SystemFds;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FaultInjectionTest {
-    private static final String WAIT = "select:EINTR:0.05,poll:EINTR:0.05,epoll_wait:EINTR:0.05";
+    private static final String WAIT = "select:EINTR:0.05,poll:EINTR:0.05,epoll_wait:EINTR:0.05,io_uring_enter:EINTR:0.05";
+
+    /** The shim's name for the backend's wait call, as MUXKIT_FAULTS and error messages say it. */
+    private static String waitCall(Backend backend) {
+        return switch (backend) {
+            case SELECT -> "select";
+            case POLL -> "poll";
+            case EPOLL -> "epoll_wait";
+            case URING -> "io_uring_enter";
+        };
+    }
 
     private static ChildJvm server(Backend backend, String faults, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of("io.muxkit.cli.Main"));
@@ -56,14 +66,15 @@ class FaultInjectionTest {
     private static void assertFdsReturn(ChildJvm child, long baseline) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long now;
-        while ((now = SystemFds.count(child.process().pid())) != baseline && System.nanoTime() < deadline) Thread.sleep(20);
-        assertEquals(baseline, now, "the server's fds after its clients left");
+        // at most the baseline: the JVM may close a file of its own start-up meanwhile (seen once, on uring)
+        while ((now = SystemFds.count(child.process().pid())) > baseline && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(now <= baseline, "the server's fds after its clients left: " + now + ", more than the " + baseline + " before");
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void echoUnderEintrEagainAndShortIoLosesNothing(Backend backend) throws Exception {
         String faults = "read:EINTR:0.02,write:EINTR:0.02,read:EAGAIN:0.05,write:EAGAIN:0.05,read:SHORT:0.1,write:SHORT:0.1,"
-                + (backend == Backend.EPOLL ? "epoll_wait" : backend.id()) + ":EINTR:0.05";
+                + waitCall(backend) + ":EINTR:0.05";
         try (ChildJvm child = server(backend, faults, "echo", "--port", "0")) {
             int port = child.port();
             long baseline = SystemFds.count(child.process().pid());
@@ -98,7 +109,7 @@ class FaultInjectionTest {
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void multiplexersUnderEintrAndEnomemKeepTheContract(Backend backend) throws Exception {
         String faults = "epoll_ctl:ENOMEM:0.1,epoll_wait:EINTR:0.2,epoll_wait:ENOMEM:0.1,poll:EINTR:0.2,poll:ENOMEM:0.1,"
-                + "select:EINTR:0.2,select:ENOMEM:0.1,eventfd:EMFILE:0.2";
+                + "select:EINTR:0.2,select:ENOMEM:0.1,io_uring_enter:EINTR:0.2,io_uring_enter:ENOMEM:0.1,eventfd:EMFILE:0.2";
         ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "3"), null,
                 "io.muxkit.testing.MuxTorture", backend.id(), "20000");
         assertEquals(0, r.exit(), r.output());
@@ -110,7 +121,7 @@ class FaultInjectionTest {
     /** A backend whose constructor fails midway (eventfd, or the wakeup fd's epoll_ctl at max_user_watches) leaks no fd. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aBackendThatFailsToOpenLeaksNoFd(Backend backend) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", "epoll_ctl:ENOSPC:0.5,eventfd:EMFILE:0.3", "MUXKIT_FAULTS_SEED", "5"),
+        ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", "epoll_ctl:ENOSPC:0.5,eventfd:EMFILE:0.3,io_uring_setup:ENOMEM:0.3", "MUXKIT_FAULTS_SEED", "5"),
                 null, "io.muxkit.testing.OpenFailures", backend.id(), "200");
         assertEquals(0, r.exit(), r.output());
         Matcher m = Pattern.compile("opened=(\\d+) failed=(\\d+) leaked=(-?\\d+)").matcher(r.output());
@@ -122,12 +133,12 @@ class FaultInjectionTest {
     /** A loop whose wait fails for good takes the server down: exit 70, listener closed, the reason printed. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aServerWhoseLoopDiesExitsWithTheReason(Backend backend) throws Exception {
-        String call = backend == Backend.EPOLL ? "epoll_wait" : backend.id();
+        String call = waitCall(backend);
         try (ChildJvm child = server(backend, call + ":ENOMEM:1", "echo", "--port", "0")) {
             assertTrue(child.process().waitFor(60, TimeUnit.SECONDS), "the process exited");
             assertEquals(70, child.process().exitValue(), String.join("\n", child.lines()));
             child.waitForLine("an event loop died, so the server stopped serving and exits: io.muxkit.ffi.NativeIOException: "
-                    + (backend == Backend.EPOLL ? "epoll_wait" : backend.id()) + ": ENOMEM");
+                    + waitCall(backend) + ": ENOMEM");
         }
     }
 }

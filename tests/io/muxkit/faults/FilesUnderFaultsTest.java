@@ -156,10 +156,11 @@ class FilesUnderFaultsTest {
             }
             // the file cache keeps one fd per entry: its --stats line says how many it has
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (SystemFds.count(child.process().pid()) != baseline + cachedEntries(child) && System.nanoTime() < deadline)
+            // at most the baseline: the JVM may close a file of its own start-up meanwhile
+            while (SystemFds.count(child.process().pid()) > baseline + cachedEntries(child) && System.nanoTime() < deadline)
                 Thread.sleep(20);
-            assertEquals(baseline + cachedEntries(child), SystemFds.count(child.process().pid()),
-                    "the server's fds after its clients left, besides the cache's");
+            long now = SystemFds.count(child.process().pid()), expected = baseline + cachedEntries(child);
+            assertTrue(now <= expected, "the server's fds after its clients left, besides the cache's: " + now + ", more than " + expected);
         }
     }
 

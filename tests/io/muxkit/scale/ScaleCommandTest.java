@@ -47,12 +47,32 @@ class ScaleCommandTest {
             for (String f : new String[] { "iteration_us_median", "iteration_us_p99", "wait_us_median", "syscalls_per_iteration" })
                 assertTrue(row.get(f).asDouble() > 0, cell + ": " + f);
         }
-        for (String b : new String[] { "select", "poll", "epoll", "c-select", "c-poll", "c-epoll" })
+        for (String b : new String[] { "select", "poll", "epoll", "uring", "c-select", "c-poll", "c-epoll", "c-uring" })
             for (String size : new String[] { "10/1", "10/10", "100/1", "100/10" })
                 assertTrue(cells.contains(b + "/" + size), "missing " + b + "/" + size + " in " + cells);
         BufferedImage image = ImageIO.read(png.toFile());
         assertNotNull(image, "a PNG that decodes");
         assertEquals(1000, image.getWidth());
+    }
+
+    /** --churn: epoll pays a syscall per interest change, uring queues them into its waits; in Java as in C. */
+    @Test
+    void churnChangesInterestAtEveryEventAndUringBatchesTheChanges() throws Exception {
+        JsonNode rows = run("--churn", "--fds", "100", "--active", "10", "--writes", "20", "--iterations", "5", "--with-c", "--json");
+        java.util.Map<String, Double> syscalls = new java.util.HashMap<>();
+        for (JsonNode row : rows) {
+            String b = row.get("backend").asText();
+            assertTrue(row.get("unsupported") == null, b + ": " + row);
+            assertEquals(5L * (10 + 20), row.get("writes").asLong(), b);
+            assertEquals(row.get("writes").asLong(), row.get("received").asLong(), b + ": every write read exactly once");
+            syscalls.put(b, row.get("syscalls_per_iteration").asDouble());
+        }
+        assertEquals(Set.of("select", "poll", "epoll", "uring", "c-select", "c-poll", "c-epoll", "c-uring"), syscalls.keySet());
+        // each read event makes two changes (READ|WRITE, then READ): 2 x 30 epoll_ctl calls per iteration
+        for (String prefix : new String[] { "", "c-" }) {
+            double epoll = syscalls.get(prefix + "epoll"), uring = syscalls.get(prefix + "uring");
+            assertTrue(epoll - uring >= 50, prefix + "epoll " + epoll + " vs " + prefix + "uring " + uring + " syscalls per iteration");
+        }
     }
 
     @Test

@@ -1,0 +1,67 @@
+package io.muxkit.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.muxkit.fdtest.FdTest;
+import io.muxkit.fdtest.Protocol;
+import io.muxkit.fdtest.Report;
+import io.muxkit.ffi.Rlimits;
+import io.muxkit.output.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "fdtest", mixinStandardHelpOptions = true, description = {
+        "Put any server at its fd limit and say how it behaves: survived, spins, stalls, dies or no recovery.",
+        "The command runs under RLIMIT_NOFILE N (soft and hard) in a process group of its own; {port} in its arguments",
+        "becomes a free port. Exit 0 when it survived, 1 otherwise, 2 when it could not be started.",
+        "Example: muxkit fdtest --nofile 128 -- ./muxkit echo --port {port} --backend poll" })
+final class FdtestCommand implements Callable<Integer> {
+    @Option(names = "--nofile", defaultValue = "128", paramLabel = "N", description = "RLIMIT_NOFILE of the server (default: ${DEFAULT-VALUE}).")
+    int nofile;
+
+    @Option(names = "--connections", paramLabel = "M", description = "Connections to open past the old clients (default: 3N).")
+    Integer connections;
+
+    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+            description = "How long to watch it over the limit, and to wait for it to recover (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--protocol", defaultValue = "echo", paramLabel = "echo|http|connect",
+            description = "echo: a line echoed back; http: GET / answered; connect: accepted (default: ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--json", description = "Print the report as one JSON object.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "-- COMMAND ARGS", description = "The server to test, after --.")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        long hard = Rlimits.nofile().hard();
+        Checks.range("--nofile", nofile, 16, (int) Math.min(hard, Integer.MAX_VALUE));
+        int m = connections == null ? 3 * nofile : connections;
+        Checks.range("--connections", m, 1, 100_000);
+        Checks.seconds("--seconds", seconds, false, 600);
+        Protocol p;
+        try {
+            p = Protocol.parse(protocol);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--protocol: " + e.getMessage());
+        }
+        if (Path.of(command.get(0)).getFileName().toString().equals("java"))
+            System.err.println("fdtest: a JVM raises its soft limit to the hard one at start-up unless run with -XX:-MaxFDLimit;"
+                    + " fdtest sets both to " + nofile + ", so there is nothing to raise");
+        Report report;
+        try {
+            report = FdTest.run(new FdTest.Config(command, nofile, m, seconds, p), json ? System.err : System.out);
+        } catch (FdTest.StartFailure e) {
+            throw new UsageException("fdtest: " + e.getMessage());
+        }
+        System.out.print(json ? Json.write(report.toJson()) + "\n" : report.table());
+        return report.survived() ? 0 : 1;
+    }
+}

@@ -1,0 +1,171 @@
+package io.muxkit.fdtest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.mux.Backend;
+import io.muxkit.mux.Multiplexer;
+import io.muxkit.net.Fds;
+import io.muxkit.net.Sockets;
+
+/**
+ * fdtest's client side: opens connections to the server under test in waves, each with a
+ * deadline to connect and one to be answered, and says what happened to each. It watches its
+ * sockets with its own epoll multiplexer; the server under test can be anything.
+ */
+final class Probe implements AutoCloseable {
+    private final Multiplexer mux = Multiplexer.open(Backend.EPOLL);
+    private final String host;
+    private final int port;
+    private final Protocol protocol;
+    private final byte[] buf = new byte[4096];
+
+    Probe(String host, int port, Protocol protocol) throws IOException {
+        this.host = host;
+        this.port = port;
+        this.protocol = protocol;
+    }
+
+    /**
+     * Opens count connections at once: each gets connectMillis to connect and answerMillis to be
+     * served. Connections left open (served, or never answered) are added to held; the rest are
+     * closed. Returns each one's outcome.
+     */
+    Outcome[] wave(int count, long connectMillis, long answerMillis, List<Integer> held) throws IOException {
+        Outcome[] outcomes = new Outcome[count];
+        int[] fds = new int[count];
+        Arrays.fill(fds, -1);
+        try {
+            for (int i = 0; i < count; i++) {
+                try {
+                    fds[i] = Sockets.connect(host, port);
+                    mux.register(fds[i], Multiplexer.WRITE);
+                } catch (NativeIOException e) {
+                    if (e.errno() != Native.ECONNREFUSED) throw e;
+                    outcomes[i] = Outcome.REFUSED;
+                }
+            }
+            await(fds, outcomes, connectMillis, true);
+            for (int i = 0; i < count; i++) {
+                if (outcomes[i] == null) outcomes[i] = Outcome.CONNECT_TIMEOUT;
+                else if (outcomes[i] == Outcome.SERVED) outcomes[i] = null;  // connected: now the request
+            }
+            for (int i = 0; i < count; i++) if (outcomes[i] == null) send(fds[i]);
+            await(fds, outcomes, answerMillis, false);
+            for (int i = 0; i < count; i++)  // connect: open and not closed is served (accepted or in the backlog alike)
+                if (outcomes[i] == null) outcomes[i] = protocol == Protocol.CONNECT ? Outcome.SERVED : Outcome.NO_ANSWER;
+        } finally {
+            for (int i = 0; i < count; i++) {
+                if (fds[i] < 0) continue;
+                if (mux.isRegistered(fds[i])) mux.unregister(fds[i]);
+                if (outcomes[i] != null && outcomes[i].open()) held.add(fds[i]);
+                else Fds.closeQuietly(fds[i]);
+            }
+        }
+        return outcomes;
+    }
+
+    /** Whether an open connection is served again now: the request answered within answerMillis. */
+    boolean servedAgain(int fd, long answerMillis) throws IOException {
+        drain(fd);  // what is left of an earlier answer (an HTTP body)
+        Outcome[] outcome = new Outcome[1];
+        try {
+            send(fd);
+        } catch (NativeIOException e) {
+            return false;  // reset or closed
+        }
+        await(new int[] { fd }, outcome, protocol == Protocol.CONNECT ? 50 : answerMillis, false);
+        if (mux.isRegistered(fd)) mux.unregister(fd);
+        return protocol == Protocol.CONNECT ? outcome[0] == null : outcome[0] == Outcome.SERVED;
+    }
+
+    private void send(int fd) throws IOException {
+        byte[] request = protocol.request();
+        if (request.length > 0) Fds.write(fd, request, 0, request.length);
+    }
+
+    private void drain(int fd) throws IOException {
+        try {
+            while (Fds.read(fd, buf, 0, buf.length) > 0) { }
+        } catch (NativeIOException e) {
+            // a reset: the request that follows finds it
+        }
+    }
+
+    /**
+     * Waits until each fd without an outcome has one, or the time is up. Connecting: writable means
+     * the connect finished (SERVED here stands for "connected"). Answering: what is read decides.
+     */
+    private void await(int[] fds, Outcome[] outcomes, long millis, boolean connecting) throws IOException {
+        StringBuilder[] received = new StringBuilder[fds.length];
+        int waiting = 0;
+        for (int i = 0; i < fds.length; i++) {
+            if (outcomes[i] != null || fds[i] < 0) continue;
+            waiting++;
+            int interest = connecting ? Multiplexer.WRITE : Multiplexer.READ;
+            if (mux.isRegistered(fds[i])) mux.modify(fds[i], interest);
+            else mux.register(fds[i], interest);
+            received[i] = new StringBuilder();
+        }
+        int[] indexOf = new int[64];
+        Arrays.fill(indexOf, -1);
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) continue;
+            if (fds[i] >= indexOf.length) {
+                int old = indexOf.length;
+                indexOf = Arrays.copyOf(indexOf, Math.max(fds[i] + 1, old * 2));
+                Arrays.fill(indexOf, old, indexOf.length, -1);
+            }
+            indexOf[fds[i]] = i;
+        }
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (waiting > 0) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) break;
+            int n = mux.select(left);
+            for (int r = 0; r < n; r++) {
+                int fd = mux.readyFd(r), i = indexOf[fd];
+                Outcome o = connecting ? connected(fd) : answer(fd, received[i]);
+                if (o == null) continue;
+                outcomes[i] = o;
+                waiting--;
+                mux.unregister(fd);
+            }
+        }
+    }
+
+    private static Outcome connected(int fd) throws IOException {
+        int err = Sockets.connectError(fd);
+        return err == 0 ? Outcome.SERVED : err == Native.ECONNREFUSED ? Outcome.REFUSED : Outcome.RESET;
+    }
+
+    /** null while the answer is incomplete. */
+    private Outcome answer(int fd, StringBuilder received) throws IOException {
+        while (true) {
+            int n;
+            try {
+                n = Fds.read(fd, buf, 0, buf.length);
+            } catch (NativeIOException e) {
+                if (e.errno() != Native.ECONNRESET) throw e;
+                return answered(received) ? Outcome.SERVED : Outcome.RESET;
+            }
+            if (n == 0) return answered(received) ? Outcome.SERVED : Outcome.CLOSED;
+            if (n < 0) return answered(received) ? Outcome.SERVED : null;
+            received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** connect: no answer is expected, only the absence of a close or reset */
+    private boolean answered(StringBuilder received) {
+        return protocol != Protocol.CONNECT && protocol.answered(received.toString());
+    }
+
+    @Override
+    public void close() {
+        mux.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.muxkit.fdtest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** What fdtest sends on a connection, and what counts as being served. */
+public enum Protocol {
+    /** a line, echoed back */
+    ECHO,
+    /** GET /, answered with any HTTP/1.x status line (keep-alive, so old clients ask again) */
+    HTTP,
+    /** nothing: accepted (connected, and not closed or reset) is served */
+    CONNECT;
+
+    public static Protocol parse(String name) {
+        for (Protocol p : values()) if (p.name().equalsIgnoreCase(name)) return p;
+        throw new IllegalArgumentException("unknown protocol '" + name + "': choose echo, http or connect");
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    byte[] request() {
+        return switch (this) {
+            case ECHO -> "fdtest\n".getBytes(StandardCharsets.ISO_8859_1);
+            case HTTP -> "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+            case CONNECT -> new byte[0];
+        };
+    }
+
+    /** Whether the bytes received so far answer the request (connect expects none). */
+    boolean answered(String received) {
+        return switch (this) {
+            case ECHO -> received.contains("fdtest\n");
+            case HTTP -> received.contains("HTTP/1.");
+            case CONNECT -> false;
+        };
+    }
+}

@@ -1,0 +1,325 @@
+package io.muxkit.mux;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.ffi.NativeMemory;
+import jnr.ffi.Pointer;
+
+/**
+ * io_uring's poll requests (native/uring.c keeps the ring). Level-triggered readiness is a one-shot
+ * POLL_ADD re-armed after each completion (armed again, it checks the current state, so a still
+ * ready fd is reported again); EDGE is a multishot poll, re-armed when a completion comes without
+ * IORING_CQE_F_MORE. Requests are queued in a native array and go in with the next wait, in the
+ * same io_uring_enter. Each request carries the fd and a generation in its user_data: a completion
+ * of an older registration of the same fd number (cancelled by modify or unregister) is ignored.
+ */
+final class UringMultiplexer extends AbstractMultiplexer {
+    private static final int OP_SIZE = Native.URING_OP_SIZE, CQE_SIZE = Native.CQE_SIZE;
+    private static final int NONE = -1;
+
+    private final Pointer ring;
+    private final int ringFd;
+    private Pointer ops;
+    private int opCount, opCapacity = 64;
+    private Pointer cqes;
+    private int cqeCapacity = 64;
+    /** by fd: the generation of its current poll, the index of its queued (unsubmitted) ADD, whether a poll is in the kernel */
+    private int[] generation = new int[64], queuedAdd = filled(new int[64]);
+    private boolean[] armed = new boolean[64];
+    private long entersBefore;
+
+    /** A ring of sqEntries submissions and cqEntries completions (small ones test overflow). */
+    UringMultiplexer(int sqEntries, int cqEntries) throws IOException {
+        this(sqEntries, cqEntries, null);
+    }
+
+    UringMultiplexer(int sqEntries, int cqEntries, SyscallTrace trace) throws IOException {
+        super(Backend.URING, true, trace);
+        ring = NativeMemory.allocate(LIB.mk_uring_size());
+        int fd = LIB.mk_uring_init(ring, sqEntries, cqEntries);
+        ringFd = fd;
+        if (trace != null) {
+            if (fd >= 0) trace.role(fd, "io_uring");
+            trace.line("io_uring_setup(" + sqEntries + ", {flags=IORING_SETUP_CQSIZE|IORING_SETUP_SUBMIT_ALL|IORING_SETUP_COOP_TASKRUN"
+                    + "|IORING_SETUP_TASKRUN_FLAG, cq_entries=" + cqEntries + "})" + SyscallText.result(fd) + (fd >= 0 ? " (and 3 mmaps of the rings)" : ""));
+        }
+        if (fd < 0) {
+            NativeMemory.free(ring);
+            closeWakeFd();
+            throw new NativeIOException(setupFailure(-fd), -1, -fd);
+        }
+        ops = NativeMemory.allocate((long) opCapacity * OP_SIZE);
+        cqes = NativeMemory.allocate((long) cqeCapacity * CQE_SIZE);
+        grow(wakeFd);
+        queueAdd(wakeFd, READ, false);
+    }
+
+    /** The fd must be open now, as on the other backends (one fcntl): the poll request itself is only queued. */
+    /** io_uring_setup, with what its errno usually means. */
+    private static String setupFailure(int errno) {
+        String why = errno == Native.ENOSYS ? "a kernel without io_uring (before 5.1) or built without it"
+                : errno == Native.EPERM ? "refused by kernel.io_uring_disabled or a seccomp filter (Docker's default refuses it)"
+                : errno == Native.ENOMEM ? "ring memory over RLIMIT_MEMLOCK (kernels before 5.12)"
+                : errno == Native.EOPNOTSUPP ? "the kernel lacks IORING_FEAT_NODROP or IORING_FEAT_EXT_ARG (5.11 or later needed)"
+                : null;
+        return why == null ? "io_uring_setup" : "io_uring_setup (" + why + ")";
+    }
+
+    @Override
+    protected void add(int fd, int interest) throws IOException {
+        requireOpenFd(fd, "io_uring: fcntl(F_GETFD)");
+        grow(fd);
+        generation[fd]++;
+        queueAdd(fd, interest, false);
+    }
+
+    /**
+     * No syscall: a queued ADD is rewritten in place, an armed poll is cancelled by a queued REMOVE.
+     * A closed fd is found by the kernel at the next wait, which reports it as ERROR once and
+     * unregisters it.
+     */
+    @Override
+    protected void change(int fd, int interest) {
+        int old = generation[fd]++;
+        int slot = queuedAdd[fd];
+        if (slot != NONE) {
+            writeAdd(slot, fd, interest, false);
+            return;
+        }
+        if (armed[fd]) queueRemove(userData(fd, old));
+        armed[fd] = false;
+        queueAdd(fd, interest, false);
+    }
+
+    /**
+     * A queued ADD is dropped. An armed poll holds a reference to the file, so its REMOVE is
+     * submitted at once (one io_uring_enter, no wait): a close() right after must reach the peer.
+     */
+    @Override
+    protected void remove(int fd) {
+        int old = generation[fd]++;
+        int slot = queuedAdd[fd];
+        if (slot != NONE) {
+            dropOp(slot);
+            if (trace != null) trace.line("SQE POLL_ADD fd=" + trace.fd(fd) + " dropped before it went in (no syscall)");
+        }
+        if (armed[fd]) {
+            armed[fd] = false;
+            queueRemove(userData(fd, old));
+            long before = enters();
+            int queued = opCount;
+            int rc = LIB.mk_uring_submit(ring, ops, opCount);
+            syscalls += enters() - before;
+            if (trace != null)
+                trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=0, flags=0)"
+                        + SyscallText.result(rc < 0 ? rc : queued) + " (a POLL_REMOVE goes in at once: the poll holds the file)");
+            submitted();
+        }
+    }
+
+    @Override
+    protected int waitOnce(long timeoutNanos) {
+        entersBefore = enters();
+        if (trace == null) {
+            int n = LIB.mk_uring_wait(ring, ops, opCount, timeoutNanos, cqes, cqeCapacity);
+            submitted();
+            return n;
+        }
+        int queued = opCount;
+        long submittedBefore = submissions(), start = System.nanoTime();
+        int n = LIB.mk_uring_wait(ring, ops, opCount, timeoutNanos, cqes, cqeCapacity);
+        long took = System.nanoTime() - start;
+        submitted();
+        traceWait(queued, submissions() - submittedBefore, timeoutNanos, n, took);
+        return n;
+    }
+
+    /** The io_uring_enter the shim made (or that none was needed), then the completions read from the ring. */
+    private void traceWait(int queued, long taken, long timeoutNanos, int n, long took) {
+        long enters = enters() - entersBefore;
+        String call = enters == 0 ? "(no io_uring_enter: " + queued + " to submit, the completion queue read from shared memory)"
+                : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=" + (timeoutNanos == 0 ? 0 : 1)
+                  + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos) + "}")
+                  + ")" + (n < 0 ? SyscallText.result(n) : " = " + taken) + (enters > 1 ? " (" + enters + " calls: the submission queue filled)" : "");
+        StringBuilder cq = new StringBuilder();
+        for (int i = 0; i < n && SyscallText.room(cq, i, n); i++) {
+            long at = (long) i * CQE_SIZE, userData = cqes.getLong(at + Native.CQE_USER_DATA);
+            int res = cqes.getInt(at + Native.CQE_RES), flags = cqes.getInt(at + Native.CQE_FLAGS);
+            cq.append(i == 0 ? "" : ", ").append("{user_data=").append(userData < 0 ? "POLL_REMOVE" : "fd " + trace.fd((int) userData)
+                    + " gen " + (userData >>> 32)).append(", res=").append(res < 0 ? SyscallText.result(res).substring(3) : SyscallText.pollEvents(res))
+                    .append((flags & Native.IORING_CQE_F_MORE) != 0 ? ", flags=IORING_CQE_F_MORE" : "").append('}');
+        }
+        trace.line(call + (n > 0 ? " -> CQEs [" + cq + "]" : "") + SyscallText.took(took));
+    }
+
+    @Override
+    protected int syscallsOfLastWait() {
+        return (int) (enters() - entersBefore);
+    }
+
+    @Override
+    protected void collect(int n) {
+        for (int i = 0; i < n; i++) {
+            long at = (long) i * CQE_SIZE;
+            long userData = cqes.getLong(at + Native.CQE_USER_DATA);
+            if (userData < 0) continue;  // a REMOVE's own completion
+            int fd = (int) userData, res = cqes.getInt(at + Native.CQE_RES);
+            boolean more = (cqes.getInt(at + Native.CQE_FLAGS) & Native.IORING_CQE_F_MORE) != 0;
+            if (fd >= generation.length || (int) (userData >>> 32) != generation[fd]) continue;  // an older registration's
+            if (!more) armed[fd] = false;
+            if (fd == wakeFd) {
+                ready(fd, READ);
+                if (!more) queueAdd(fd, READ, false);
+                continue;
+            }
+            int interest = interest(fd), events = res < 0 ? 0 : res;
+            if ((interest & READ) == 0) events &= ~Native.POLLRDHUP;  // as on epoll: a half-close matters to a reader only
+            // res < 0: the kernel could not poll the fd (EBADF: closed before its poll went in), ERROR
+            // as select and poll report a closed fd, and again at every wait until it is unregistered
+            int ops = res < 0 ? ERROR : readyOpsOf(events);
+            if (ops != 0) ready(fd, ops);
+            if (!isRegistered(fd)) continue;
+            if ((interest & EDGE) != 0) {
+                if (!more) queueAdd(fd, interest, true);
+            } else if (!more) {
+                // level-triggered: armed again. A poll always watches for a half-close, so one that
+                // reports only that to a writer would complete again at once, and again: a spin.
+                // Such a poll waits instead as a multishot one, for the socket's next wakeup.
+                queueAdd(fd, interest, ops == 0);
+            } else if (ops != 0) {  // that multishot poll reported something: back to one-shot polls
+                queueRemove(userData(fd, generation[fd]++));
+                armed[fd] = false;
+                queueAdd(fd, interest, false);
+            }
+        }
+        if (n == cqeCapacity) {  // full: there may be more, so the next wait gets room
+            cqeCapacity *= 2;
+            NativeMemory.free(cqes);
+            cqes = NativeMemory.allocate((long) cqeCapacity * CQE_SIZE);
+        }
+    }
+
+    @Override
+    protected String waitCall() {
+        return "io_uring_enter";
+    }
+
+    /** Closing the ring cancels every request in flight and drops their references to files. */
+    @Override
+    protected void release() {
+        LIB.mk_uring_exit(ring);
+        if (trace != null) {
+            trace.line("close(" + trace.fd(ringFd) + ") = 0 (after munmap of the rings: every request in flight is cancelled)");
+            trace.role(ringFd, null);
+        }
+        NativeMemory.free(ring);
+        NativeMemory.free(ops);
+        NativeMemory.free(cqes);
+        ops = cqes = null;
+    }
+
+    /** io_uring_enter calls so far: the ring's first long (then SQEs the kernel took, then ops the last call queued). */
+    private long enters() {
+        return ring.getLong(0);
+    }
+
+    @Override
+    protected long submissions() {
+        return ring.getLong(8);
+    }
+
+    private static long userData(int fd, int generation) {
+        return ((long) (generation & 0x7fffffff) << 32) | fd;
+    }
+
+    /** A poll for the interest: multishot for EDGE (or when asked), else one-shot. */
+    private void queueAdd(int fd, int interest, boolean multishot) {
+        int slot = newOp();
+        queuedAdd[fd] = slot;
+        writeAdd(slot, fd, interest, multishot);
+    }
+
+    private void writeAdd(int slot, int fd, int interest, boolean multishot) {
+        long at = (long) slot * OP_SIZE;
+        if (trace != null)
+            trace.line("SQE POLL_ADD" + (multishot || (interest & EDGE) != 0 ? " (multishot)" : "") + " fd=" + trace.fd(fd) + " mask="
+                    + SyscallText.pollEvents(eventsOf(interest)) + " user_data=fd " + fd + " gen " + (generation[fd] & 0x7fffffff)
+                    + " (queued for the next io_uring_enter)");
+        ops.putLong(at + Native.URING_OP_USER_DATA, userData(fd, generation[fd]));
+        ops.putInt(at + Native.URING_OP_FD, fd);
+        ops.putInt(at + Native.URING_OP_EVENTS, eventsOf(interest));
+        ops.putInt(at + Native.URING_OP_KIND, multishot || (interest & EDGE) != 0 ? Native.URING_ADD_MULTI : Native.URING_ADD);
+    }
+
+    private void queueRemove(long target) {
+        if (trace != null)
+            trace.line("SQE POLL_REMOVE user_data=fd " + trace.fd((int) target) + " gen " + (target >>> 32) + " (queued)");
+        long at = (long) newOp() * OP_SIZE;
+        ops.putLong(at + Native.URING_OP_USER_DATA, target);
+        ops.putInt(at + Native.URING_OP_FD, -1);
+        ops.putInt(at + Native.URING_OP_KIND, Native.URING_REMOVE);
+    }
+
+    private int newOp() {
+        if (opCount == opCapacity) {
+            Pointer bigger = NativeMemory.allocate(2L * opCapacity * OP_SIZE);
+            ops.transferTo(0, bigger, 0, (long) opCount * OP_SIZE);
+            NativeMemory.free(ops);
+            ops = bigger;
+            opCapacity *= 2;
+        }
+        return opCount++;
+    }
+
+    /** Moves the last queued op into the hole; order between ops does not matter (each names its own generation). */
+    private void dropOp(int slot) {
+        queuedAdd[fdOf(slot)] = NONE;
+        int last = --opCount;
+        if (slot == last) return;
+        ops.transferTo((long) last * OP_SIZE, ops, (long) slot * OP_SIZE, OP_SIZE);
+        if (isAdd(slot)) queuedAdd[fdOf(slot)] = slot;
+    }
+
+    /**
+     * The shim put the first ops in the ring (all of them, unless the kernel refused to make room):
+     * their polls are armed, whether the kernel has taken them yet or takes them at the next enter.
+     */
+    private void submitted() {
+        int taken = (int) ring.getLong(16);
+        for (int i = 0; i < taken; i++) {
+            if (!isAdd(i)) continue;
+            queuedAdd[fdOf(i)] = NONE;
+            armed[fdOf(i)] = true;
+        }
+        if (taken < opCount) {  // the rest stay queued, moved to the front
+            ops.transferTo((long) taken * OP_SIZE, ops, 0, (long) (opCount - taken) * OP_SIZE);
+            for (int i = 0; i < opCount - taken; i++) if (isAdd(i)) queuedAdd[fdOf(i)] = i;
+        }
+        opCount -= taken;
+    }
+
+    private boolean isAdd(int slot) {
+        return ops.getInt((long) slot * OP_SIZE + Native.URING_OP_KIND) != Native.URING_REMOVE;
+    }
+
+    private int fdOf(int slot) {
+        return ops.getInt((long) slot * OP_SIZE + Native.URING_OP_FD);
+    }
+
+    private void grow(int fd) {
+        if (fd < generation.length) return;
+        int size = Math.max(fd + 1, generation.length * 2), old = generation.length;
+        generation = Arrays.copyOf(generation, size);
+        armed = Arrays.copyOf(armed, size);
+        queuedAdd = Arrays.copyOf(queuedAdd, size);
+        Arrays.fill(queuedAdd, old, size, NONE);
+    }
+
+    private static int[] filled(int[] a) {
+        Arrays.fill(a, NONE);
+        return a;
+    }
+}

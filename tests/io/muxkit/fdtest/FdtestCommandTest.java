@@ -1,0 +1,139 @@
+package io.muxkit.fdtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+
+/** `muxkit fdtest` as a user runs it: muxkit's servers survive their limit; the classic broken servers get their verdicts. */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class FdtestCommandTest {
+    private static final Path SERVERS = Path.of("tests/fdtest-servers");
+
+    private static ChildJvm.Result fdtest(List<String> options, List<String> command) throws Exception {
+        List<String> args = new ArrayList<>(List.of("io.muxkit.cli.Main", "fdtest", "--json"));
+        args.addAll(options);
+        args.add("--");
+        args.addAll(command);
+        return ChildJvm.run(null, args.toArray(String[]::new));
+    }
+
+    private static JsonNode report(ChildJvm.Result r) throws Exception {
+        return new ObjectMapper().readTree(r.output().substring(r.output().lastIndexOf("{\"command\"")));
+    }
+
+    private static List<String> muxkit(String... args) {
+        List<String> javaArgs = new ArrayList<>(List.of("io.muxkit.cli.Main"));
+        javaArgs.addAll(List.of(args));
+        return ChildJvm.javaCommand(javaArgs);
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void theEchoServerSurvivesItsLimitOnEveryBackend(Backend backend) throws Exception {
+        ChildJvm.Result r = fdtest(List.of("--nofile", "128", "--connections", "160", "--seconds", "1"),
+                muxkit("echo", "--port", "{port}", "--backend", backend.id()));
+        JsonNode report = report(r);
+        assertEquals("survived", report.get("verdict").asText(), r.output());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(report.get("max_fds").asLong() <= 128, r.output());
+        assertEquals(report.get("old_client_rounds").asInt(), report.get("old_client_rounds_served").asInt(), r.output());
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void theFileServerSurvivesItsLimitOnEveryBackend(Backend backend, @TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("index.txt"), "hello\n");
+        ChildJvm.Result r = fdtest(List.of("--nofile", "128", "--connections", "160", "--seconds", "1", "--protocol", "http"),
+                muxkit("files", "--root", root.toString(), "--port", "{port}", "--backend", backend.id()));
+        assertEquals("survived", report(r).get("verdict").asText(), r.output());
+        assertEquals(0, r.exit(), r.output());
+    }
+
+    private static void assumePython() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) || System.getenv("PATH").contains("python")
+                && new java.io.File("/usr/bin/env").canExecute() && pythonRuns(), "python3 is not installed: the broken servers are Python programs");
+    }
+
+    private static boolean pythonRuns() {
+        try {
+            return new ProcessBuilder("python3", "-c", "pass").start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theTutorialsSelectServerDiesPastFdSetsize() throws Exception {
+        assumePython();
+        ChildJvm.Result r = fdtest(List.of("--nofile", "2000", "--connections", "1500", "--seconds", "1"),
+                List.of("python3", SERVERS.resolve("select_echo.py").toString(), "{port}"));
+        JsonNode report = report(r);
+        assertEquals("dies", report.get("verdict").asText(), r.output());
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(report.get("last_lines").toString().contains("ValueError: filedescriptor out of range in select()"), r.output());
+    }
+
+    @Test
+    void anAcceptLoopThatIgnoresEmfileSpins() throws Exception {
+        assumePython();
+        ChildJvm.Result r = fdtest(List.of("--nofile", "64", "--connections", "100", "--seconds", "2"),
+                List.of("python3", SERVERS.resolve("spin_echo.py").toString(), "{port}"));
+        JsonNode report = report(r);
+        assertEquals("spins", report.get("verdict").asText(), r.output());
+        assertEquals(1, r.exit(), r.output());
+    }
+
+    @Test
+    void aServerThatWaitsInAcceptStalls() throws Exception {
+        assumePython();
+        ChildJvm.Result r = fdtest(List.of("--nofile", "64", "--connections", "100", "--seconds", "1"),
+                List.of("python3", SERVERS.resolve("stall_echo.py").toString(), "{port}"));
+        assertEquals("stalls", report(r).get("verdict").asText(), r.output());
+        assertEquals(1, r.exit(), r.output());
+    }
+
+    @Test
+    void aCommandThatDoesNotStartIsAClearErrorWithExit2() throws Exception {
+        ChildJvm.Result missing = fdtest(List.of(), List.of("/nonexistent/server", "{port}"));
+        assertEquals(2, missing.exit(), missing.output());
+        assertTrue(missing.output().contains("the command ended (exit 127) before it accepted a connection"), missing.output());
+        ChildJvm.Result quits = fdtest(List.of(), List.of("sh", "-c", "echo bye; exit 3"));
+        assertEquals(2, quits.exit(), quits.output());
+        assertTrue(quits.output().contains("(exit 3)") && quits.output().contains("bye"), quits.output());
+    }
+
+    /** fdtest stopped midway (SIGTERM, as Ctrl-C's SIGINT) takes its server's whole process group with it. */
+    @Test
+    void stoppingFdtestStopsTheServer() throws Exception {
+        List<String> args = new ArrayList<>(List.of("io.muxkit.cli.Main", "fdtest", "--seconds", "60", "--"));
+        args.addAll(muxkit("echo", "--port", "{port}"));
+        try (ChildJvm fdtest = ChildJvm.start(java.util.Map.of(), null, args)) {
+            String line = fdtest.waitForLine("(pid ");
+            Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(line);
+            assertTrue(m.find(), line);
+            ProcessHandle server = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
+            fdtest.process().destroy();
+            assertTrue(fdtest.process().waitFor(30, TimeUnit.SECONDS));
+            server.onExit().get(30, TimeUnit.SECONDS);
+            assertFalse(server.isAlive());
+        }
+    }
+}
