@@ -128,7 +128,11 @@ final class Probe implements AutoCloseable {
             if (left <= 0) break;
             int n = mux.select(left);
             for (int r = 0; r < n; r++) {
-                int fd = mux.readyFd(r), i = indexOf[fd];
+                int fd = mux.readyFd(r), i = fd < indexOf.length ? indexOf[fd] : -1;
+                if (i < 0 || outcomes[i] != null) {  // decided already (a connect that timed out): not waited for
+                    mux.unregister(fd);
+                    continue;
+                }
                 Outcome o = connecting ? connected(fd) : answer(fd, received[i]);
                 if (o == null) continue;
                 outcomes[i] = o;

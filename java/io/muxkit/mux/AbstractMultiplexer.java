@@ -361,8 +361,11 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     private void drainWakeup() {
         woken = true;
-        wakeupPending.set(false);  // before the read, so a wakeup racing with it is never lost
+        // read, then clear: cleared first, a wakeup() in between would write a count this read then
+        // swallowed, leaving the flag set with nothing to wake on, and every later wakeup() a no-op.
+        // This way a wakeup() in between finds the flag still set and is part of this wake.
         long count = LIB.mk_eventfd_read(wakeFd);
+        wakeupPending.set(false);
         if (trace != null) trace.line("read(" + trace.fd(wakeFd) + ", [" + Math.max(count, 0) + "], 8)" + SyscallText.result(count < 0 ? count : 8));
         syscalls++;
     }

@@ -14,7 +14,8 @@ import io.muxkit.output.RateLimiter;
  * many were left out; a file, when given, gets every line. Any thread (wakeup() writes from others).
  */
 public final class SyscallTrace {
-    private final PrintStream terminal, file;
+    private final PrintStream terminal;
+    private PrintStream file;
     private final RateLimiter limiter;
     private final Map<Integer, String> roles = new HashMap<>();
 
@@ -27,7 +28,13 @@ public final class SyscallTrace {
 
     public synchronized void line(String syscall) {
         String text = "[trace] " + syscall;
-        if (file != null) file.println(text);
+        if (file != null) {
+            file.println(text);
+            if (file.checkError()) {  // a full disk, /dev/full: said once, not lost in silence
+                System.err.println("muxkit: --trace-file: a write failed (disk full, or not a file to write); the file trace stops here");
+                file = null;
+            }
+        }
         if (terminal == null) return;
         long held = limiter.admit();
         if (held < 0) return;

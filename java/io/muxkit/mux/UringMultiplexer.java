@@ -78,8 +78,8 @@ final class UringMultiplexer extends AbstractMultiplexer {
 
     /**
      * No syscall: a queued ADD is rewritten in place, an armed poll is cancelled by a queued REMOVE.
-     * A closed fd is found by the kernel at the next wait, which reports it as ERROR once and
-     * unregisters it.
+     * A closed fd is found by the kernel at the next wait, which reports it as ERROR, and again at
+     * every wait until it is unregistered (as poll reports POLLNVAL).
      */
     @Override
     protected void change(int fd, int interest) {
@@ -210,6 +210,17 @@ final class UringMultiplexer extends AbstractMultiplexer {
     /** Closing the ring cancels every request in flight and drops their references to files. */
     @Override
     protected void release() {
+        // the ring's teardown cancels what is in flight, but later, on a kernel worker: cancel the
+        // polls here, in one io_uring_enter, so that every file they hold is let go before close()
+        // returns (a socket closed right after must reach its peer at once)
+        opCount = 0;
+        for (int fd = 0; fd < armed.length; fd++) if (armed[fd]) queueRemove(userData(fd, generation[fd]));
+        if (opCount > 0) {
+            int queued = opCount, rc = LIB.mk_uring_submit(ring, ops, opCount);
+            if (trace != null)
+                trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=0, flags=0)"
+                        + SyscallText.result(rc < 0 ? rc : queued) + " (the POLL_REMOVEs of every armed poll)");
+        }
         LIB.mk_uring_exit(ring);
         if (trace != null) {
             trace.line("close(" + trace.fd(ringFd) + ") = 0 (after munmap of the rings: every request in flight is cancelled)");

@@ -15,7 +15,8 @@ import jnr.posix.POSIXFactory;
  * A command started in a process group of its own (setsid) under a soft and hard RLIMIT_NOFILE,
  * its output in a file; its CPU time and open fds read from /proc across the whole group (a
  * launcher script and the server it starts count as one); stopped with SIGTERM to the group, then
- * SIGKILL after a grace period, including when this JVM is interrupted.
+ * SIGKILL after a grace period, including when this JVM is interrupted (a hook) or killed (the
+ * command's parent-death signal; its own children are its business).
  */
 public final class ProcessGroup implements AutoCloseable {
     private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
@@ -33,7 +34,8 @@ public final class ProcessGroup implements AutoCloseable {
 
     /** Starts command with both RLIMIT_NOFILE limits at nofile (bash's ulimit: soft first, then hard). */
     public static ProcessGroup start(List<String> command, int nofile) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("setsid", "bash", "-c",
+        // setpriv --pdeathsig: even a SIGKILL of this JVM, which runs no hook, takes the command with it
+        List<String> argv = new ArrayList<>(List.of("setsid", "setpriv", "--pdeathsig", "KILL", "bash", "-c",
                 "ulimit -Sn " + nofile + " && ulimit -Hn " + nofile + " && exec \"$@\"", "fdtest-child"));
         argv.addAll(command);
         Path output = Files.createTempFile("muxkit-fdtest", ".log");

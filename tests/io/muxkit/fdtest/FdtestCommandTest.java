@@ -67,6 +67,18 @@ class FdtestCommandTest {
         assertEquals(0, r.exit(), r.output());
     }
 
+    /** select past FD_SETSIZE: it closes what it cannot watch and keeps serving the rest. */
+    @Test
+    void selectPastFdSetsizeSurvivesWithItsRefusalsCounted() throws Exception {
+        ChildJvm.Result r = fdtest(List.of("--nofile", "2000", "--connections", "1500", "--seconds", "1"),
+                muxkit("echo", "--port", "{port}", "--backend", "select"));
+        JsonNode report = report(r);
+        assertEquals("survived", report.get("verdict").asText(), r.output());
+        JsonNode o = report.get("outcomes");
+        assertTrue(o.get("closed").asInt() + o.get("reset").asInt() > 0, "the fds past 1023 were refused: " + o);
+        assertTrue(report.get("max_fds").asLong() < 1100, "select watched no fd past FD_SETSIZE: " + r.output());
+    }
+
     private static void assumePython() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) || System.getenv("PATH").contains("python")
                 && new java.io.File("/usr/bin/env").canExecute() && pythonRuns(), "python3 is not installed: the broken servers are Python programs");

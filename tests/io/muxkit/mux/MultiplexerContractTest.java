@@ -560,6 +560,34 @@ class MultiplexerContractTest {
         assertEquals(0, waiter.get(10, TimeUnit.SECONDS));
     }
 
+    /** Wakeups racing with the wait that drains them are never lost for good (a helper's attack found that). */
+    @ContractTest
+    void wakeupStillWorksAfterAStormOfThem(Backend backend) throws Exception {
+        open(backend);
+        java.util.concurrent.atomic.AtomicBoolean storm = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread[] wakers = new Thread[2];
+        for (int t = 0; t < wakers.length; t++) {
+            wakers[t] = new Thread(() -> { while (storm.get()) mux.wakeup(); });
+            wakers[t].start();
+        }
+        long end = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < end) mux.select(50);
+        storm.set(false);
+        for (Thread t : wakers) t.join();
+        mux.select(0);  // what the storm left
+        CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            mux.wakeup();
+        });
+        long start = System.nanoTime();
+        assertEquals(0, mux.select(10_000));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "the wakeup came through");
+    }
+
     @ContractTest
     void readyIndexOutOfRangeIsRefused(Backend backend) throws IOException {
         open(backend);
