@@ -80,6 +80,7 @@ MK_EXPORT int mk_peer_address(int fd, char *buf, int len);  /* "127.0.0.1:51234"
 MK_EXPORT int mk_shutdown(int fd, int how);
 MK_EXPORT int mk_setsockopt_int(int fd, int level, int name, int value);
 MK_EXPORT int mk_getsockopt_int(int fd, int level, int name); /* value (>= 0) or -errno */
+MK_EXPORT ssize_t mk_peek(int fd, void *buf, size_t len);  /* recv MSG_PEEK: read without taking */
 MK_EXPORT ssize_t mk_send(int fd, const void *buf, size_t len, int flags);
 MK_EXPORT ssize_t mk_sendfile(int out_fd, int in_fd, long offset, size_t count);
 

@@ -98,6 +98,11 @@ int mk_getsockopt_int(int fd, int level, int name) {
     return getsockopt(fd, level, name, &value, &len) < 0 ? -errno : value;
 }
 
+/* recv(MSG_PEEK): the bytes stay queued in the kernel; a fault rule for read applies */
+ssize_t mk_peek(int fd, void *buf, size_t len) {
+    return MK_RETRY_EINTR(MK_SYSCALL(read, recv(fd, buf, MK_LEN(read, len), MSG_PEEK)));
+}
+
 ssize_t mk_send(int fd, const void *buf, size_t len, int flags) {
     return MK_RETRY_EINTR(MK_SYSCALL(send, send(fd, buf, MK_LEN(send, len), flags)));
 }

@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
                 try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id())) {
                     int port = server.port();
                     LoadClient.Result r;
-                    try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
+                    try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.best()))) {
                         r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, conns, 64, 1, seconds),
                                 new PrintStream(OutputStream.nullOutputStream())).run();
                     }

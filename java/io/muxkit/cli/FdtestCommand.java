@@ -9,6 +9,7 @@ import io.muxkit.fdtest.Protocol;
 import io.muxkit.fdtest.Report;
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.output.Json;
+import io.muxkit.probe.SystemLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +23,7 @@ final class FdtestCommand implements Callable<Integer> {
     @Option(names = "--nofile", defaultValue = "128", paramLabel = "N", description = "RLIMIT_NOFILE of the server (default: ${DEFAULT-VALUE}).")
     int nofile;
 
-    @Option(names = "--connections", paramLabel = "M", description = "Connections to open past the old clients (default: 3N).")
+    @Option(names = "--connections", paramLabel = "M", description = "Connections to open past the old clients (default: 3N, at most what fdtest's own fd limit holds).")
     Integer connections;
 
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
@@ -43,8 +44,10 @@ final class FdtestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long hard = Rlimits.nofile().hard();
         Checks.range("--nofile", nofile, 16, (int) Math.min(hard, Integer.MAX_VALUE));
-        int m = connections == null ? 3 * nofile : connections;
-        Checks.range("--connections", m, 1, 100_000);
+        // fdtest holds what it opens (served, and unanswered, connections) in this process: they must fit its own limit
+        int room = (int) Math.max(1, Math.min(100_000, Rlimits.nofile().soft() - SystemLimits.countOpenFds()[0] - 64));
+        int m = connections == null ? Math.min(3 * nofile, room) : connections;
+        Checks.range("--connections", m, 1, room);
         Checks.seconds("--seconds", seconds, false, 600);
         Protocol p;
         try {

@@ -41,6 +41,10 @@ public final class Main implements Runnable {
                 cmd.getErr().println("Try 'muxkit " + cmd.getCommandName() + " --help'.");
                 return CommandLine.ExitCode.USAGE;
             }
+            if (e instanceof io.muxkit.ffi.NativeIOException) {  // the kernel refused (a bind: EADDRINUSE, EADDRNOTAVAIL): its words, no trace
+                cmd.getErr().println("muxkit " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
+            }
             throw e;
         });
         return cl;

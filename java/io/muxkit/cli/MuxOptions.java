@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -63,6 +64,9 @@ final class MuxOptions {
         if (sink != null || (trace == null && traceFile == null)) return sink;
         PrintStream file = null;
         if (traceFile != null) {
+            // a FIFO would block the open until some reader comes (and a socket cannot be opened): refused
+            if (Files.exists(traceFile) && !Files.isRegularFile(traceFile) && !isCharacterDevice(traceFile))
+                throw new UsageException("--trace-file: " + traceFile + " is not a regular file or a device: opening a FIFO would wait for a reader");
             try {
                 file = new PrintStream(new FileOutputStream(traceFile.toFile()), true);
             } catch (IOException e) {
@@ -71,5 +75,13 @@ final class MuxOptions {
         }
         sink = new SyscallTrace(trace == null ? null : System.out, TRACE_LINES_PER_SECOND, file);
         return sink;
+    }
+
+    private static boolean isCharacterDevice(Path p) {
+        try {
+            return ((Integer) Files.getAttribute(p, "unix:mode") & 0170000) == 0020000;  // S_IFMT, S_IFCHR
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

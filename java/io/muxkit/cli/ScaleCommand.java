@@ -137,7 +137,7 @@ final class ScaleCommand implements Callable<Integer> {
                 LoadClient.Result r;
                 try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", b.id(),
                         "--select-fdset", mode.id());
-                     EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
+                     EventLoop loop = new EventLoop(Multiplexer.open(Backend.best()))) {
                     r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", server.port(), conns, 64, 1, seconds, k),
                             new PrintStream(OutputStream.nullOutputStream())).run();
                 }

@@ -1,6 +1,9 @@
 package io.muxkit.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
+
+import io.muxkit.process.ChildJvm;
 
 import io.muxkit.soak.Soak;
 import picocli.CommandLine.Command;
@@ -28,6 +31,10 @@ final class SoakCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.seconds("--minutes", minutes * 60, false, Checks.MAX_SECONDS);
         String spec = faults == null ? Soak.DEFAULT_FAULTS : faults.equals("none") ? "" : faults;
+        if (faults != null && !spec.isEmpty()) {  // the shim parses the rules: one short child JVM says whether they do, before eight start
+            ChildJvm.Result check = ChildJvm.run(Map.of("MUXKIT_FAULTS", spec), null, "io.muxkit.cli.Main", "backends");
+            if (check.exit() != 0) throw new UsageException("--faults: " + check.output().strip().replaceFirst("^muxkit: ", ""));
+        }
         return Soak.run(backends.backends(), minutes, spec, seed, System.out) ? 0 : 1;
     }
 }

@@ -12,7 +12,7 @@ final class EchoConnection {
     final int fd;
     long lastActiveNanos;
     boolean peerDone;       // read returned 0: echo what is pending, then close
-    boolean starved;        // not read until a buffer of the loop's budget comes back
+    boolean waitingForRoom; // echoed without a buffer, and its socket took less than was read: bytes wait in the kernel
     private Pointer pending;
     private int start, end;  // pending bytes are [start, end)
 

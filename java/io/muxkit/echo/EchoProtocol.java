@@ -6,7 +6,6 @@ import static io.muxkit.mux.Multiplexer.READ;
 import static io.muxkit.mux.Multiplexer.WRITE;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeMemory;
@@ -21,6 +20,9 @@ import jnr.ffi.Pointer;
 /**
  * RFC 862 on one loop: write back what is read. A partial write waits for WRITE readiness; at most
  * maxBuffered bytes wait per peer, and a peer whose bytes fill that is not read until they drain.
+ * When every buffer of the loop's budget is held, a peer is echoed without one: what its socket
+ * takes now is taken from the kernel, the rest left there (MSG_PEEK) until it can go. So peers
+ * that never read cannot starve the others, and memory stays within the budget.
  */
 final class EchoProtocol implements Protocol {
     private static final int READ_CHUNK = 64 * 1024;
@@ -37,8 +39,6 @@ final class EchoProtocol implements Protocol {
     private Pointer buf;
     private final Handler handler = this::onReady;
     private final FdTable<EchoConnection> conns = new FdTable<>();
-    /** Connections not read because every buffer of the budget is taken: read again as buffers come back. */
-    private final ArrayDeque<EchoConnection> starved = new ArrayDeque<>();
     long reads, bytes, mostBuffered;  // counters, read by EchoServer.stats()
 
     EchoProtocol(ServerLoop server, int maxBuffered, boolean trackIdle) {
@@ -69,7 +69,6 @@ final class EchoProtocol implements Protocol {
                 server.closedIdle(c.fd);
             }
         });
-        feedStarved();
     }
 
     /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
@@ -94,7 +93,12 @@ final class EchoProtocol implements Protocol {
                 close(c);
                 return;
             }
-            if ((ops & (READ | HANGUP)) != 0 && !c.peerDone && !c.starved) readAndEcho(c);
+            if ((ops & (WRITE | HANGUP)) != 0 && c.waitingForRoom) {  // unbuffered: its bytes wait in the kernel
+                c.waitingForRoom = false;
+                readAndEcho(c);
+            } else if ((ops & (READ | HANGUP)) != 0 && !c.peerDone) {
+                readAndEcho(c);
+            }
             if (c.pendingBytes() > 0 && ((ops & (WRITE | HANGUP)) != 0)) flush(c);
             if (c.peerDone && c.pendingBytes() == 0) {
                 close(c);
@@ -104,27 +108,12 @@ final class EchoProtocol implements Protocol {
         } catch (NativeIOException e) {
             close(c);  // ECONNRESET, EPIPE: the peer is gone
         }
-        feedStarved();
     }
 
-    /** READ unless the peer is done, its buffer is full, or no buffer is to be had; WRITE while bytes are pending. */
+    /** READ unless the peer is done or its buffer is full; WRITE while bytes are pending, here or in the kernel. */
     private void setInterest(EchoConnection c) throws IOException {
-        boolean full = c.pendingBytes() >= maxBuffered;
-        server.loop().setInterest(c.fd, (c.peerDone || full || c.starved ? 0 : READ) | (c.pendingBytes() > 0 ? WRITE : 0));
-    }
-
-    /** Buffers came back: the connections waiting for one may read again, as many as there are buffers. */
-    private void feedStarved() {
-        while (!starved.isEmpty() && pending.available()) {
-            EchoConnection c = starved.poll();
-            if (conns.get(c.fd) != c) continue;  // closed meanwhile
-            c.starved = false;
-            try {
-                setInterest(c);
-            } catch (IOException e) {
-                close(c);
-            }
-        }
+        boolean full = c.pendingBytes() >= maxBuffered, room = c.pendingBytes() > 0 || c.waitingForRoom;
+        server.loop().setInterest(c.fd, (c.peerDone || full || c.waitingForRoom ? 0 : READ) | (room ? WRITE : 0));
     }
 
     private void readAndEcho(EchoConnection c) throws NativeIOException {
@@ -132,8 +121,7 @@ final class EchoProtocol implements Protocol {
             int room = maxBuffered - c.pendingBytes();
             if (room <= 0) return;
             if (c.pendingBytes() == 0 && !pending.available()) {  // a short write now would have nowhere to go
-                c.starved = true;
-                starved.add(c);
+                echoUnbuffered(c);
                 return;
             }
             int want = Math.min(chunk, room);
@@ -157,6 +145,41 @@ final class EchoProtocol implements Protocol {
                 mostBuffered = Math.max(mostBuffered, c.pendingBytes());
             }
             if (n < want) return;  // drained: a read now would only say EAGAIN
+        }
+    }
+
+    /**
+     * No buffer to be had: peek, write what the socket takes, and read (take) only that much; the rest
+     * stays in the kernel until WRITE readiness says there is room. Three syscalls where two do when a
+     * buffer is free, and only then.
+     */
+    private void echoUnbuffered(EchoConnection c) throws NativeIOException {
+        for (int i = 0; i < READS_PER_WAKE; i++) {
+            server.countIo();
+            int n = Fds.peek(c.fd, buf, chunk);
+            if (n == Native.AGAIN) return;
+            if (n == 0) {
+                c.peerDone = true;
+                return;
+            }
+            server.countIo();
+            int written = Math.max(0, Fds.write(c.fd, buf, n));
+            if (written > 0) {
+                // take exactly the bytes that went out: they are queued, so only a short read (or an
+                // injected EAGAIN) makes this take more than one read
+                for (int taken = 0, r; taken < written; taken += Math.max(r, 0)) {
+                    server.countIo();
+                    if ((r = Fds.read(c.fd, buf, written - taken)) == 0) break;
+                }
+                reads++;
+                bytes += written;
+                if (trackIdle) c.lastActiveNanos = System.nanoTime();
+            }
+            if (written < n) {
+                c.waitingForRoom = true;
+                return;
+            }
+            if (n < chunk) return;
         }
     }
 

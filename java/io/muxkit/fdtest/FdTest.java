@@ -68,51 +68,54 @@ public final class FdTest {
                 }
                 progress.println("fdtest: opened " + config.connections() + " connections: " + Report.outcomesText(outcomes));
 
-                // over the limit: CPU, fds, old clients, alive; a thread samples whether it is runnable
-                Sampler sampler = new Sampler(server);
-                sampler.start();
-                long ticks0 = server.cpuTicks(), start = System.nanoTime(), maxFds = 0;
-                int rounds = 0, servedRounds = 0;
-                long end = start + (long) (config.seconds() * 1e9);
-                while (System.nanoTime() < end && server.alive()) {
-                    long roundStart = System.nanoTime();
-                    boolean all = oldServedAtStart;
-                    for (int fd : old) all &= probe.servedAgain(fd, 1000);
-                    rounds++;
-                    if (all) servedRounds++;
-                    maxFds = Math.max(maxFds, server.openFds());
-                    long sleep = 1000 - (System.nanoTime() - roundStart) / 1_000_000;
-                    if (sleep > 0 && System.nanoTime() + sleep * 1_000_000 < end) Thread.sleep(sleep);
-                    else if (sleep > 0) Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
-                }
-                double overSeconds = (System.nanoTime() - start) / 1e9;
-                double cpu = (server.cpuTicks() - ticks0) / 100.0 / overSeconds;
-                double runnable = sampler.finish();
-
+                OverLimit over = watchOverTheLimit(server, probe, old, oldServedAtStart, config.seconds());
                 for (int fd : held) Fds.closeQuietly(fd);
                 held.clear();
-                double recoveredIn = -1;
-                long recoveryStart = System.nanoTime(), recoveryEnd = recoveryStart + (long) (config.seconds() * 1e9);
-                while (server.alive() && System.nanoTime() < recoveryEnd) {
-                    List<Integer> fresh = new ArrayList<>();
-                    Outcome[] o = probe.wave(1, CONNECT_MILLIS, ANSWER_MILLIS * 2, fresh);
-                    for (int fd : fresh) Fds.closeQuietly(fd);
-                    if (o[0] == Outcome.SERVED) {
-                        recoveredIn = (System.nanoTime() - recoveryStart) / 1e9;
-                        break;
-                    }
-                    Thread.sleep(200);
-                }
+                double recoveredIn = recoveredIn(server, probe, config.seconds());
                 boolean alive = server.alive();
-                String death = alive ? null : server.exitText();
                 return new Report(command, server.pid(), config.nofile(), port, config.protocol(), config.connections(),
-                        outcomes, oldServedAtStart, overSeconds, cpu, runnable, maxFds, rounds, servedRounds, recoveredIn, alive, death,
-                        alive ? List.of() : server.lastLines(5));
+                        outcomes, oldServedAtStart, over.seconds, over.cpu, over.runnable, over.maxFds, over.rounds,
+                        over.servedRounds, recoveredIn, alive, alive ? null : server.exitText(), alive ? List.of() : server.lastLines(5));
             } finally {
                 for (int fd : old) Fds.closeQuietly(fd);
                 for (int fd : held) Fds.closeQuietly(fd);
             }
         }
+    }
+
+    private record OverLimit(double seconds, double cpu, double runnable, long maxFds, int rounds, int servedRounds) {}
+
+    /** Over the limit for `seconds`: CPU, fds, whether the old clients are served each second; a thread samples whether it is runnable. */
+    private static OverLimit watchOverTheLimit(ProcessGroup server, Probe probe, List<Integer> old, boolean oldServedAtStart,
+                                               double seconds) throws IOException, InterruptedException {
+        Sampler sampler = new Sampler(server);
+        sampler.start();
+        long ticks0 = server.cpuTicks(), start = System.nanoTime(), end = start + (long) (seconds * 1e9), maxFds = 0;
+        int rounds = 0, servedRounds = 0;
+        while (System.nanoTime() < end && server.alive()) {
+            long roundEnd = System.nanoTime() + 1_000_000_000L;
+            boolean all = oldServedAtStart;
+            for (int fd : old) all &= probe.servedAgain(fd, 1000);
+            rounds++;
+            if (all) servedRounds++;
+            maxFds = Math.max(maxFds, server.openFds());
+            Thread.sleep(Math.max(0, (Math.min(roundEnd, end) - System.nanoTime()) / 1_000_000));  // a round a second
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        return new OverLimit(took, (server.cpuTicks() - ticks0) / 100.0 / took, sampler.finish(), maxFds, rounds, servedRounds);
+    }
+
+    /** Seconds until a new client is served once the excess has closed, or -1 if none is within `seconds`. */
+    private static double recoveredIn(ProcessGroup server, Probe probe, double seconds) throws IOException, InterruptedException {
+        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        while (server.alive() && System.nanoTime() < end) {
+            List<Integer> fresh = new ArrayList<>();
+            Outcome[] o = probe.wave(1, CONNECT_MILLIS, ANSWER_MILLIS * 2, fresh);
+            for (int fd : fresh) Fds.closeQuietly(fd);
+            if (o[0] == Outcome.SERVED) return (System.nanoTime() - start) / 1e9;
+            Thread.sleep(200);
+        }
+        return -1;
     }
 
     /** Waits until the server accepts a TCP connection; a server that ends first, or never accepts, is a StartFailure. */

@@ -18,7 +18,7 @@ import io.muxkit.net.Sockets;
  * sockets with its own epoll multiplexer; the server under test can be anything.
  */
 final class Probe implements AutoCloseable {
-    private final Multiplexer mux = Multiplexer.open(Backend.EPOLL);
+    private final Multiplexer mux = Multiplexer.open(Backend.best());
     private final String host;
     private final int port;
     private final Protocol protocol;

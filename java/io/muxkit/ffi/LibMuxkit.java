@@ -63,6 +63,7 @@ public interface LibMuxkit {
     @IgnoreError int mk_eventfd_write(int fd, long value);
     @IgnoreError long mk_eventfd_read(int fd);
     @IgnoreError long mk_read(int fd, Pointer buf, long len);
+    @IgnoreError long mk_peek(int fd, long address, long len);
     @IgnoreError long mk_write(int fd, Pointer buf, long len);
     /** The same C functions given a raw address, so a slice of a buffer costs no Pointer object. */
     @IgnoreError long mk_read(int fd, long address, long len);

@@ -106,8 +106,12 @@ public final class EventLoop implements AutoCloseable {
         return add(task, unit.toNanos(period), unit.toNanos(period));
     }
 
+    /** Longer than this (about 73 years) is "never": capped, so that the clock plus a delay cannot overflow into the past. */
+    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
     private Timer add(Runnable task, long delayNanos, long periodNanos) {
-        Timer t = new Timer(task, System.nanoTime() + delayNanos, periodNanos, timerSequence++);
+        Timer t = new Timer(task, System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS),
+                Math.min(periodNanos, MAX_DELAY_NANOS), timerSequence++);
         timers.add(t);
         return t;
     }

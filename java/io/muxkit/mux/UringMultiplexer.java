@@ -57,7 +57,6 @@ final class UringMultiplexer extends AbstractMultiplexer {
         queueAdd(wakeFd, READ, false);
     }
 
-    /** The fd must be open now, as on the other backends (one fcntl): the poll request itself is only queued. */
     /** io_uring_setup, with what its errno usually means. */
     private static String setupFailure(int errno) {
         String why = errno == Native.ENOSYS ? "a kernel without io_uring (before 5.1) or built without it"
@@ -68,11 +67,12 @@ final class UringMultiplexer extends AbstractMultiplexer {
         return why == null ? "io_uring_setup" : "io_uring_setup (" + why + ")";
     }
 
+    /** The fd must be open now, as on the other backends (one fcntl): the poll request itself is only queued. */
     @Override
     protected void add(int fd, int interest) throws IOException {
         requireOpenFd(fd, "io_uring: fcntl(F_GETFD)");
         grow(fd);
-        generation[fd]++;
+        nextGeneration(fd);
         queueAdd(fd, interest, false);
     }
 
@@ -83,7 +83,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
      */
     @Override
     protected void change(int fd, int interest) {
-        int old = generation[fd]++;
+        int old = nextGeneration(fd);
         int slot = queuedAdd[fd];
         if (slot != NONE) {
             writeAdd(slot, fd, interest, false);
@@ -100,7 +100,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
      */
     @Override
     protected void remove(int fd) {
-        int old = generation[fd]++;
+        int old = nextGeneration(fd);
         int slot = queuedAdd[fd];
         if (slot != NONE) {
             dropOp(slot);
@@ -109,15 +109,26 @@ final class UringMultiplexer extends AbstractMultiplexer {
         if (armed[fd]) {
             armed[fd] = false;
             queueRemove(userData(fd, old));
-            long before = enters();
-            int queued = opCount;
-            int rc = LIB.mk_uring_submit(ring, ops, opCount);
-            syscalls += enters() - before;
-            if (trace != null)
-                trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=0, flags=0)"
-                        + SyscallText.result(rc < 0 ? rc : queued) + " (a POLL_REMOVE goes in at once: the poll holds the file)");
-            submitted();
+            submitNow("a POLL_REMOVE goes in at once: the poll holds the file");
         }
+    }
+
+    /** Submits what is queued without waiting (one io_uring_enter), for the cancellations that cannot wait. */
+    private void submitNow(String why) {
+        long before = enters();
+        int queued = opCount, rc = LIB.mk_uring_submit(ring, ops, opCount);
+        syscalls += enters() - before;
+        if (trace != null)
+            trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=0, flags=0)"
+                    + SyscallText.result(rc < 0 ? rc : queued) + " (" + why + ")");
+        submitted();
+    }
+
+    /** The fd's next generation, kept to 31 bits: it is the high half of a user_data, whose sign bit marks a REMOVE's own completion. */
+    private int nextGeneration(int fd) {
+        int old = generation[fd];
+        generation[fd] = (old + 1) & 0x7fffffff;
+        return old;
     }
 
     @Override
@@ -181,7 +192,6 @@ final class UringMultiplexer extends AbstractMultiplexer {
             // as select and poll report a closed fd, and again at every wait until it is unregistered
             int ops = res < 0 ? ERROR : readyOpsOf(events);
             if (ops != 0) ready(fd, ops);
-            if (!isRegistered(fd)) continue;
             if ((interest & EDGE) != 0) {
                 if (!more) queueAdd(fd, interest, true);
             } else if (!more) {
@@ -190,7 +200,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
                 // Such a poll waits instead as a multishot one, for the socket's next wakeup.
                 queueAdd(fd, interest, ops == 0);
             } else if (ops != 0) {  // that multishot poll reported something: back to one-shot polls
-                queueRemove(userData(fd, generation[fd]++));
+                queueRemove(userData(fd, nextGeneration(fd)));
                 armed[fd] = false;
                 queueAdd(fd, interest, false);
             }
@@ -215,12 +225,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
         // returns (a socket closed right after must reach its peer at once)
         opCount = 0;
         for (int fd = 0; fd < armed.length; fd++) if (armed[fd]) queueRemove(userData(fd, generation[fd]));
-        if (opCount > 0) {
-            int queued = opCount, rc = LIB.mk_uring_submit(ring, ops, opCount);
-            if (trace != null)
-                trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=0, flags=0)"
-                        + SyscallText.result(rc < 0 ? rc : queued) + " (the POLL_REMOVEs of every armed poll)");
-        }
+        if (opCount > 0) submitNow("the POLL_REMOVEs of every armed poll");
         LIB.mk_uring_exit(ring);
         if (trace != null) {
             trace.line("close(" + trace.fd(ringFd) + ") = 0 (after munmap of the rings: every request in flight is cancelled)");
@@ -243,7 +248,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
     }
 
     private static long userData(int fd, int generation) {
-        return ((long) (generation & 0x7fffffff) << 32) | fd;
+        return ((long) generation << 32) | fd;
     }
 
     /** A poll for the interest: multishot for EDGE (or when asked), else one-shot. */
@@ -257,7 +262,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
         long at = (long) slot * OP_SIZE;
         if (trace != null)
             trace.line("SQE POLL_ADD" + (multishot || (interest & EDGE) != 0 ? " (multishot)" : "") + " fd=" + trace.fd(fd) + " mask="
-                    + SyscallText.pollEvents(eventsOf(interest)) + " user_data=fd " + fd + " gen " + (generation[fd] & 0x7fffffff)
+                    + SyscallText.pollEvents(eventsOf(interest)) + " user_data=fd " + fd + " gen " + generation[fd]
                     + " (queued for the next io_uring_enter)");
         ops.putLong(at + Native.URING_OP_USER_DATA, userData(fd, generation[fd]));
         ops.putInt(at + Native.URING_OP_FD, fd);

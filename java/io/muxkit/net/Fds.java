@@ -68,6 +68,11 @@ public final class Fds {
         return (int) Native.ioResult(LIB.mk_read(fd, buf.address() + offset, len), "read", fd);
     }
 
+    /** Like {@link #read(int, Pointer, int)}, but the bytes stay queued in the socket (MSG_PEEK): a later read gets them again. */
+    public static int peek(int fd, Pointer buf, int len) throws NativeIOException {
+        return (int) Native.ioResult(LIB.mk_peek(fd, buf.address(), len), "recv(MSG_PEEK)", fd);
+    }
+
     /** {@link #write(int, Pointer, int)} from buf at offset, allocating nothing. */
     public static int write(int fd, Pointer buf, long offset, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_write(fd, buf.address() + offset, len), "write", fd);

@@ -35,9 +35,8 @@ public final class ProcessGroup implements AutoCloseable {
     /** Starts command with both RLIMIT_NOFILE limits at nofile (bash's ulimit: soft first, then hard). */
     public static ProcessGroup start(List<String> command, int nofile) throws IOException {
         // setpriv --pdeathsig: even a SIGKILL of this JVM, which runs no hook, takes the command with it
-        List<String> argv = new ArrayList<>(List.of("setsid", "setpriv", "--pdeathsig", "KILL", "bash", "-c",
-                "ulimit -Sn " + nofile + " && ulimit -Hn " + nofile + " && exec \"$@\"", "fdtest-child"));
-        argv.addAll(command);
+        List<String> argv = new ArrayList<>(List.of("setsid", "setpriv", "--pdeathsig", "KILL"));
+        argv.addAll(ChildJvm.underFdLimit(nofile, command));
         Path output = Files.createTempFile("muxkit-fdtest", ".log");
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new ProcessGroup(p, output);
@@ -101,9 +100,9 @@ public final class ProcessGroup implements AutoCloseable {
     public long openFds() {
         long fds = 0;
         for (long pid : members()) {
-            try (Stream<Path> list = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
-                fds += list.count();
-            } catch (IOException | RuntimeException gone) {
+            try {
+                fds += ProcFs.openFds(pid);
+            } catch (IOException gone) {
                 // a member that ended meanwhile
             }
         }

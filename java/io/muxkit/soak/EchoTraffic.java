@@ -34,7 +34,7 @@ final class EchoTraffic {
     void runUntil(long deadlineNanos) throws IOException, InterruptedException {
         while (System.nanoTime() < deadlineNanos) {
             List<SocketChannel> hostile = hostilePeers();
-            try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.EPOLL))) {
+            try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.best()))) {
                 LoadClient.Result r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, 20,
                         1 + random.nextInt(8192), 1 + random.nextInt(4), 5), new PrintStream(OutputStream.nullOutputStream())).run();
                 tally.add("requests", r.messages());

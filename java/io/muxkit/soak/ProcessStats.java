@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+
+import io.muxkit.process.ProcFs;
 
 /** What a server process holds, read from outside: fds, RSS, and its heap right after a full GC (jcmd). */
 record ProcessStats(long fds, long rssKiB, long heapAfterGcKiB) {
@@ -13,10 +14,7 @@ record ProcessStats(long fds, long rssKiB, long heapAfterGcKiB) {
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
     static ProcessStats of(long pid) throws IOException, InterruptedException {
-        long fds;
-        try (Stream<Path> list = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
-            fds = list.count();
-        }
+        long fds = ProcFs.openFds(pid);
         Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", String.valueOf(pid), "status")));
         return new ProcessStats(fds, rss.find() ? Long.parseLong(rss.group(1)) : -1, heapAfterGc(pid));
     }

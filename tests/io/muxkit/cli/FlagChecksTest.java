@@ -25,12 +25,24 @@ class FlagChecksTest {
             "load --port 9 --duration 1e300|--duration must be a number of seconds in (0, 3600]",
             "scale --fds 2000000000|--fds must be in [1, 1000000]",
             "scale --iterations 0|--iterations must be in [1, 100000]",
-            "demo --seconds 0|--seconds must be a number of seconds in (0, 60]" })
+            "demo --seconds 0|--seconds must be a number of seconds in (0, 60]",
+            "probe --limit 2147483647|--limit must be in [1, ",
+            "soak --minutes 1 --faults garbage|--faults: MUXKIT_FAULTS: 'garbage' is not call:ERRNO:probability",
+            "fdtest --connections 50000 -- true|--connections must be in [1, " })
     void outOfRangeIsAUsageError(String args, String message) throws Exception {
         String[] javaArgs = ("io.muxkit.cli.Main " + args).split(" ");
         ChildJvm.Result r = ChildJvm.run(null, javaArgs);
         assertEquals(2, r.exit(), r.output());
         assertTrue(r.output().contains("muxkit: " + message), r.output());
+    }
+
+    /** What the kernel refuses at start (a bind to an address this host does not have) is said in one line, exit 1, no stack trace. */
+    @Test
+    void aRefusedBindIsOneLineNotAStackTrace() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--host", "192.0.2.1", "--port", "0");
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("muxkit echo: bind(192.0.2.1:0") && r.output().contains("EADDRNOTAVAIL"), r.output());
+        assertTrue(!r.output().contains("\tat "), "no stack trace: " + r.output());
     }
 
     @Test

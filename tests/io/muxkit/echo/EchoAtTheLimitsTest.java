@@ -133,6 +133,11 @@ class EchoAtTheLimitsTest {
         ChildJvm.Result refused = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--port", "0", "--trace-file", dir.resolve("no/such/dir/t").toString());
         assertEquals(2, refused.exit(), refused.output());
         assertTrue(refused.output().contains("--trace-file: cannot write"), refused.output());
+        Path fifo = dir.resolve("fifo");  // its open would wait for a reader: refused, not a hang
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        ChildJvm.Result blocked = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--port", "0", "--trace-file", fifo.toString());
+        assertEquals(2, blocked.exit(), blocked.output());
+        assertTrue(blocked.output().contains("opening a FIFO would wait for a reader"), blocked.output());
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)

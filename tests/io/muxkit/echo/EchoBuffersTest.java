@@ -120,6 +120,43 @@ class EchoBuffersTest {
         }
     }
 
+    /** Peers that never read hold every buffer of the budget: a new peer is still echoed, without one. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void peersThatHoldTheWholeBudgetDoNotStarveANewOne(Backend backend) throws Exception {
+        int perPeer = 16 << 20, budget = (int) (EchoProtocol.BUFFER_BUDGET / perPeer);  // 4 buffers
+        EchoServer.Config config = new EchoServer.Config(io.muxkit.tcp.ListenConfig.local(0), perPeer);
+        try (EchoServer server = new EchoServer(config, Multiplexers.of(backend), System.err).start()) {
+            List<SocketChannel> hogs = new ArrayList<>();
+            try {
+                ByteBuffer out = ByteBuffer.allocate(1 << 20);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (server.stats().buffersHeld() < budget && System.nanoTime() < deadline) {
+                    SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+                    ch.configureBlocking(false);
+                    hogs.add(ch);
+                    for (int round = 0; round < 40; round++) {  // write, never read
+                        out.clear();
+                        ch.write(out);
+                        Thread.sleep(2);
+                    }
+                }
+                assertEquals(budget, server.stats().buffersHeld(), "the peers that do not read hold the whole budget");
+                try (SocketChannel fresh = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()))) {
+                    fresh.write(ByteBuffer.wrap("ping\n".getBytes()));
+                    fresh.configureBlocking(false);
+                    ByteBuffer got = ByteBuffer.allocate(5);
+                    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); got.hasRemaining() && System.nanoTime() < end; ) {
+                        if (fresh.read(got) == 0) Thread.sleep(5);
+                    }
+                    assertEquals("ping\n", new String(got.array(), 0, got.position()), "the echo came back within 10 s");
+                }
+                assertEquals(budget, server.stats().buffersHeld(), "the new peer was echoed without taking a buffer");
+            } finally {
+                for (SocketChannel ch : hogs) ch.close();
+            }
+        }
+    }
+
     @Test
     void compactionMovesOverlappingBytesIntact() {
         BufferPool pool = new BufferPool(256, 1, 1);

@@ -26,6 +26,19 @@ class EventLoopTimerTest {
         }
     }
 
+    /** A delay past what a clock can add (Long.MAX_VALUE days) is "never", not an overflow into "now". */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aHugeDelayNeverFiresEarly(Backend backend) throws IOException {
+        try (EventLoop loop = new EventLoop(Multiplexer.open(backend))) {
+            boolean[] fired = new boolean[2];
+            loop.schedule(Long.MAX_VALUE, TimeUnit.DAYS, () -> fired[0] = true);
+            loop.scheduleRepeating(Long.MAX_VALUE, TimeUnit.NANOSECONDS, () -> fired[1] = true);
+            loop.schedule(50, TimeUnit.MILLISECONDS, loop::stop);
+            loop.run();
+            assertTrue(!fired[0] && !fired[1], "a timer due in centuries fired");
+        }
+    }
+
     /** select with a timeout in microseconds waits at least that long when nothing is ready, and returns 0. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aSubMillisecondWaitIsNeverShort(Backend backend) throws IOException {

@@ -87,6 +87,26 @@ class UringMultiplexerTest {
         assertEquals(Map.of(p[0], READ), selectNow(mux));
     }
 
+    /** A generation counts the registrations and modifies of an fd number over the multiplexer's life: it wraps, and still matches. */
+    @Test
+    void aGenerationThatWrapsStillMatches() throws Exception {
+        int[] p = fds.pipe();
+        java.lang.reflect.Field field = UringMultiplexer.class.getDeclaredField("generation");
+        field.setAccessible(true);
+        int[] generation = new int[p[0] + 1];
+        generation[p[0]] = Integer.MAX_VALUE - 1;  // as after 2^31 registrations and modifies of this fd number
+        field.set(mux, generation);
+        mux.register(p[0], READ);
+        selectNow(mux);
+        mux.modify(p[0], READ | WRITE);
+        mux.modify(p[0], READ);
+        fds.write(p[1], 1);
+        assertEquals(Map.of(p[0], READ), selectNow(mux));
+        selectNow(mux);
+        mux.modify(p[0], READ | WRITE);  // armed again: a REMOVE and an ADD, across the wrap
+        assertEquals(Map.of(p[0], READ), selectNow(mux));
+    }
+
     @Test
     void modifyCancelsThePendingPoll() throws IOException {
         int[] s = fds.socketPair();

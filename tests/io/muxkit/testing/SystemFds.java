@@ -1,14 +1,12 @@
 package io.muxkit.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.mux.Backend;
 import io.muxkit.net.Fds;
+import io.muxkit.process.ProcFs;
 
 /** Counting a process's open fds through /proc. */
 public final class SystemFds {
@@ -31,8 +29,6 @@ public final class SystemFds {
 
     /** Another process's open fds. */
     public static long count(long pid) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
-            return fds.count();
-        }
+        return ProcFs.openFds(pid);
     }
 }
