@@ -26,7 +26,6 @@ class FlagChecksTest {
             "scale --fds 2000000000|--fds must be in [1, 1000000]",
             "scale --iterations 0|--iterations must be in [1, 100000]",
             "demo --seconds 0|--seconds must be a number of seconds in (0, 60]",
-            "probe --limit 2147483647|--limit must be in [1, ",
             "soak --minutes 1 --faults garbage|--faults: MUXKIT_FAULTS: 'garbage' is not call:ERRNO:probability",
             "fdtest --connections 50000 -- true|--connections must be in [1, " })
     void outOfRangeIsAUsageError(String args, String message) throws Exception {
