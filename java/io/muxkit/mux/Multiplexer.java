@@ -78,11 +78,12 @@ public interface Multiplexer extends AutoCloseable {
 
     /** Opens the given backend, writing each syscall it makes to trace (null: no trace). */
     static Multiplexer open(Backend backend, FdSetMode fdSetMode, SyscallTrace trace) throws IOException {
+        io.muxkit.ffi.MuxSyscalls lib = TracedSyscalls.of(trace);  // the one place tracing is chosen
         switch (backend) {
-            case SELECT: return new SelectMultiplexer(fdSetMode, trace);
-            case POLL: return new PollMultiplexer(trace);
-            case EPOLL: return new EpollMultiplexer(trace);
-            case URING: return new UringMultiplexer(256, 4096, trace);
+            case SELECT: return new SelectMultiplexer(fdSetMode, lib);
+            case POLL: return new PollMultiplexer(lib);
+            case EPOLL: return new EpollMultiplexer(lib);
+            case URING: return new UringMultiplexer(256, 4096, lib);
             default: throw new AssertionError(backend);
         }
     }

@@ -91,11 +91,7 @@ class UringMultiplexerTest {
     @Test
     void aGenerationThatWrapsStillMatches() throws Exception {
         int[] p = fds.pipe();
-        java.lang.reflect.Field field = UringMultiplexer.class.getDeclaredField("generation");
-        field.setAccessible(true);
-        int[] generation = new int[p[0] + 1];
-        generation[p[0]] = Integer.MAX_VALUE - 1;  // as after 2^31 registrations and modifies of this fd number
-        field.set(mux, generation);
+        ((UringMultiplexer) mux).startGenerationAt(p[0], Integer.MAX_VALUE - 1);  // as after 2^31 registrations and modifies of this fd number
         mux.register(p[0], READ);
         selectNow(mux);
         mux.modify(p[0], READ | WRITE);
