@@ -76,8 +76,9 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     // ---- what a backend supplies ----
 
-    /** Starts watching fd in the kernel or in the backend's own tables. */
+    /** Starts watching fd in the kernel or in the backend's own tables; a closed fd fails here (EBADF). */
     protected abstract void add(int fd, int interest) throws IOException;
+    /** Changes a registered fd's interest; where the kernel is not asked now, a closed fd is reported by the next wait as ERROR. */
     protected abstract void change(int fd, int interest) throws IOException;
     /** Stops watching fd; must not fail for an fd that was closed meanwhile. */
     protected abstract void remove(int fd);

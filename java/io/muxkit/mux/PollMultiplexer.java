@@ -10,7 +10,9 @@ import jnr.ffi.Pointer;
 
 /**
  * poll(2): a dense array of struct pollfd in native memory, slot 0 the wakeup fd. An fd's slot
- * is found by index; removal moves the last entry into the hole, so the array stays dense.
+ * is found by index; removal moves the last entry into the hole, so the array stays dense. A
+ * change of interest rewrites one entry's events, no syscall: the kernel reports a closed fd at
+ * the next wait (POLLNVAL, which is ERROR).
  */
 final class PollMultiplexer extends AbstractMultiplexer {
     private static final int SIZE = Native.POLLFD_SIZE, FD = Native.POLLFD_FD,
@@ -33,8 +35,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
     }
 
     @Override
-    protected void change(int fd, int interest) throws IOException {
-        requireOpenFd(fd, "poll: fcntl(F_GETFD)");
+    protected void change(int fd, int interest) {
         pollfds.putShort((long) slotByFd[fd] * SIZE + EVENTS, (short) eventsOf(interest));
     }
 

@@ -11,7 +11,8 @@ import jnr.ffi.Pointer;
 /**
  * select(2): master read and write bitmaps, copied into work bitmaps before each call (select
  * overwrites its arguments). Strict mode stops at FD_SETSIZE as libc's fd_set does; dynamic mode
- * grows the bitmaps to the highest fd, since the kernel takes any nfds.
+ * grows the bitmaps to the highest fd, since the kernel takes any nfds. A change of interest
+ * changes the master bitmaps only, no syscall: a closed fd is found by the next wait (EBADF).
  */
 final class SelectMultiplexer extends AbstractMultiplexer {
     private final FdSetMode mode;
@@ -46,9 +47,9 @@ final class SelectMultiplexer extends AbstractMultiplexer {
         maxFd = Math.max(maxFd, fd);
     }
 
+    /** Memory only, as in C: a closed fd is reported by the next wait as ERROR (see reportClosed). */
     @Override
-    protected void change(int fd, int interest) throws IOException {
-        requireOpenFd(fd, "select: fcntl(F_GETFD)");
+    protected void change(int fd, int interest) {
         removeBits(fd);
         addBits(fd, interest);
     }
