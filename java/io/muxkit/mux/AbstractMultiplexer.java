@@ -39,6 +39,12 @@ abstract class AbstractMultiplexer implements Multiplexer {
         INTERRUPTED
     }
 
+    static {
+        // loaded now rather than at the first select, which may come with every fd in use: from a
+        // directory of classes, loading one opens a file (EMFILE, then NoClassDefFoundError)
+        Wait.values();
+    }
+
     private final Backend backend;
     private final boolean edgeSupported;
     /** interest by fd, UNREGISTERED where none; grown by doubling. */
@@ -65,11 +71,14 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private long waits, events, interrupts, blockedNanos;
     /** The shim, or a decorator of it that writes each call down: chosen once, when the multiplexer opens. */
     protected final MuxSyscalls lib;
+    /** lib when it is that decorator (fds' roles are named there), else null. */
+    private final TracedSyscalls traced;
 
     protected AbstractMultiplexer(Backend backend, boolean edgeSupported, MuxSyscalls lib) throws IOException {
         this.backend = backend;
         this.edgeSupported = edgeSupported;
         this.lib = lib;
+        this.traced = lib instanceof TracedSyscalls t ? t : null;
         this.wakeFd = Native.check(lib.mk_eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC), "eventfd", -1);
         syscalls++;
     }
@@ -168,7 +177,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
             requireRegistered(fd);
             forget(fd);
             remove(fd);
-            if (lib instanceof TracedSyscalls traced) traced.role(fd, null);  // its number may be reused
+            if (traced != null) traced.role(fd, null);  // its number may be reused
         } finally {
             changing = false;
         }
@@ -176,12 +185,12 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     @Override
     public final void describe(int fd, String role) {
-        if (lib instanceof TracedSyscalls traced) traced.role(fd, role);
+        if (traced != null) traced.role(fd, role);
     }
 
     @Override
     public final boolean tracing() {
-        return lib instanceof TracedSyscalls;
+        return traced != null;
     }
 
     /**
