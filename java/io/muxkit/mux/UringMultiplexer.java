@@ -205,7 +205,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
         return submitted(ring);
     }
 
-    // the counters at the start of struct mk_uring (native/uring.c), read here and by TracedSyscalls
+    // the counters at the start of struct mk_uring (native/uring.c), read here and by the decorator that logs each call
 
     /** io_uring_enter calls so far. */
     static long enters(Pointer ring) {
