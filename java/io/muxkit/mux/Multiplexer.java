@@ -3,6 +3,8 @@ package io.muxkit.mux;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import io.muxkit.ffi.MuxSyscalls;
+
 /**
  * One readiness multiplexer: select(2), poll(2), epoll(7) or io_uring's poll requests behind the same calls. Register fds
  * with an interest, call {@link #select} to wait until some are ready, then read the ready set
@@ -94,7 +96,7 @@ public interface Multiplexer extends AutoCloseable {
 
     /** Opens the given backend, writing each syscall it makes to trace (null: no trace). */
     static Multiplexer open(Backend backend, FdSetMode fdSetMode, SyscallTrace trace) throws IOException {
-        io.muxkit.ffi.MuxSyscalls lib = TracedSyscalls.of(trace);  // the one place tracing is chosen
+        MuxSyscalls lib = TracedSyscalls.of(trace);  // the one place tracing is chosen
         switch (backend) {
             case SELECT: return new SelectMultiplexer(fdSetMode, lib);
             case POLL: return new PollMultiplexer(lib);
