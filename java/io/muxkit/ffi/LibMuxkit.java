@@ -11,8 +11,9 @@ import jnr.ffi.annotations.Out;
  * classes of io.muxkit.mux and io.muxkit.net). File names go to C as UTF-8 whatever the locale
  * (under LANG=C the JVM's own encoding would turn every non-ASCII character into '?'). Every function returns
  * its result or -errno, so errno is never read from Java and every call takes jnr-ffi's fast path.
+ * The calls of the multiplexers are in {@link MuxSyscalls}, which a syscall trace decorates.
  */
-public interface LibMuxkit {
+public interface LibMuxkit extends MuxSyscalls {
     @IgnoreError long mk_const(@Encoding("UTF-8") String name);
     @IgnoreError String mk_errno_name(int err);
     @IgnoreError String mk_strerror(int err);
@@ -22,24 +23,6 @@ public interface LibMuxkit {
     @IgnoreError long mk_faults_injected();
     @IgnoreError int mk_gettid();
     @IgnoreError int mk_tgkill(int tid, int sig);
-
-    @IgnoreError int mk_fdset_bytes(int nfds);
-    @IgnoreError int mk_fdset_add(Pointer set, int bytes, int fd);
-    @IgnoreError int mk_fdset_remove(Pointer set, int bytes, int fd);
-    @IgnoreError int mk_select(int nfds, Pointer readfds, Pointer writefds, long timeoutNanos);
-    @IgnoreError int mk_fdset_ready(Pointer readfds, Pointer writefds, int nfds, Pointer fds, Pointer ops, int max);
-
-    @IgnoreError int mk_poll(Pointer pollfds, int nfds, long timeoutNanos);
-
-    @IgnoreError int mk_epoll_create1(int flags);
-    @IgnoreError int mk_epoll_ctl(int epfd, int op, int fd, int events);
-    @IgnoreError int mk_epoll_wait(int epfd, Pointer events, int max, long timeoutNanos);
-
-    @IgnoreError long mk_uring_size();
-    @IgnoreError int mk_uring_init(Pointer ring, int entries, int cqEntries);
-    @IgnoreError void mk_uring_exit(Pointer ring);
-    @IgnoreError int mk_uring_submit(Pointer ring, Pointer ops, int nops);
-    @IgnoreError int mk_uring_wait(Pointer ring, Pointer ops, int nops, long timeoutNanos, Pointer cqes, int max);
 
     @IgnoreError int mk_open(@Encoding("UTF-8") String path, int flags);
     @IgnoreError int mk_open_dir(@Encoding("UTF-8") String path);
@@ -55,13 +38,8 @@ public interface LibMuxkit {
     @IgnoreError int mk_link_fd(int fd, int dirfd, @Encoding("UTF-8") String name);
     @IgnoreError int mk_renameat(int dirfd, @Encoding("UTF-8") String from, @Encoding("UTF-8") String to);
     @IgnoreError int mk_unlinkat(int dirfd, @Encoding("UTF-8") String name);
-    @IgnoreError int mk_close(int fd);
     @IgnoreError int mk_dup2(int oldfd, int newfd);
-    @IgnoreError int mk_fd_flags(int fd);
     @IgnoreError int mk_pipe2(@Out int[] fds, int flags);
-    @IgnoreError int mk_eventfd(int initval, int flags);
-    @IgnoreError int mk_eventfd_write(int fd, long value);
-    @IgnoreError long mk_eventfd_read(int fd);
     @IgnoreError long mk_read(int fd, Pointer buf, long len);
     @IgnoreError long mk_peek(int fd, long address, long len);
     @IgnoreError long mk_write(int fd, Pointer buf, long len);

@@ -15,18 +15,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.muxkit.ffi.LibMuxkit;
+import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 
 /**
  * The rules every backend shares, written once: argument checks, the fd -> interest table,
- * masking readiness by interest, the EINTR retry with the time left, the eventfd wakeup, stats.
- * A backend supplies five small operations: add, change, remove, waitOnce and collect.
+ * masking readiness by interest, one entry per fd in the ready set, the EINTR retry with the time
+ * left, the eventfd wakeup, stats. A backend supplies four small operations: add, change, remove
+ * and waitOnce; it makes every syscall through {@link #lib}, the shim or, when the multiplexer
+ * was opened with a trace, a {@link TracedSyscalls} around it.
  */
 abstract class AbstractMultiplexer implements Multiplexer {
-    protected static final LibMuxkit LIB = Native.LIB;
     private static final int UNREGISTERED = -1;
+
+    /** What one wait came back with. */
+    protected enum Wait {
+        /** The kernel reported entries, and each was passed to {@link #ready} (all may have been masked out, or stale). */
+        READY,
+        /** The time passed with nothing to report. */
+        TIMED_OUT,
+        /** Ended by a signal before anything was reported: the wait is made again for the time that is left. */
+        INTERRUPTED
+    }
+
+    static {
+        // loaded now rather than at the first select, which may come with every fd in use: from a
+        // directory of classes, loading one opens a file (EMFILE, then NoClassDefFoundError)
+        Wait.values();
+    }
 
     private final Backend backend;
     private final boolean edgeSupported;
@@ -34,6 +51,8 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private int[] interests = filled(new int[64]);
     private int registered;
 
+    /** by fd: its index in readyFds, when the entry there is this fd's (so a second report of an fd in one batch joins the first) */
+    private int[] readySlot = new int[64];
     private int[] readyFds = new int[64];
     private int[] readyOps = new int[64];
     private int readyCount;
@@ -47,37 +66,36 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private volatile boolean changing;
     private volatile boolean closed;
 
+    /** Every syscall the multiplexer made; a backend counts those of its own operations. */
     protected long syscalls;
     private long waits, events, interrupts, blockedNanos;
-    /** Where each syscall is written as strace writes it, or null: then tracing costs one test per syscall. */
-    protected final SyscallTrace trace;
+    /** The shim, or a decorator of it that writes each call down: chosen once, when the multiplexer opens. */
+    protected final MuxSyscalls lib;
+    /** lib when it is that decorator (fds' roles are named there), else null. */
+    private final TracedSyscalls traced;
 
-    protected AbstractMultiplexer(Backend backend, boolean edgeSupported, SyscallTrace trace) throws IOException {
+    protected AbstractMultiplexer(Backend backend, boolean edgeSupported, MuxSyscalls lib) throws IOException {
         this.backend = backend;
         this.edgeSupported = edgeSupported;
-        this.trace = trace;
-        int fd = LIB.mk_eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
-        if (trace != null) {
-            if (fd >= 0) trace.role(fd, "wakeup");
-            trace.line("eventfd2(0, EFD_NONBLOCK|EFD_CLOEXEC)" + SyscallText.result(fd));
-        }
-        this.wakeFd = Native.check(fd, "eventfd", -1);
+        this.lib = lib;
+        this.traced = lib instanceof TracedSyscalls t ? t : null;
+        this.wakeFd = Native.check(lib.mk_eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC), "eventfd", -1);
         syscalls++;
     }
 
     // ---- what a backend supplies ----
 
-    /** Starts watching fd in the kernel or in the backend's own tables. */
+    /** Starts watching fd in the kernel or in the backend's own tables; a closed fd fails here (EBADF). */
     protected abstract void add(int fd, int interest) throws IOException;
+    /** Changes a registered fd's interest; where the kernel is not asked now, a closed fd is reported by the next wait as ERROR. */
     protected abstract void change(int fd, int interest) throws IOException;
     /** Stops watching fd; must not fail for an fd that was closed meanwhile. */
     protected abstract void remove(int fd);
-    /** One wait, timeoutNanos -1 forever, 0 not at all: how many entries the kernel reported, or -errno. */
-    protected abstract int waitOnce(long timeoutNanos);
-    /** After waitOnce returned n >= 0: calls {@link #ready} for each entry the kernel reported. */
-    protected abstract void collect(int n);
-    /** Name of the wait syscall, for error messages. */
-    protected abstract String waitCall();
+    /**
+     * One wait, timeoutNanos -1 forever, 0 not at all, that passes each entry the kernel reports to
+     * {@link #ready} and counts its syscalls. A failure other than EINTR is thrown.
+     */
+    protected abstract Wait waitOnce(long timeoutNanos) throws IOException;
     /** Releases the backend's kernel objects and memory. */
     protected abstract void release();
 
@@ -99,14 +117,10 @@ abstract class AbstractMultiplexer implements Multiplexer {
         return 0;
     }
 
-    /** Syscalls the last waitOnce made: one, except where a wait can need none or several (io_uring). */
-    protected int syscallsOfLastWait() {
-        return 1;
-    }
-
-    /** A wait that failed with errno: return true if the backend handled it (select's EBADF). */
-    protected boolean recover(int errno) {
-        return false;
+    /** A wait that returned -errno: INTERRUPTED for EINTR, else thrown as call's failure. */
+    protected static Wait failedWait(int rc, String call) throws NativeIOException {
+        if (rc == -Native.EINTR) return Wait.INTERRUPTED;
+        throw new NativeIOException(call, -1, -rc);
     }
 
     // ---- registration ----
@@ -124,8 +138,10 @@ abstract class AbstractMultiplexer implements Multiplexer {
             if (isRegistered(fd))
                 throw new IllegalStateException("fd " + fd + " is already registered; use modify()");
             add(fd, interest);
-            if (fd >= interests.length)
+            if (fd >= interests.length) {
                 interests = filled(Arrays.copyOf(interests, Math.max(fd + 1, interests.length * 2)), interests.length);
+                readySlot = Arrays.copyOf(readySlot, interests.length);
+            }
             interests[fd] = interest;
             registered++;
         } finally {
@@ -161,7 +177,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
             requireRegistered(fd);
             forget(fd);
             remove(fd);
-            if (trace != null) trace.role(fd, null);
+            if (traced != null) traced.role(fd, null);  // its number may be reused
         } finally {
             changing = false;
         }
@@ -169,12 +185,12 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     @Override
     public final void describe(int fd, String role) {
-        if (trace != null) trace.role(fd, role);
+        if (traced != null) traced.role(fd, role);
     }
 
     @Override
     public final boolean tracing() {
-        return trace != null;
+        return traced != null;
     }
 
     /**
@@ -208,7 +224,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
         return isRegistered(fd) ? interests[fd] : UNREGISTERED;
     }
 
-    /** Backends whose kernel call takes any number (select, poll) check it is an open fd. */
+    /** Backends whose kernel call takes any number (select, poll, uring) check at register that it is an open fd (one fcntl). */
     protected final void requireOpenFd(int fd, String call) throws NativeIOException {
         Native.check(fdFlags(fd), call, fd);
     }
@@ -219,9 +235,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
 
     private int fdFlags(int fd) {
         syscalls++;
-        int rc = LIB.mk_fd_flags(fd);
-        if (trace != null) trace.line("fcntl(" + trace.fd(fd) + ", F_GETFD)" + SyscallText.result(rc));
-        return rc;
+        return lib.mk_fd_flags(fd);
     }
 
     /** Highest fd registered (or the wakeup fd), scanning down from `from`. */
@@ -280,35 +294,22 @@ abstract class AbstractMultiplexer implements Multiplexer {
         while (changing) Thread.onSpinWait();  // a change that began before we came in ends first
         try {
             while (true) {
-                int n;
+                Wait w;
                 if (nanos == 0) {
-                    n = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
+                    w = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
                 } else {
                     long start = System.nanoTime();
-                    n = waitOnce(nanos);
+                    w = waitOnce(nanos);
                     blockedNanos += System.nanoTime() - start;
                 }
                 waits++;
-                syscalls += syscallsOfLastWait();
-                if (n > 0) {
-                    collect(n);
-                    // all the kernel said was masked out (or stale, on uring): not a reason to return early
-                    if (readyCount > 0 || woken || nanos == 0) break;
-                    n = 0;
-                }
-                if (n == 0 && nanos == 0) break;
-                if (n < 0) {
-                    if (-n != Native.EINTR) {
-                        if (recover(-n)) break;
-                        throw new NativeIOException(waitCall(), -1, -n);
-                    }
-                    interrupts++;
-                }
-                // interrupted, or back with nothing before the deadline (io_uring cannot tell a timeout
-                // from an interruption once it has submitted): wait again for the time that is left
+                if (w == Wait.INTERRUPTED) interrupts++;
+                else if (readyCount > 0 || woken || nanos == 0 || w == Wait.TIMED_OUT) break;
+                // interrupted, or all the kernel reported was masked out or stale (not a reason to
+                // return early): wait again for the time that is left
                 if (nanos > 0 && (nanos = deadline - System.nanoTime()) <= 0) {
-                    if (n == 0) break;
-                    nanos = 0;
+                    if (w != Wait.INTERRUPTED) break;
+                    nanos = 0;  // the interrupted wait reported nothing: one last look, without waiting
                 }
             }
         } finally {
@@ -318,7 +319,11 @@ abstract class AbstractMultiplexer implements Multiplexer {
         return readyCount;
     }
 
-    /** Called by collect for each entry the kernel reported, with bits already in Multiplexer terms. */
+    /**
+     * Called by waitOnce for each entry the kernel reported, with bits already in Multiplexer terms.
+     * An fd reported twice in one batch (two completions of uring's multishot poll) keeps one entry,
+     * with the ops of both.
+     */
     protected final void ready(int fd, int ops) {
         if (fd == wakeFd) {
             drainWakeup();
@@ -327,10 +332,16 @@ abstract class AbstractMultiplexer implements Multiplexer {
         if (!isRegistered(fd)) return;
         int masked = (ops & interests[fd] & (READ | WRITE)) | (ops & (ERROR | HANGUP));
         if (masked == 0) return;
+        int slot = readySlot[fd];
+        if (slot < readyCount && readyFds[slot] == fd) {
+            readyOps[slot] |= masked;
+            return;
+        }
         if (readyCount == readyFds.length) {
             readyFds = Arrays.copyOf(readyFds, readyCount * 2);
             readyOps = Arrays.copyOf(readyOps, readyCount * 2);
         }
+        readySlot[fd] = readyCount;
         readyFds[readyCount] = fd;
         readyOps[readyCount] = masked;
         readyCount++;
@@ -354,8 +365,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
         // which would write into whatever file took the number; held only for one nonblocking write
         synchronized (wakeLock) {
             if (closed) return;
-            int rc = LIB.mk_eventfd_write(wakeFd, 1);  // cannot fill: the counter is drained at each wake
-            if (trace != null) trace.line("write(" + trace.fd(wakeFd) + ", [1], 8)" + SyscallText.result(rc < 0 ? rc : 8));
+            lib.mk_eventfd_write(wakeFd, 1);  // cannot fill: the counter is drained at each wake
         }
     }
 
@@ -364,9 +374,8 @@ abstract class AbstractMultiplexer implements Multiplexer {
         // read, then clear: cleared first, a wakeup() in between would write a count this read then
         // swallowed, leaving the flag set with nothing to wake on, and every later wakeup() a no-op.
         // This way a wakeup() in between finds the flag still set and is part of this wake.
-        long count = LIB.mk_eventfd_read(wakeFd);
+        lib.mk_eventfd_read(wakeFd);
         wakeupPending.set(false);
-        if (trace != null) trace.line("read(" + trace.fd(wakeFd) + ", [" + Math.max(count, 0) + "], 8)" + SyscallText.result(count < 0 ? count : 8));
         syscalls++;
     }
 
@@ -395,16 +404,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
     /** Closes the wakeup eventfd; for close(), and for a backend's constructor that fails after super(). */
     protected final void closeWakeFd() {
         synchronized (wakeLock) {
-            closeTraced(wakeFd);
-        }
-    }
-
-    /** close(2) of one of the multiplexer's own fds. */
-    protected final void closeTraced(int fd) {
-        int rc = LIB.mk_close(fd);
-        if (trace != null) {
-            trace.line("close(" + trace.fd(fd) + ")" + SyscallText.result(rc));
-            trace.role(fd, null);
+            lib.mk_close(wakeFd);
         }
     }
 

@@ -2,10 +2,10 @@ package io.muxkit.mux;
 
 import java.io.IOException;
 
+import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
-import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
 
 /**
@@ -28,18 +28,14 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     private Pointer events;
     private int capacity = 64;
 
-    EpollMultiplexer(SyscallTrace trace) throws IOException {
-        super(Backend.EPOLL, true, trace);
-        int fd = LIB.mk_epoll_create1(Native.EPOLL_CLOEXEC);
-        if (trace != null) {
-            if (fd >= 0) trace.role(fd, "epoll");
-            trace.line("epoll_create1(EPOLL_CLOEXEC)" + SyscallText.result(fd));
-        }
+    EpollMultiplexer(MuxSyscalls lib) throws IOException {
+        super(Backend.EPOLL, true, lib);
+        int fd = lib.mk_epoll_create1(Native.EPOLL_CLOEXEC);
         try {
             epfd = Native.check(fd, "epoll_create1", -1);
             ctl(ADD, "epoll_ctl(ADD)", wakeFd, READ);  // ENOSPC at max_user_watches, the limit the probe provokes
         } catch (IOException | RuntimeException e) {
-            Fds.closeQuietly(fd);
+            if (fd >= 0) lib.mk_close(fd);
             closeWakeFd();
             throw e;
         }
@@ -69,32 +65,15 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     @Override
     protected void remove(int fd) {
         syscalls++;
-        int rc = LIB.mk_epoll_ctl(epfd, DEL, fd, 0);
-        if (trace != null) trace.line("epoll_ctl(" + trace.fd(epfd) + ", EPOLL_CTL_DEL, " + trace.fd(fd) + ", NULL)" + SyscallText.result(rc));
+        lib.mk_epoll_ctl(epfd, DEL, fd, 0);
     }
 
     @Override
-    protected int waitOnce(long timeoutNanos) {
-        if (trace == null) return LIB.mk_epoll_wait(epfd, events, capacity, timeoutNanos);
-        long start = System.nanoTime();
-        int n = LIB.mk_epoll_wait(epfd, events, capacity, timeoutNanos);
-        long took = System.nanoTime() - start;
-        StringBuilder ready = new StringBuilder("[");
-        for (int i = 0; i < n && SyscallText.room(ready, i, n); i++) {
-            long at = (long) i * SIZE;
-            ready.append(i == 0 ? "" : ", ").append("{events=").append(SyscallText.epollEvents(events.getInt(at + EVENTS)))
-                    .append(", data=").append(trace.fd(events.getInt(at + DATA))).append('}');
-        }
-        ready.append(']');
-        // the shim calls epoll_pwait2 for a timeout to the nanosecond, epoll_wait for 0 and forever
-        trace.line((timeoutNanos > 0 ? "epoll_pwait2(" : "epoll_wait(") + trace.fd(epfd) + ", " + (n > 0 ? ready : "[]") + ", " + capacity
-                + ", " + (timeoutNanos > 0 ? SyscallText.timespec(timeoutNanos) + ", NULL" : String.valueOf(timeoutNanos)) + ")"
-                + SyscallText.result(n) + SyscallText.took(took));
-        return n;
-    }
-
-    @Override
-    protected void collect(int n) {
+    protected Wait waitOnce(long timeoutNanos) throws IOException {
+        syscalls++;
+        int n = lib.mk_epoll_wait(epfd, events, capacity, timeoutNanos);
+        if (n < 0) return failedWait(n, "epoll_wait");
+        if (n == 0) return Wait.TIMED_OUT;
         for (int i = 0; i < n; i++) {
             long at = (long) i * SIZE;
             ready(events.getInt(at + DATA), readyOpsOf(events.getInt(at + EVENTS)));
@@ -104,16 +83,12 @@ final class EpollMultiplexer extends AbstractMultiplexer {
             NativeMemory.free(events);
             events = NativeMemory.allocate((long) capacity * SIZE);
         }
-    }
-
-    @Override
-    protected String waitCall() {
-        return "epoll_wait";
+        return Wait.READY;
     }
 
     @Override
     protected void release() {
-        closeTraced(epfd);
+        lib.mk_close(epfd);
         NativeMemory.free(events);
         events = null;
     }
@@ -121,10 +96,6 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     private void ctl(int op, String call, int fd, int interest) throws IOException {
         syscalls++;
         int mask = eventsOf(interest) | ((interest & EDGE) != 0 ? Native.EPOLLET : 0);
-        int rc = LIB.mk_epoll_ctl(epfd, op, fd, mask);
-        if (trace != null)
-            trace.line("epoll_ctl(" + trace.fd(epfd) + ", " + (op == ADD ? "EPOLL_CTL_ADD" : "EPOLL_CTL_MOD") + ", " + trace.fd(fd)
-                    + ", {events=" + SyscallText.epollEvents(mask) + ", data=" + fd + "})" + SyscallText.result(rc));
-        Native.check(rc, call, fd);
+        Native.check(lib.mk_epoll_ctl(epfd, op, fd, mask), call, fd);
     }
 }

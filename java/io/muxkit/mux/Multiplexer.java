@@ -3,6 +3,8 @@ package io.muxkit.mux;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import io.muxkit.ffi.MuxSyscalls;
+
 /**
  * One readiness multiplexer: select(2), poll(2), epoll(7) or io_uring's poll requests behind the same calls. Register fds
  * with an interest, call {@link #select} to wait until some are ready, then read the ready set
@@ -23,7 +25,19 @@ import java.util.concurrent.TimeUnit;
  * Level-triggered by default: a ready fd is reported by every {@link #select} until it is
  * drained. {@link #READ} and {@link #WRITE} are reported only when asked for; {@link #ERROR} and
  * {@link #HANGUP} are reported whatever the interest (select cannot tell a hangup from
- * readability: there a closed peer shows as READ and a read returns 0).
+ * readability: there a closed peer shows as READ and a read returns 0). One select reports each
+ * fd at most once: where the kernel reports an fd twice in one wait (two completions of uring's
+ * multishot EDGE poll), the entries are merged into one, with the ops of both.
+ *
+ * <h2>A closed fd still registered</h2>
+ * It is reported where the kernel reports it. register checks the fd on every backend and fails
+ * with EBADF. A modify of a closed fd on epoll fails at once (epoll_ctl's EBADF) and the fd is no
+ * longer registered; on select, poll and uring a modify changes memory only, and the next select
+ * reports the fd as {@link #ERROR} (select's EBADF, poll's POLLNVAL, the poll request's EBADF),
+ * at every select until it is unregistered. Closed with no modify, the fd is reported the same way
+ * by select and poll; epoll drops the closed file from its set by itself (when no other fd refers
+ * to it) and reports nothing; uring's poll already in the kernel holds the file open and reports
+ * nothing either (see below: unregister before close), one not yet submitted reports ERROR.
  *
  * <h2>What the caller must do</h2>
  * <ul>
@@ -51,12 +65,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Limits</h2>
  * select watches only fds below FD_SETSIZE (1024) unless opened with {@link FdSetMode#DYNAMIC};
- * poll, epoll and uring are limited by RLIMIT_NOFILE, epoll also by max_user_watches. On uring,
- * register, modify and unregister queue requests that go in with the next select (register checks
- * the fd with one fcntl; a modify of a closed fd is reported by the next select as ERROR; an
- * unregister of a poll in the kernel submits its cancellation at once, so close() right after
- * really closes the file). A failed
- * syscall throws {@link io.muxkit.ffi.NativeIOException} naming the call, the fd and the errno.
+ * poll, epoll and uring are limited by RLIMIT_NOFILE, epoll also by max_user_watches.
+ *
+ * <h2>What a call costs</h2>
+ * register checks the fd with one fcntl on select, poll and uring, and is one epoll_ctl on epoll.
+ * modify is one epoll_ctl on epoll and no syscall elsewhere: select and poll change their arrays,
+ * uring queues a request that goes in with the next select. unregister is one epoll_ctl on epoll,
+ * no syscall on select and poll, and on uring, for a poll already in the kernel, one io_uring_enter
+ * that submits its cancellation at once (the request holds the file: close() right after must
+ * really close it). A failed syscall throws {@link io.muxkit.ffi.NativeIOException} naming the
+ * call, the fd and the errno.
  */
 public interface Multiplexer extends AutoCloseable {
     /** Interest and readiness. */
@@ -78,11 +96,12 @@ public interface Multiplexer extends AutoCloseable {
 
     /** Opens the given backend, writing each syscall it makes to trace (null: no trace). */
     static Multiplexer open(Backend backend, FdSetMode fdSetMode, SyscallTrace trace) throws IOException {
+        MuxSyscalls lib = TracedSyscalls.of(trace);  // the one place tracing is chosen
         switch (backend) {
-            case SELECT: return new SelectMultiplexer(fdSetMode, trace);
-            case POLL: return new PollMultiplexer(trace);
-            case EPOLL: return new EpollMultiplexer(trace);
-            case URING: return new UringMultiplexer(256, 4096, trace);
+            case SELECT: return new SelectMultiplexer(fdSetMode, lib);
+            case POLL: return new PollMultiplexer(lib);
+            case EPOLL: return new EpollMultiplexer(lib);
+            case URING: return new UringMultiplexer(256, 4096, lib);
             default: throw new AssertionError(backend);
         }
     }
@@ -100,7 +119,16 @@ public interface Multiplexer extends AutoCloseable {
      */
     void register(int fd, int interest) throws IOException;
 
-    /** Changes the interest of a registered fd. If the kernel refuses, the fd is no longer registered. */
+    /**
+     * Changes the interest of a registered fd. If the kernel refuses, the fd is no longer registered.
+     *
+     * @throws IllegalArgumentException a negative fd or unknown interest bits
+     * @throws IllegalStateException the fd is not registered, this multiplexer is closed, or another
+     *         thread is inside {@link #select}
+     * @throws io.muxkit.ffi.NativeIOException epoll only, the kernel refused (EBADF for a closed fd,
+     *         ENOMEM); select, poll and uring make no syscall here, and report a closed fd at the
+     *         next select as {@link #ERROR}
+     */
     void modify(int fd, int interest) throws IOException;
 
     /** Stops watching fd. Works after the fd was closed (but close after unregister: epoll watches the open file, not the number). */
@@ -119,7 +147,7 @@ public interface Multiplexer extends AutoCloseable {
      * An interrupted wait (EINTR) is retried with the time that is left.
      *
      * @param timeoutMillis -1 waits forever, 0 does not wait
-     * @return how many fds are ready, read with {@link #readyFd} and {@link #readyOps}
+     * @return how many fds are ready, read with {@link #readyFd} and {@link #readyOps}; each fd at most once
      */
     int select(long timeoutMillis) throws IOException;
 

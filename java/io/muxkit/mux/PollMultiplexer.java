@@ -3,13 +3,16 @@ package io.muxkit.mux;
 import java.io.IOException;
 import java.util.Arrays;
 
+import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
 /**
  * poll(2): a dense array of struct pollfd in native memory, slot 0 the wakeup fd. An fd's slot
- * is found by index; removal moves the last entry into the hole, so the array stays dense.
+ * is found by index; removal moves the last entry into the hole, so the array stays dense. A
+ * change of interest rewrites one entry's events, no syscall: the kernel reports a closed fd at
+ * the next wait (POLLNVAL, which is ERROR).
  */
 final class PollMultiplexer extends AbstractMultiplexer {
     private static final int SIZE = Native.POLLFD_SIZE, FD = Native.POLLFD_FD,
@@ -20,8 +23,8 @@ final class PollMultiplexer extends AbstractMultiplexer {
     private int count;
     private int[] slotByFd = new int[64];
 
-    PollMultiplexer(SyscallTrace trace) throws IOException {
-        super(Backend.POLL, false, trace);
+    PollMultiplexer(MuxSyscalls lib) throws IOException {
+        super(Backend.POLL, false, lib);
         append(wakeFd, READ);
     }
 
@@ -32,8 +35,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
     }
 
     @Override
-    protected void change(int fd, int interest) throws IOException {
-        requireOpenFd(fd, "poll: fcntl(F_GETFD)");
+    protected void change(int fd, int interest) {
         pollfds.putShort((long) slotByFd[fd] * SIZE + EVENTS, (short) eventsOf(interest));
     }
 
@@ -48,35 +50,11 @@ final class PollMultiplexer extends AbstractMultiplexer {
     }
 
     @Override
-    protected int waitOnce(long timeoutNanos) {
-        if (trace == null) return LIB.mk_poll(pollfds, count, timeoutNanos);
-        String in = pollfdsText(false);
-        long start = System.nanoTime();
-        int n = LIB.mk_poll(pollfds, count, timeoutNanos);
-        long took = System.nanoTime() - start;
-        trace.line("ppoll(" + in + ", " + count + ", " + SyscallText.timespec(timeoutNanos) + ", NULL, 8)" + SyscallText.result(n)
-                + (n > 0 ? " (" + pollfdsText(true) + ")" : "") + SyscallText.took(took));
-        return n;
-    }
-
-    /** The array as strace writes it: every entry's events, or (after the call) the entries with revents. */
-    private String pollfdsText(boolean revents) {
-        StringBuilder s = new StringBuilder("[");
-        int total = 0, written = 0;
-        for (int slot = 0; slot < count; slot++) if (!revents || pollfds.getShort((long) slot * SIZE + REVENTS) != 0) total++;
-        for (int slot = 0; slot < count; slot++) {
-            long at = (long) slot * SIZE;
-            int bits = pollfds.getShort(at + (revents ? REVENTS : EVENTS)) & 0xffff;
-            if (revents && bits == 0) continue;
-            if (!SyscallText.room(s, written, total)) break;
-            s.append(written++ == 0 ? "" : ", ").append("{fd=").append(trace.fd(pollfds.getInt(at + FD)))
-                    .append(revents ? ", revents=" : ", events=").append(SyscallText.pollEvents(bits)).append('}');
-        }
-        return s.append(']').toString();
-    }
-
-    @Override
-    protected void collect(int n) {
+    protected Wait waitOnce(long timeoutNanos) throws IOException {
+        syscalls++;
+        int n = lib.mk_poll(pollfds, count, timeoutNanos);
+        if (n < 0) return failedWait(n, "poll");
+        if (n == 0) return Wait.TIMED_OUT;
         for (int slot = 0, found = 0; slot < count && found < n; slot++) {
             long at = (long) slot * SIZE;
             int revents = pollfds.getShort(at + REVENTS) & 0xffff;
@@ -84,11 +62,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
             found++;
             ready(pollfds.getInt(at + FD), readyOpsOf(revents));
         }
-    }
-
-    @Override
-    protected String waitCall() {
-        return "poll";
+        return Wait.READY;
     }
 
     @Override

@@ -2,14 +2,17 @@ package io.muxkit.mux;
 
 import java.io.IOException;
 
+import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
 /**
  * select(2): master read and write bitmaps, copied into work bitmaps before each call (select
  * overwrites its arguments). Strict mode stops at FD_SETSIZE as libc's fd_set does; dynamic mode
- * grows the bitmaps to the highest fd, since the kernel takes any nfds.
+ * grows the bitmaps to the highest fd, since the kernel takes any nfds. A change of interest
+ * changes the master bitmaps only, no syscall: a closed fd is found by the next wait (EBADF).
  */
 final class SelectMultiplexer extends AbstractMultiplexer {
     private final FdSetMode mode;
@@ -19,8 +22,8 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     private int readyCapacity;
     private int maxFd;
 
-    SelectMultiplexer(FdSetMode mode, SyscallTrace trace) throws IOException {
-        super(Backend.SELECT, false, trace);
+    SelectMultiplexer(FdSetMode mode, MuxSyscalls lib) throws IOException {
+        super(Backend.SELECT, false, lib);
         this.mode = mode;
         if (wakeFd >= Native.FD_SETSIZE && mode == FdSetMode.STRICT) {
             closeWakeFd();
@@ -28,7 +31,7 @@ final class SelectMultiplexer extends AbstractMultiplexer {
         }
         // dynamic: the bitmaps must cover the wakeup fd too, wherever it landed
         int cover = mode == FdSetMode.DYNAMIC ? Math.max(Native.FD_SETSIZE, wakeFd + 1) : Native.FD_SETSIZE;
-        allocate(LIB.mk_fdset_bytes(cover));
+        allocate(lib.mk_fdset_bytes(cover));
         addBits(wakeFd, READ);
         maxFd = wakeFd;
     }
@@ -37,16 +40,16 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     protected void add(int fd, int interest) throws IOException {
         if (fd >= bytes * 8) {
             if (mode == FdSetMode.STRICT) throw tooHigh(fd);
-            allocate(LIB.mk_fdset_bytes(Math.max(fd + 1, bytes * 16)));
+            allocate(lib.mk_fdset_bytes(Math.max(fd + 1, bytes * 16)));
         }
         requireOpenFd(fd, "select: fcntl(F_GETFD)");
         addBits(fd, interest);
         maxFd = Math.max(maxFd, fd);
     }
 
+    /** Memory only, as in C: a closed fd is reported by the next wait as ERROR (see reportClosed). */
     @Override
-    protected void change(int fd, int interest) throws IOException {
-        requireOpenFd(fd, "select: fcntl(F_GETFD)");
+    protected void change(int fd, int interest) {
         removeBits(fd);
         addBits(fd, interest);
     }
@@ -58,36 +61,22 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     }
 
     @Override
-    protected int waitOnce(long timeoutNanos) {
+    protected Wait waitOnce(long timeoutNanos) throws IOException {
         readSet.transferTo(0, readWork, 0, bytes);
         writeSet.transferTo(0, writeWork, 0, bytes);
-        if (trace == null) return LIB.mk_select(maxFd + 1, readWork, writeWork, timeoutNanos);
-        String in = fdSetText(readWork) + ", " + fdSetText(writeWork);
-        long start = System.nanoTime();
-        int n = LIB.mk_select(maxFd + 1, readWork, writeWork, timeoutNanos);
-        long took = System.nanoTime() - start;
-        trace.line("pselect6(" + (maxFd + 1) + ", " + in + ", NULL, " + SyscallText.timespec(timeoutNanos) + ", NULL)"
-                + SyscallText.result(n) + (n > 0 ? " (in " + fdSetText(readWork) + ", out " + fdSetText(writeWork) + ")" : "")
-                + SyscallText.took(took));
-        return n;
-    }
-
-    /** A bitmap as strace writes it: [7 12]. */
-    private String fdSetText(Pointer set) {
-        StringBuilder s = new StringBuilder("[");
-        int written = 0, total = 0;
-        for (int fd = 0; fd <= maxFd; fd++) if ((set.getByte(fd >> 3) & (1 << (fd & 7))) != 0) total++;
-        for (int fd = 0; fd <= maxFd; fd++) {
-            if ((set.getByte(fd >> 3) & (1 << (fd & 7))) == 0) continue;
-            if (!SyscallText.room(s, written, total)) break;
-            s.append(written++ == 0 ? "" : " ").append(trace.fd(fd));
+        syscalls++;
+        int n = lib.mk_select(maxFd + 1, readWork, writeWork, timeoutNanos);
+        if (n == -Native.EBADF) {
+            reportClosed();
+            return Wait.READY;
         }
-        return s.append(']').toString();
+        if (n < 0) return failedWait(n, "select");
+        if (n == 0) return Wait.TIMED_OUT;
+        collect(n);
+        return Wait.READY;
     }
 
-    @Override
-    protected void collect(int n) {
-        if (n == 0) return;
+    private void collect(int n) {
         if (n > readyCapacity) {
             readyCapacity = Math.max(n, readyCapacity * 2);
             NativeMemory.free(readyFds);
@@ -96,7 +85,7 @@ final class SelectMultiplexer extends AbstractMultiplexer {
             readyOps = NativeMemory.allocate(4L * readyCapacity);
         }
         // n counts an fd once per set it is in, so it bounds the number of distinct fds
-        int found = LIB.mk_fdset_ready(readWork, writeWork, maxFd + 1, readyFds, readyOps, n);
+        int found = lib.mk_fdset_ready(readWork, writeWork, maxFd + 1, readyFds, readyOps, n);
         for (int i = 0; i < found; i++)
             ready(readyFds.getInt(4L * i), readyOps.getInt(4L * i));  // 1 = READ, 2 = WRITE: same bits
     }
@@ -105,27 +94,20 @@ final class SelectMultiplexer extends AbstractMultiplexer {
      * EBADF: a registered fd was closed. Report each such fd as ERROR (as poll reports POLLNVAL),
      * then wait again, without them and without blocking, for the rest.
      */
-    @Override
-    protected boolean recover(int errno) {
-        if (errno != Native.EBADF) return false;
+    private void reportClosed() throws IOException {
         readSet.transferTo(0, readWork, 0, bytes);
         writeSet.transferTo(0, writeWork, 0, bytes);
         for (int fd = 0; fd <= maxFd; fd++) {
             if (isRegistered(fd) && !isOpen(fd)) {
                 ready(fd, ERROR);
-                LIB.mk_fdset_remove(readWork, bytes, fd);
-                LIB.mk_fdset_remove(writeWork, bytes, fd);
+                lib.mk_fdset_remove(readWork, bytes, fd);
+                lib.mk_fdset_remove(writeWork, bytes, fd);
             }
         }
         syscalls++;
-        int n = LIB.mk_select(maxFd + 1, readWork, writeWork, 0);
+        int n = lib.mk_select(maxFd + 1, readWork, writeWork, 0);
+        if (n < 0 && n != -Native.EINTR) throw new NativeIOException("select", -1, -n);
         if (n > 0) collect(n);
-        return true;
-    }
-
-    @Override
-    protected String waitCall() {
-        return "select";
     }
 
     @Override
@@ -141,13 +123,13 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     }
 
     private void addBits(int fd, int interest) {
-        if ((interest & READ) != 0) LIB.mk_fdset_add(readSet, bytes, fd);
-        if ((interest & WRITE) != 0) LIB.mk_fdset_add(writeSet, bytes, fd);
+        if ((interest & READ) != 0) lib.mk_fdset_add(readSet, bytes, fd);
+        if ((interest & WRITE) != 0) lib.mk_fdset_add(writeSet, bytes, fd);
     }
 
     private void removeBits(int fd) {
-        LIB.mk_fdset_remove(readSet, bytes, fd);
-        LIB.mk_fdset_remove(writeSet, bytes, fd);
+        lib.mk_fdset_remove(readSet, bytes, fd);
+        lib.mk_fdset_remove(writeSet, bytes, fd);
     }
 
     /** (Re)allocates the four bitmaps at newBytes each, keeping the master bits. */

@@ -19,6 +19,10 @@ final class SyscallText {
                 new String[] { "EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDHUP", "EPOLLET" });
     }
 
+    static String eventfdFlags(int flags) {
+        return flags(flags, new int[] { Native.EFD_NONBLOCK, Native.EFD_CLOEXEC }, new String[] { "EFD_NONBLOCK", "EFD_CLOEXEC" });
+    }
+
     private static String flags(int value, int[] bits, String[] names) {
         StringBuilder s = new StringBuilder();
         int left = value;

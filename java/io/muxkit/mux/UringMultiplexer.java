@@ -3,6 +3,7 @@ package io.muxkit.mux;
 import java.io.IOException;
 import java.util.Arrays;
 
+import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
@@ -21,7 +22,6 @@ final class UringMultiplexer extends AbstractMultiplexer {
     private static final int NONE = -1;
 
     private final Pointer ring;
-    private final int ringFd;
     private Pointer ops;
     private int opCount, opCapacity = 64;
     private Pointer cqes;
@@ -29,23 +29,16 @@ final class UringMultiplexer extends AbstractMultiplexer {
     /** by fd: the generation of its current poll, the index of its queued (unsubmitted) ADD, whether a poll is in the kernel */
     private int[] generation = new int[64], queuedAdd = filled(new int[64]);
     private boolean[] armed = new boolean[64];
-    private long entersBefore;
 
     /** A ring of sqEntries submissions and cqEntries completions (small ones test overflow). */
     UringMultiplexer(int sqEntries, int cqEntries) throws IOException {
-        this(sqEntries, cqEntries, null);
+        this(sqEntries, cqEntries, Native.LIB);
     }
 
-    UringMultiplexer(int sqEntries, int cqEntries, SyscallTrace trace) throws IOException {
-        super(Backend.URING, true, trace);
-        ring = NativeMemory.allocate(LIB.mk_uring_size());
-        int fd = LIB.mk_uring_init(ring, sqEntries, cqEntries);
-        ringFd = fd;
-        if (trace != null) {
-            if (fd >= 0) trace.role(fd, "io_uring");
-            trace.line("io_uring_setup(" + sqEntries + ", {flags=IORING_SETUP_CQSIZE|IORING_SETUP_SUBMIT_ALL|IORING_SETUP_COOP_TASKRUN"
-                    + "|IORING_SETUP_TASKRUN_FLAG, cq_entries=" + cqEntries + "})" + SyscallText.result(fd) + (fd >= 0 ? " (and 3 mmaps of the rings)" : ""));
-        }
+    UringMultiplexer(int sqEntries, int cqEntries, MuxSyscalls lib) throws IOException {
+        super(Backend.URING, true, lib);
+        ring = NativeMemory.allocate(lib.mk_uring_size());
+        int fd = lib.mk_uring_init(ring, sqEntries, cqEntries);
         if (fd < 0) {
             NativeMemory.free(ring);
             closeWakeFd();
@@ -102,25 +95,19 @@ final class UringMultiplexer extends AbstractMultiplexer {
     protected void remove(int fd) {
         int old = nextGeneration(fd);
         int slot = queuedAdd[fd];
-        if (slot != NONE) {
-            dropOp(slot);
-            if (trace != null) trace.line("SQE POLL_ADD fd=" + trace.fd(fd) + " dropped before it went in (no syscall)");
-        }
+        if (slot != NONE) dropOp(slot);
         if (armed[fd]) {
             armed[fd] = false;
             queueRemove(userData(fd, old));
-            submitNow("a POLL_REMOVE goes in at once: the poll holds the file");
+            submitNow();  // a POLL_REMOVE goes in at once: the poll holds the file
         }
     }
 
     /** Submits what is queued without waiting (one io_uring_enter), for the cancellations that cannot wait. */
-    private void submitNow(String why) {
-        long before = enters();
-        int queued = opCount, rc = LIB.mk_uring_submit(ring, ops, opCount);
-        syscalls += enters() - before;
-        if (trace != null)
-            trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=0, flags=0)"
-                    + SyscallText.result(rc < 0 ? rc : queued) + " (" + why + ")");
+    private void submitNow() {
+        long before = enters(ring);
+        lib.mk_uring_submit(ring, ops, opCount);
+        syscalls += enters(ring) - before;
         submitted();
     }
 
@@ -131,48 +118,33 @@ final class UringMultiplexer extends AbstractMultiplexer {
         return old;
     }
 
+    /** For the wrap test: fd's number goes on from this generation, as after that many registrations and modifies. */
+    void startGenerationAt(int fd, int value) {
+        grow(fd);
+        generation[fd] = value;
+    }
+
+    /**
+     * Submits what is queued and waits, in one io_uring_enter, or none when completions are already
+     * there (read from shared memory), or several when the submission queue filled.
+     */
     @Override
-    protected int waitOnce(long timeoutNanos) {
-        entersBefore = enters();
-        if (trace == null) {
-            int n = LIB.mk_uring_wait(ring, ops, opCount, timeoutNanos, cqes, cqeCapacity);
-            submitted();
-            return n;
-        }
-        int queued = opCount;
-        long submittedBefore = submissions(), start = System.nanoTime();
-        int n = LIB.mk_uring_wait(ring, ops, opCount, timeoutNanos, cqes, cqeCapacity);
-        long took = System.nanoTime() - start;
+    protected Wait waitOnce(long timeoutNanos) throws IOException {
+        long entersBefore = enters(ring), start = timeoutNanos > 0 ? System.nanoTime() : 0;
+        int n = lib.mk_uring_wait(ring, ops, opCount, timeoutNanos, cqes, cqeCapacity);
+        syscalls += enters(ring) - entersBefore;
         submitted();
-        traceWait(queued, submissions() - submittedBefore, timeoutNanos, n, took);
-        return n;
-    }
-
-    /** The io_uring_enter the shim made (or that none was needed), then the completions read from the ring. */
-    private void traceWait(int queued, long taken, long timeoutNanos, int n, long took) {
-        long enters = enters() - entersBefore;
-        String call = enters == 0 ? "(no io_uring_enter: " + queued + " to submit, the completion queue read from shared memory)"
-                : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + queued + ", min_complete=" + (timeoutNanos == 0 ? 0 : 1)
-                  + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos) + "}")
-                  + ")" + (n < 0 ? SyscallText.result(n) : " = " + taken) + (enters > 1 ? " (" + enters + " calls: the submission queue filled)" : "");
-        StringBuilder cq = new StringBuilder();
-        for (int i = 0; i < n && SyscallText.room(cq, i, n); i++) {
-            long at = (long) i * CQE_SIZE, userData = cqes.getLong(at + Native.CQE_USER_DATA);
-            int res = cqes.getInt(at + Native.CQE_RES), flags = cqes.getInt(at + Native.CQE_FLAGS);
-            cq.append(i == 0 ? "" : ", ").append("{user_data=").append(userData < 0 ? "POLL_REMOVE" : "fd " + trace.fd((int) userData)
-                    + " gen " + (userData >>> 32)).append(", res=").append(res < 0 ? SyscallText.result(res).substring(3) : SyscallText.pollEvents(res))
-                    .append((flags & Native.IORING_CQE_F_MORE) != 0 ? ", flags=IORING_CQE_F_MORE" : "").append('}');
+        if (n < 0) return failedWait(n, "io_uring_enter");
+        if (n > 0) {
+            collect(n);
+            return Wait.READY;
         }
-        trace.line(call + (n > 0 ? " -> CQEs [" + cq + "]" : "") + SyscallText.took(took));
+        // a wait that submitted returns how many it submitted even when a signal ended it, so a wait
+        // that comes back with nothing was interrupted, unless its time is up
+        return timeoutNanos == 0 || (timeoutNanos > 0 && System.nanoTime() - start >= timeoutNanos) ? Wait.TIMED_OUT : Wait.INTERRUPTED;
     }
 
-    @Override
-    protected int syscallsOfLastWait() {
-        return (int) (enters() - entersBefore);
-    }
-
-    @Override
-    protected void collect(int n) {
+    private void collect(int n) {
         for (int i = 0; i < n; i++) {
             long at = (long) i * CQE_SIZE;
             long userData = cqes.getLong(at + Native.CQE_USER_DATA);
@@ -212,11 +184,6 @@ final class UringMultiplexer extends AbstractMultiplexer {
         }
     }
 
-    @Override
-    protected String waitCall() {
-        return "io_uring_enter";
-    }
-
     /** Closing the ring cancels every request in flight and drops their references to files. */
     @Override
     protected void release() {
@@ -225,26 +192,34 @@ final class UringMultiplexer extends AbstractMultiplexer {
         // returns (a socket closed right after must reach its peer at once)
         opCount = 0;
         for (int fd = 0; fd < armed.length; fd++) if (armed[fd]) queueRemove(userData(fd, generation[fd]));
-        if (opCount > 0) submitNow("the POLL_REMOVEs of every armed poll");
-        LIB.mk_uring_exit(ring);
-        if (trace != null) {
-            trace.line("close(" + trace.fd(ringFd) + ") = 0 (after munmap of the rings: every request in flight is cancelled)");
-            trace.role(ringFd, null);
-        }
+        if (opCount > 0) submitNow();
+        lib.mk_uring_exit(ring);
         NativeMemory.free(ring);
         NativeMemory.free(ops);
         NativeMemory.free(cqes);
         ops = cqes = null;
     }
 
-    /** io_uring_enter calls so far: the ring's first long (then SQEs the kernel took, then ops the last call queued). */
-    private long enters() {
+    @Override
+    protected long submissions() {
+        return submitted(ring);
+    }
+
+    // the counters at the start of struct mk_uring (native/uring.c), read here and by the decorator that logs each call
+
+    /** io_uring_enter calls so far. */
+    static long enters(Pointer ring) {
         return ring.getLong(0);
     }
 
-    @Override
-    protected long submissions() {
+    /** SQEs the kernel took so far. */
+    static long submitted(Pointer ring) {
         return ring.getLong(8);
+    }
+
+    /** Ops the last submit or wait put in the ring: the first ones given, all unless the kernel refused to make room. */
+    static int taken(Pointer ring) {
+        return (int) ring.getLong(16);
     }
 
     private static long userData(int fd, int generation) {
@@ -260,10 +235,6 @@ final class UringMultiplexer extends AbstractMultiplexer {
 
     private void writeAdd(int slot, int fd, int interest, boolean multishot) {
         long at = (long) slot * OP_SIZE;
-        if (trace != null)
-            trace.line("SQE POLL_ADD" + (multishot || (interest & EDGE) != 0 ? " (multishot)" : "") + " fd=" + trace.fd(fd) + " mask="
-                    + SyscallText.pollEvents(eventsOf(interest)) + " user_data=fd " + fd + " gen " + generation[fd]
-                    + " (queued for the next io_uring_enter)");
         ops.putLong(at + Native.URING_OP_USER_DATA, userData(fd, generation[fd]));
         ops.putInt(at + Native.URING_OP_FD, fd);
         ops.putInt(at + Native.URING_OP_EVENTS, eventsOf(interest));
@@ -271,8 +242,6 @@ final class UringMultiplexer extends AbstractMultiplexer {
     }
 
     private void queueRemove(long target) {
-        if (trace != null)
-            trace.line("SQE POLL_REMOVE user_data=fd " + trace.fd((int) target) + " gen " + (target >>> 32) + " (queued)");
         long at = (long) newOp() * OP_SIZE;
         ops.putLong(at + Native.URING_OP_USER_DATA, target);
         ops.putInt(at + Native.URING_OP_FD, -1);
@@ -304,7 +273,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
      * their polls are armed, whether the kernel has taken them yet or takes them at the next enter.
      */
     private void submitted() {
-        int taken = (int) ring.getLong(16);
+        int taken = taken(ring);
         for (int i = 0; i < taken; i++) {
             if (!isAdd(i)) continue;
             queuedAdd[fdOf(i)] = NONE;
