@@ -41,7 +41,8 @@ public class Connection {
         this.loop = loop;
         this.fd = fd;
         this.lastActiveNanos = System.nanoTime();
-        newTurn();
+        this.readsLeft = READS_PER_TURN;
+        this.turnBytes = loop.turnBytes;
     }
 
     /** A readiness event (or a worker's outcome): the budgets of a turn start again. */
