@@ -1,5 +1,7 @@
 package io.muxkit.http;
 
+import java.util.Arrays;
+
 /**
  * Finds request heads in the bytes a connection has received (RFC 9112 section 2.2) and parses
  * them, without I/O: {@link #frame} gives a request, null for "more bytes are needed", or an
@@ -29,7 +31,7 @@ public final class HeadFramer {
         }
         int from = consumed;
         try {
-            byte[] head = from == 0 ? in : java.util.Arrays.copyOfRange(in, from, len);
+            byte[] head = from == 0 ? in : Arrays.copyOfRange(in, from, len);
             int headLen = len - from;
             HttpRequest.checkStart(head, headLen);
             int headLength = HttpRequest.headLength(head, headLen);

@@ -206,9 +206,4 @@ public class Connection {
     void release() {
         out.clear();
     }
-
-    /** For a test: the queue. */
-    WriteQueue queue() {
-        return out;
-    }
 }
