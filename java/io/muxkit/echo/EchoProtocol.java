@@ -7,12 +7,10 @@ import static io.muxkit.mux.Multiplexer.WRITE;
 
 import java.io.IOException;
 
-import io.muxkit.ffi.Native;
-import io.muxkit.ffi.NativeMemory;
 import io.muxkit.ffi.NativeIOException;
-import io.muxkit.loop.FdTable;
 import io.muxkit.loop.Handler;
-import io.muxkit.net.Fds;
+import io.muxkit.tcp.BufferPool;
+import io.muxkit.tcp.Connections;
 import io.muxkit.tcp.Protocol;
 import io.muxkit.tcp.ServerLoop;
 import jnr.ffi.Pointer;
@@ -26,28 +24,22 @@ import jnr.ffi.Pointer;
  */
 final class EchoProtocol implements Protocol {
     private static final int READ_CHUNK = 64 * 1024;
-    private static final int READS_PER_WAKE = 16;  // then let the other peers have a turn
     private static final int IDLE_BUFFERS_KEPT = 8;
     /** All the pending-write buffers of one loop together: a bound on echo's native memory whatever the peers do. */
     static final long BUFFER_BUDGET = 64L << 20;
 
-    private final ServerLoop server;
     private final int maxBuffered;
-    private final boolean trackIdle;
     private final BufferPool pending;
-    private final int chunk;
-    private Pointer buf;
+    private final Connections<EchoConnection> conns;
     private final Handler handler = this::onReady;
-    private final FdTable<EchoConnection> conns = new FdTable<>();
     long reads, bytes, mostBuffered;  // counters, read by EchoServer.stats()
 
     EchoProtocol(ServerLoop server, int maxBuffered, boolean trackIdle) {
-        this.server = server;
         this.maxBuffered = maxBuffered;
-        this.trackIdle = trackIdle;
-        this.chunk = Math.min(READ_CHUNK, maxBuffered);
-        this.buf = NativeMemory.allocate(chunk);
         this.pending = new BufferPool(maxBuffered, IDLE_BUFFERS_KEPT, (int) Math.max(1, BUFFER_BUDGET / maxBuffered));
+        // write(2), as echo always has: what a trace or a fault rule names
+        this.conns = new Connections<>(server,
+                new Connections.Settings(Math.min(READ_CHUNK, maxBuffered), Long.MAX_VALUE, false, trackIdle, pending));
     }
 
     @Override
@@ -57,27 +49,18 @@ final class EchoProtocol implements Protocol {
 
     @Override
     public void opened(int fd) {
-        conns.put(fd, new EchoConnection(fd, System.nanoTime()));
+        conns.add(new EchoConnection(conns, fd));
     }
 
     @Override
     public void closeIdle(long activeSinceNanos) {
-        conns.forEach(c -> {
-            if (c.lastActiveNanos < activeSinceNanos) {
-                conns.remove(c.fd);
-                c.release(pending);
-                server.closedIdle(c.fd);
-            }
-        });
+        conns.closeIdle(activeSinceNanos);
     }
 
     /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
     @Override
     public void closeAll() {
-        conns.forEach(this::close);
-        pending.free();
-        NativeMemory.free(buf);
-        buf = null;
+        conns.closeAll();
     }
 
     /** Connections holding a buffer of pending bytes now (the rest hold none). */
@@ -90,61 +73,44 @@ final class EchoProtocol implements Protocol {
         if (c == null) return;
         try {
             if ((ops & ERROR) != 0) {
-                close(c);
+                conns.close(c);
                 return;
             }
+            c.newTurn();
             if ((ops & (WRITE | HANGUP)) != 0 && c.waitingForRoom) {  // unbuffered: its bytes wait in the kernel
                 c.waitingForRoom = false;
                 readAndEcho(c);
-            } else if ((ops & (READ | HANGUP)) != 0 && !c.peerDone) {
+            } else if ((ops & (READ | HANGUP)) != 0 && !c.peerClosed()) {
                 readAndEcho(c);
             }
-            if (c.pendingBytes() > 0 && ((ops & (WRITE | HANGUP)) != 0)) flush(c);
-            if (c.peerDone && c.pendingBytes() == 0) {
-                close(c);
+            if (c.writing() && (ops & (WRITE | HANGUP)) != 0) c.flush();
+            if (c.peerClosed() && !c.writing()) {
+                conns.close(c);
                 return;
             }
-            setInterest(c);
+            // READ unless the peer is done or its buffer is full; WRITE while bytes wait, here or in the kernel
+            boolean full = c.queuedBytes() >= maxBuffered;
+            c.interest(!c.peerClosed() && !full && !c.waitingForRoom, c.waitingForRoom);
         } catch (NativeIOException e) {
-            close(c);  // ECONNRESET, EPIPE: the peer is gone
+            conns.close(c);  // ECONNRESET, EPIPE: the peer is gone
         }
     }
 
-    /** READ unless the peer is done or its buffer is full; WRITE while bytes are pending, here or in the kernel. */
-    private void setInterest(EchoConnection c) throws IOException {
-        boolean full = c.pendingBytes() >= maxBuffered, room = c.pendingBytes() > 0 || c.waitingForRoom;
-        server.loop().setInterest(c.fd, (c.peerDone || full || c.waitingForRoom ? 0 : READ) | (room ? WRITE : 0));
-    }
-
     private void readAndEcho(EchoConnection c) throws NativeIOException {
-        for (int i = 0; i < READS_PER_WAKE; i++) {
-            int room = maxBuffered - c.pendingBytes();
+        Pointer buf = conns.readBuffer();
+        while (true) {
+            int room = maxBuffered - (int) c.queuedBytes();
             if (room <= 0) return;
-            if (c.pendingBytes() == 0 && !pending.available()) {  // a short write now would have nowhere to go
+            if (!c.writing() && !pending.available()) {  // a short write now would have nowhere to go
                 echoUnbuffered(c);
                 return;
             }
-            int want = Math.min(chunk, room);
-            server.countIo();
-            int n = Fds.read(c.fd, buf, want);
-            if (n == Native.AGAIN) return;
-            if (n == 0) {
-                c.peerDone = true;
-                return;
-            }
+            int n = c.read(room);
+            if (n == 0) return;
             reads++;
             bytes += n;
-            if (trackIdle) c.lastActiveNanos = System.nanoTime();
-            int written = 0;
-            if (c.pendingBytes() == 0) {
-                server.countIo();
-                written = Math.max(0, Fds.write(c.fd, buf, n));
-            }
-            if (written < n) {
-                c.append(buf, written, n - written, pending);
-                mostBuffered = Math.max(mostBuffered, c.pendingBytes());
-            }
-            if (n < want) return;  // drained: a read now would only say EAGAIN
+            c.write(buf, 0, n);
+            mostBuffered = Math.max(mostBuffered, c.queuedBytes());
         }
     }
 
@@ -154,48 +120,18 @@ final class EchoProtocol implements Protocol {
      * buffer is free, and only then.
      */
     private void echoUnbuffered(EchoConnection c) throws NativeIOException {
-        for (int i = 0; i < READS_PER_WAKE; i++) {
-            server.countIo();
-            int n = Fds.peek(c.fd, buf, chunk);
-            if (n == Native.AGAIN) return;
-            if (n == 0) {
-                c.peerDone = true;
-                return;
-            }
-            server.countIo();
-            int written = Math.max(0, Fds.write(c.fd, buf, n));
+        Pointer buf = conns.readBuffer();
+        for (int n; (n = c.peek(Integer.MAX_VALUE)) > 0; ) {
+            int written = c.tryWrite(buf, 0, n);
             if (written > 0) {
-                // take exactly the bytes that went out: they are queued, so only a short read (or an
-                // injected EAGAIN) makes this take more than one read
-                for (int taken = 0, r; taken < written; taken += Math.max(r, 0)) {
-                    server.countIo();
-                    if ((r = Fds.read(c.fd, buf, written - taken)) == 0) break;
-                }
+                c.take(written);
                 reads++;
                 bytes += written;
-                if (trackIdle) c.lastActiveNanos = System.nanoTime();
             }
             if (written < n) {
                 c.waitingForRoom = true;
                 return;
             }
-            if (n < chunk) return;
         }
-    }
-
-    private void flush(EchoConnection c) throws NativeIOException {
-        while (c.pendingBytes() > 0) {
-            server.countIo();
-            int n = Fds.write(c.fd, c.pending(), c.pendingStart(), c.pendingBytes());
-            if (n == Native.AGAIN) return;
-            c.consumed(n, pending);
-            if (trackIdle) c.lastActiveNanos = System.nanoTime();
-        }
-    }
-
-    private void close(EchoConnection c) {
-        conns.remove(c.fd);
-        c.release(pending);
-        server.closeConnection(c.fd);
     }
 }

@@ -280,7 +280,7 @@ final class FileCache implements AutoCloseable {
         block.put(0, head, 0, head.length);
         try {
             for (int at = head.length; at < length; ) {
-                int n = Fds.read(e.fd, block, at, length - at);
+                int n = FileIo.read(e.fd, block, at, length - at);
                 if (n <= 0) throw new IOException("the file changed while it was read");  // shrank, or a FIFO after all
                 at += n;
             }
@@ -379,7 +379,7 @@ final class FileCache implements AutoCloseable {
         for (int reads = 0; reads < DRAIN_READS; reads++) {
             int n;
             try {
-                n = Fds.read(inotifyFd, events, 0, EVENT_BUFFER);
+                n = FileIo.read(inotifyFd, events, 0, EVENT_BUFFER);
             } catch (NativeIOException e) {
                 reset();  // cannot know what changed: nothing cached can be trusted
                 return;

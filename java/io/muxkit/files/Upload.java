@@ -141,7 +141,7 @@ final class Upload {
     /** Worker: writes what is staged to the file. The loop empties the staging with {@link #written()} afterwards. */
     Void writeStaged() throws IOException {
         for (int done = 0; done < staged; ) {
-            int w = Fds.write(fd, staging, done, staged - done);
+            int w = FileIo.write(fd, staging, done, staged - done);
             if (w <= 0) throw new IOException("write to the upload of " + name + " returned " + w);
             done += w;
         }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.mux.Backend;
 import io.muxkit.testing.Multiplexers;
-import jnr.ffi.Pointer;
 
 /** A connection holds echo buffer memory only while a write is pending, and compaction never corrupts a byte. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -154,30 +152,6 @@ class EchoBuffersTest {
             } finally {
                 for (SocketChannel ch : hogs) ch.close();
             }
-        }
-    }
-
-    @Test
-    void compactionMovesOverlappingBytesIntact() {
-        BufferPool pool = new BufferPool(256, 1, 1);
-        Pointer src = NativeMemory.allocate(256);
-        try {
-            for (int i = 0; i < 256; i++) src.putByte(i, (byte) i);
-            EchoConnection c = new EchoConnection(99, 0);
-            c.append(src, 0, 250, pool);   // pending [0, 250)
-            c.consumed(100, pool);         // pending [100, 250): 150 bytes, more than the 100 before them
-            c.append(src, 250, 6, pool);   // 250 + 6 = 256: fits without compaction
-            c.append(src, 0, 10, pool);    // does not fit: the 156 pending bytes move to the front, overlapping
-            byte[] got = new byte[c.pendingBytes()];
-            c.pending().get(c.pendingStart(), got, 0, got.length);
-            byte[] expected = new byte[166];
-            for (int i = 0; i < 156; i++) expected[i] = (byte) (100 + i);
-            for (int i = 0; i < 10; i++) expected[156 + i] = (byte) i;
-            assertArrayEquals(expected, got);
-            c.release(pool);
-        } finally {
-            NativeMemory.free(src);
-            pool.free();
         }
     }
 }

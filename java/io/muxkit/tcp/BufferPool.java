@@ -1,4 +1,4 @@
-package io.muxkit.echo;
+package io.muxkit.tcp;
 
 import java.util.ArrayDeque;
 
@@ -6,32 +6,39 @@ import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
 /**
- * Native buffers of one size for one loop's connections: taken when a write comes up short,
- * given back when it drains. At most `limit` are in use at once (the loop's budget: a caller
- * checks {@link #available()} before it may need one), and at most `keep` idle ones are kept for
- * the next partial write; the rest are freed, so idle connections hold no buffer memory.
+ * Native buffers of one size for one loop's connections: taken when a write comes up short and
+ * what the socket did not take must be copied ({@link Connection#write}), given back when it
+ * drains. At most `limit` are in use at once (the loop's budget: a caller checks
+ * {@link #available()} before it may need one), and at most `keep` idle ones are kept for the
+ * next partial write; the rest are freed, so idle connections hold no buffer memory.
  */
-final class BufferPool {
+public final class BufferPool implements Connection.Owner {
     private final int size, keep, limit;
     private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
     private volatile int inUse;  // written by the loop, read by stats()
 
-    BufferPool(int size, int keep, int limit) {
+    public BufferPool(int size, int keep, int limit) {
         this.size = size;
         this.keep = keep;
         this.limit = limit;
     }
 
     /** Whether take() may be called now. */
-    boolean available() {
+    public boolean available() {
         return inUse < limit;
     }
 
     Pointer take() {
-        if (inUse >= limit) throw new IllegalStateException("the loop's " + limit + " echo buffers are all in use");
+        if (inUse >= limit) throw new IllegalStateException("the loop's " + limit + " write buffers are all in use");
         inUse++;
         Pointer p = idle.poll();
         return p != null ? p : NativeMemory.allocate(size);
+    }
+
+    /** A queued copy drained: its buffer comes back. */
+    @Override
+    public void release(Object buffer) {
+        give((Pointer) buffer);
     }
 
     /** null does nothing. */
@@ -43,12 +50,12 @@ final class BufferPool {
     }
 
     /** Buffers held by connections now. */
-    int inUse() {
+    public int inUse() {
         return inUse;
     }
 
     /** Frees the idle buffers (the loop is shutting down; connections gave theirs back first). */
-    void free() {
+    public void free() {
         for (Pointer p; (p = idle.poll()) != null; ) NativeMemory.free(p);
     }
 }

@@ -1,0 +1,110 @@
+package io.muxkit.tcp;
+
+import java.util.function.Consumer;
+
+import io.muxkit.ffi.NativeMemory;
+import io.muxkit.loop.FdTable;
+import jnr.ffi.Pointer;
+
+/**
+ * One loop's connections of one protocol, by fd, and what they share: the read buffer, the staging
+ * buffer for heap bytes, the pool of copy buffers and the turn's byte budget. Every close goes
+ * through here and {@link ServerLoop}, so the write queue is given back and the counts stay right.
+ *
+ * @param <C> the protocol's connection
+ */
+public final class Connections<C extends Connection> {
+    /**
+     * How the connections of a protocol read and write.
+     *
+     * @param readChunk     the most one read takes
+     * @param turnBytes     the most one turn sends (Long.MAX_VALUE: until the socket is full)
+     * @param cork          write with send(2), MSG_MORE while more is queued (a head leaves in the
+     *                      same segments as the body behind it); else with write(2)
+     * @param trackActivity keep each connection's last activity (for the idle sweep: it costs a clock read per call)
+     * @param pool          buffers for what a {@link Connection#write} could not send now; null when the protocol never copies
+     */
+    public record Settings(int readChunk, long turnBytes, boolean cork, boolean trackActivity, BufferPool pool) {}
+
+    final ServerLoop server;
+    final long turnBytes;
+    final boolean cork, trackActivity;
+    final BufferPool pool;
+    private final int readChunk;
+    private final FdTable<C> table = new FdTable<>();
+    private Pointer readBuffer, staging;
+
+    public Connections(ServerLoop server, Settings settings) {
+        this.server = server;
+        this.readChunk = settings.readChunk();
+        this.turnBytes = settings.turnBytes();
+        this.cork = settings.cork();
+        this.trackActivity = settings.trackActivity();
+        this.pool = settings.pool();
+        this.readBuffer = NativeMemory.allocate(readChunk);
+    }
+
+    public ServerLoop server() {
+        return server;
+    }
+
+    /** The buffer every read of this loop's connections goes into: valid until the next read. */
+    public Pointer readBuffer() {
+        return readBuffer;
+    }
+
+    /** Where heap bytes are copied to be sent: taken at the first, since some protocols never queue any. */
+    Pointer staging() {
+        if (staging == null) staging = NativeMemory.allocate(readChunk);
+        return staging;
+    }
+
+    public void add(C c) {
+        table.put(c.fd, c);
+    }
+
+    /** The connection on fd, or null (closed, or not ours). */
+    public C get(int fd) {
+        return table.get(fd);
+    }
+
+    /** Whether c is still open. */
+    public boolean open(C c) {
+        return table.get(c.fd) == c;
+    }
+
+    /** Calls action on every connection; it may close them. */
+    public void forEach(Consumer<C> action) {
+        table.forEach(action);
+    }
+
+    /** Closes c: its write queue is given back, the loop counts it and closes the fd. */
+    public void close(C c) {
+        table.remove(c.fd);
+        c.release();
+        server.closeConnection(c.fd);
+    }
+
+    /** {@link #close} for a connection closed for being idle. */
+    public void closeIdle(C c) {
+        table.remove(c.fd);
+        c.release();
+        server.closedIdle(c.fd);
+    }
+
+    /** Closes every connection whose last activity is before activeSinceNanos. */
+    public void closeIdle(long activeSinceNanos) {
+        table.forEach(c -> {
+            if (c.lastActiveNanos() < activeSinceNanos) closeIdle(c);
+        });
+    }
+
+    /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
+    public void closeAll() {
+        table.forEach(this::close);
+        if (pool != null) pool.free();
+        NativeMemory.free(readBuffer);
+        NativeMemory.free(staging);
+        readBuffer = staging = null;
+    }
+}
