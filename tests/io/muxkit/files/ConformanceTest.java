@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -137,7 +138,7 @@ class ConformanceTest {
                 problems.add(p.id() + ": " + ALLOW_LIST + " says muxkit answers " + entry.muxkitStatus() + ", it answers "
                         + muxkitStatus.get(p.id()));
             } else {
-                verdict = entry.group().toLowerCase().startsWith("gaps") ? "gap" : "kept";
+                verdict = entry.group().toLowerCase(Locale.ROOT).startsWith("gaps") ? "gap" : "kept";
             }
             if (unanimous) continue;
             table.append(String.format("%-6s %-7s %-22s muxkit: %s%n", verdict, p.group(), p.id(), shorten(mine)));
