@@ -72,14 +72,19 @@ class ConformanceTest {
     private static final Map<String, String> muxkitStatus = new HashMap<>();
     private static final List<Probe> probes = probes();
     private static long millis;
+    /** Why the comparison cannot run here, or null. */
+    private static String skipped;
 
     @BeforeAll
     static void serveOneRootFromEveryServer() throws Exception {
         List<String> missing = new ArrayList<>();
         for (Kind kind : Kind.values()) if (kind.find() == null) missing.add(kind.debianPackage);
-        assumeTrue(missing.size() < Kind.values().length,
-                "no reference server is installed: apt-get install -y " + String.join(" ", missing));
         if (!missing.isEmpty()) System.out.println("conformance: not installed, so not compared: " + missing);
+        if (missing.size() == Kind.values().length) {
+            skipped = "no reference server is installed: apt-get install -y " + String.join(" ", missing);
+            System.out.println("conformance: skipped, " + skipped);
+            return;
+        }
         long start = System.nanoTime();
         String probeBody = UUID.randomUUID().toString();
         root = layOut(work.resolve("root"), probeBody);
@@ -113,6 +118,7 @@ class ConformanceTest {
 
     @Test
     void muxkitAnswersAsAReferenceDoesOrTheDocsSayWhyNot() throws IOException {
+        assumeTrue(skipped == null, skipped);
         Map<String, KnownDifferences.Entry> allowed = KnownDifferences.read(ALLOW_LIST);
         List<String> problems = new ArrayList<>();
         StringBuilder table = new StringBuilder();
