@@ -163,7 +163,12 @@ class ConformanceTest {
         }
         for (String id : allowed.keySet())
             if (!answers.containsKey(id)) problems.add(ALLOW_LIST + " lists " + id + ", which is no request of this test");
-        table.append(String.format("conformance: muxkit agrees with a reference on %d of %d requests%n", agreeing, probes.size()));
+        table.append(String.format("conformance: muxkit agrees with a reference on %d of %d requests; it answers otherwise than", agreeing,
+                probes.size()));
+        for (Kind k : references.keySet())
+            table.append(String.format(" %s on %d", k.label(),
+                    probes.stream().filter(p -> !answers.get(p.id()).get("muxkit").equals(answers.get(p.id()).get(k.label()))).count()));
+        table.append('\n');
         System.out.print(table);
         assertTrue(problems.isEmpty(), String.join("\n", problems) + "\n(the table of differences is in the test's output)");
     }
