@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "muxkit", mixinStandardHelpOptions = true, version = "muxkit 0.1.0",
-        description = "select, poll and epoll for the JVM, at the level of the syscalls.",
+        description = "select, poll, epoll and io_uring for the JVM, at the level of the syscalls.",
         subcommands = { BackendsCommand.class, ProbeCommand.class, EchoCommand.class, LoadCommand.class, DemoCommand.class, FilesCommand.class, ScaleCommand.class, SoakCommand.class, FdtestCommand.class, ExampleCommand.class })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -11,7 +11,7 @@ public enum Backend {
 
     /**
      * Which {@link #best()} takes first. epoll before uring: measured on this kind of machine, uring's
-     * poll requests cost about as much per event as epoll (see the README), and epoll works in more
+     * poll requests cost about as much per event as epoll (see docs/io_uring.md), and epoll works in more
      * places (containers whose seccomp filter refuses io_uring_setup, kernel.io_uring_disabled).
      */
     private static final Backend[] PREFERENCE = { EPOLL, POLL, SELECT };

@@ -17,7 +17,7 @@ import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 /**
  * The HTTP parsers under Jazzer. In `mvn verify` each target replays its committed corpus
  * (HttpFuzzTestInputs/&lt;method&gt;/); `JAZZER_FUZZ=1 mvn test -Dtest=HttpFuzzTest#headParser` fuzzes
- * one for real (README, "Fuzzing"). The properties hold for every input, not just "no crash".
+ * one for real (docs/reliability.md, "Fuzzing"). The properties hold for every input, not just "no crash".
  */
 class HttpFuzzTest {
     /** The only exception a parser may throw: its HttpError, with a 4xx or 5xx status. */
