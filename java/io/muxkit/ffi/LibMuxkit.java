@@ -51,6 +51,7 @@ public interface LibMuxkit {
     @IgnoreError int mk_inotify_watch_fd(int ifd, int dirfd, int mask);
     @IgnoreError int mk_inotify_rm_watch(int ifd, int wd);
     @IgnoreError int mk_fsync(int fd);
+    @IgnoreError long mk_pread(int fd, @Out byte[] buf, long len, long offset);
     @IgnoreError int mk_open_tmpfile(int dirfd, int mode);
     @IgnoreError int mk_link_fd(int fd, int dirfd, @Encoding("UTF-8") String name);
     @IgnoreError int mk_renameat(int dirfd, @Encoding("UTF-8") String from, @Encoding("UTF-8") String to);
