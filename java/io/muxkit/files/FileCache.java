@@ -148,12 +148,15 @@ final class FileCache implements AutoCloseable {
     private final byte[] fileBytes = new byte[SMALL], cachedBytes = new byte[SMALL];
     private Watch rootWatch;
     private long bytes, hits, misses, invalidations;
+    /** The most fds the cache keeps: the limit's, until the process ran out of fds (then what it kept after giving some back). */
+    private int fdCeiling;
 
     /** Opens the inotify fd and registers it, first in every batch, on the loop. */
     FileCache(RootDir root, Limits limits, EventLoop loop) throws IOException {
         this.root = root;
         this.limits = limits;
         this.loop = loop;
+        this.fdCeiling = limits.maxFds();
         try {
             openInotify();
         } catch (IOException e) {
@@ -205,11 +208,37 @@ final class FileCache implements AutoCloseable {
     RootDir.Opened open(String path) throws HttpError {
         int fd;
         try {
-            fd = root.openWithoutLinks(path, Native.O_RDONLY | Native.O_NONBLOCK | Native.O_NOCTTY);
+            fd = openGivingBack(path, true);
         } catch (NativeIOException e) {
             if (e.errno() == Native.ELOOP) return null;
             throw RootDir.refusal(e);
         }
+        return checked(fd);
+    }
+
+    /** {@link RootDir#openForReading}, symlinks followed (what is not cached), the cache's fds given back first when there are none. */
+    RootDir.Opened openUncached(String path) throws HttpError {
+        try {
+            return checked(openGivingBack(path, false));
+        } catch (NativeIOException e) {
+            throw RootDir.refusal(e);
+        }
+    }
+
+    /** Opens path for reading; out of fds (EMFILE, ENFILE), the cache gives fds back and it tries again. */
+    private int openGivingBack(String path, boolean withoutLinks) throws NativeIOException {
+        int flags = Native.O_RDONLY | Native.O_NONBLOCK | Native.O_NOCTTY;
+        while (true) {
+            try {
+                return withoutLinks ? root.openWithoutLinks(path, flags) : root.open(path, flags);
+            } catch (NativeIOException e) {
+                if ((e.errno() != Native.EMFILE && e.errno() != Native.ENFILE) || !giveBackFds()) throw e;
+            }
+        }
+    }
+
+    /** fd with its stat if it is a regular file or a directory; a FIFO, socket or device is a 403 (and fd closed). */
+    private static RootDir.Opened checked(int fd) throws HttpError {
         try {
             RootDir.Stat st = RootDir.stat(fd);
             if (st.regular() || st.directory()) return new RootDir.Opened(fd, st);
@@ -231,7 +260,7 @@ final class FileCache implements AutoCloseable {
      */
     Entry add(String path, RootDir.Opened opened, String lastModified, String contentType, byte[] head) {
         RootDir.Stat st = opened.stat();
-        if (inotifyFd < 0 || !st.regular() || st.links() != 1 || limits.maxFds() < 1) return null;
+        if (inotifyFd < 0 || !st.regular() || st.links() != 1 || fdCeiling < 1) return null;
         long size = st.size() <= SMALL ? head.length + st.size() : 0;
         if (size > limits.maxBytes()) return null;
         Watch dir = watchDirectoriesOf(path);
@@ -253,6 +282,21 @@ final class FileCache implements AutoCloseable {
         dir.files.add(e);
         bytes += e.bytes();
         return e;
+    }
+
+    /**
+     * The process is out of fds (an accept or an open failed with EMFILE): closes the least
+     * recently used quarter (at least one) of the entries no connection is sending from, and keeps
+     * the cache from growing past what it holds then, so that connections, not the cache, get the
+     * fds from here on. False when nothing could be given back.
+     */
+    boolean giveBackFds() {
+        List<Entry> idle = new ArrayList<>();
+        for (Entry e : entries.values()) if (e.users == 0) idle.add(e);
+        if (idle.isEmpty()) return false;
+        for (Entry e : idle.subList(0, Math.max(1, idle.size() / 4))) drop(e, false);
+        fdCeiling = Math.min(fdCeiling, entries.size());
+        return true;
     }
 
     /** A connection sends from e: it stays whole until {@link #release(Entry)}. */
@@ -515,7 +559,7 @@ final class FileCache implements AutoCloseable {
         Iterator<Entry> it = entries.values().iterator();
         List<Entry> out = new ArrayList<>();
         long after = bytes;
-        for (int count = entries.size(); (after + extra > limits.maxBytes() || count >= limits.maxFds()) && it.hasNext(); count--) {
+        for (int count = entries.size(); (after + extra > limits.maxBytes() || count >= fdCeiling) && it.hasNext(); count--) {
             Entry e = it.next();
             out.add(e);
             after -= e.bytes();

@@ -84,6 +84,7 @@ final class FileProtocol implements Protocol {
             }
         }
         this.cache = made;
+        if (made != null) server.whenOutOfFds(made::giveBackFds);  // the cache's fds go before any client is refused
     }
 
     /** The cache's counters, or null without one. */
@@ -373,7 +374,7 @@ final class FileProtocol implements Protocol {
         }
         RootDir.Opened opened = useCache ? cache.open(rel) : null;
         boolean cacheable = opened != null;
-        if (opened == null) opened = root.openForReading(rel);
+        if (opened == null) opened = cache != null ? cache.openUncached(rel) : root.openForReading(rel);
         RootDir.Stat st = opened.stat();
         if (!st.directory() && path.trailingSlash()) {  // "/file.txt/" names a directory that is not there, as open(2) says
             Fds.closeQuietly(opened.fd());
