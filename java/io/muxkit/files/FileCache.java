@@ -509,7 +509,7 @@ final class FileCache implements AutoCloseable {
         events.get(at, b, 0, len);
         int end = 0;
         while (end < len && b[end] != 0) end++;
-        return new String(b, 0, end, StandardCharsets.UTF_8);
+        return FileNames.decode(b, 0, end);  // as the request's path was decoded, UTF-8 or not
     }
 
     /** Drops everything and starts again with a new inotify fd: its queue and every watch go with the old one. */

@@ -172,7 +172,7 @@ final class Upload {
         } catch (NativeIOException e) {
             replaces = existed;
         }
-        Native.check(LIB.mk_renameat(dirFd, temp, name), "renameat", dirFd);
+        Native.check(LIB.mk_renameat(dirFd, FileNames.cString(temp), FileNames.cString(name)), "renameat", dirFd);
         temp = null;
         Fds.closeQuietly(dirFd);
         dirFd = -1;
