@@ -49,7 +49,6 @@ public interface LibMuxkit {
     // a file name's own bytes, NUL-terminated: a name need not be UTF-8 (the file server's paths)
     @IgnoreError int mk_openat_beneath(int dirfd, @In byte[] path, int flags, int mode, int resolve);
     @IgnoreError int mk_fstatat(int dirfd, @In byte[] name, @Out long[] out);
-    @IgnoreError int mk_renameat(int dirfd, @In byte[] from, @In byte[] to);
     @IgnoreError int mk_getdents(int dirfd, Pointer buf, int len);
     @IgnoreError int mk_inotify_init();
     @IgnoreError int mk_inotify_watch_fd(int ifd, int dirfd, int mask);

@@ -37,6 +37,12 @@ final class FileNames {
         return out.flip().toString();
     }
 
+    /** Whether a name made by {@link #decode} was valid UTF-8. */
+    static boolean utf8(String name) {
+        for (int i = 0; i < name.length(); i++) if (escaped(name, i)) return false;
+        return true;
+    }
+
     /** The bytes of a name made by {@link #decode}. */
     static byte[] bytes(String name) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(name.length() + 8);

@@ -52,10 +52,10 @@ final class Listing {
                 if (st == null) continue;  // removed since it was read
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("name", FileNames.lossy(name));
-                e.put("href", RequestPath.encode(name) + (st.directory() ? "/" : ""));
                 e.put("type", st.directory() ? "dir" : st.kind() == RootDir.Stat.Kind.SYMLINK ? "link" : "file");
                 e.put("size", st.size());
                 e.put("mtime", st.mtimeSeconds());
+                e.put("href", RequestPath.encode(name) + (st.directory() ? "/" : ""));
                 entries.add(e);
                 listed.add(name);
             }

@@ -25,6 +25,11 @@ public record RequestPath(String relative, boolean trailingSlash) {
         return relative.substring(relative.lastIndexOf('/') + 1);
     }
 
+    /** Whether the path's bytes are UTF-8: a name that is not can be served, but an upload does not make one. */
+    public boolean utf8() {
+        return FileNames.utf8(relative);
+    }
+
     /**
      * Decodes and checks the path of a request target: origin-form ("/a/b?q") or absolute-form
      * ("http://host/a/b", which a server must accept: RFC 9112 section 3.2.2), ASCII only. Its
