@@ -103,7 +103,7 @@ static int allowed_for(int call, int err) {
 /* Parses one "call:ERRNO:probability"; 0, or -1 with `error` set. */
 static int parse_rule(const char *text) {
     char copy[128];
-    snprintf(copy, sizeof copy, "%s", text);
+    snprintf(copy, sizeof copy, "%.127s", text);
     char *save = NULL;
     char *call = strtok_r(copy, ":", &save), *err = strtok_r(NULL, ":", &save), *prob = strtok_r(NULL, ":", &save);
     if (!call || !err || !prob || strtok_r(NULL, ":", &save)) {
@@ -158,8 +158,15 @@ __attribute__((constructor)) static void parse_faults(void) {
         return;
     }
     snprintf(copy, sizeof copy, "%s", spec);
-    char *save = NULL;
-    for (char *rule = strtok_r(copy, ",", &save); rule; rule = strtok_r(NULL, ",", &save)) {
+    /* split by hand, not with strtok: it skips empty fields, and ",," must be refused, not taken as no rules */
+    for (char *rule = copy, *comma; rule; rule = comma ? comma + 1 : NULL) {
+        comma = strchr(rule, ',');
+        if (comma) *comma = '\0';
+        if (!*rule) {
+            snprintf(error, sizeof error, "an empty rule in '%.64s' (a rule is call:ERRNO:probability)", spec);
+            rule_count = 0;
+            return;
+        }
         if (parse_rule(rule) < 0) {
             rule_count = 0;
             return;

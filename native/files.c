@@ -78,6 +78,11 @@ int mk_getdents(int dirfd, void *buf, int len) {
 
 int mk_fsync(int fd) { return MK_SYSCALL(fsync, fsync(fd)); }
 
+/* Reads at offset without moving the fd's offset: the file cache compares a small entry's bytes with the file's. */
+ssize_t mk_pread(int fd, void *buf, size_t len, long offset) {
+    return MK_RETRY_EINTR(MK_SYSCALL(read, pread(fd, buf, MK_LEN(read, len), (off_t)offset)));
+}
+
 /* An unnamed regular file in dirfd (O_TMPFILE): it has no name until mk_link_fd gives it one. */
 int mk_open_tmpfile(int dirfd, int mode) {
     return MK_SYSCALL(open_tmpfile, openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode));

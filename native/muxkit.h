@@ -94,6 +94,7 @@ MK_EXPORT int mk_inotify_init(void);             /* nonblocking, close-on-exec *
 MK_EXPORT int mk_inotify_watch_fd(int ifd, int dirfd, uint32_t mask);
 MK_EXPORT int mk_inotify_rm_watch(int ifd, int wd);
 MK_EXPORT int mk_fsync(int fd);
+MK_EXPORT ssize_t mk_pread(int fd, void *buf, size_t len, long offset);
 MK_EXPORT int mk_open_tmpfile(int dirfd, int mode);
 MK_EXPORT int mk_link_fd(int fd, int dirfd, const char *name);
 MK_EXPORT int mk_renameat(int dirfd, const char *from, const char *to);

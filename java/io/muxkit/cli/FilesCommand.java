@@ -61,10 +61,29 @@ final class FilesCommand implements Callable<Integer> {
             description = "Close peers that neither send nor take a byte for this long, and answer 408 to a request head still arriving after it (default: ${DEFAULT-VALUE}).")
     double idleTimeout;
 
+    /**
+     * An explicit --cache-fds the fd limit cannot hold is refused, not clamped: the operator asked
+     * for that many files kept open and should learn at once that this limit cannot give them. The
+     * most is what the soft limit leaves after the reserved fds and every connection's fds (with
+     * --max-conn), or half of what it leaves after the reserved fds (without it, the other half
+     * goes to connections).
+     */
+    private int checkCacheFds() {
+        Checks.range("--cache-fds", cacheFds, 0, 10_000_000);
+        long free = ListenOptions.softLimit() - ListenOptions.RESERVED_FDS;
+        long most = Math.max(0, listen.maxConn > 0 ? free - (long) FDS_PER_CONNECTION * listen.maxConn : free / 2);
+        if (cacheFds > most)
+            throw new UsageException("--cache-fds " + cacheFds + " is more than the fd limit can hold: at most " + most
+                    + " here (soft RLIMIT_NOFILE " + ListenOptions.softLimit() + ", less " + ListenOptions.RESERVED_FDS
+                    + " reserved, " + (listen.maxConn > 0 ? "less " + FDS_PER_CONNECTION + " for each of --max-conn " + listen.maxConn
+                    : "half of the rest kept for connections") + ")");
+        return cacheFds;
+    }
+
     @Override
     public Integer call() throws Exception {
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, false, Checks.MAX_SECONDS);
-        int fds = cacheFds == -1 ? FileServer.Cache.defaultFds() : Checks.range("--cache-fds", cacheFds, 0, 10_000_000);
+        int fds = cacheFds == -1 ? FileServer.Cache.defaultFds() : checkCacheFds();
         FileServer.Cache cache = noCache ? null : new FileServer.Cache(Checks.range("--cache-bytes", cacheBytes, 0, 1L << 40),
                 fds, Checks.seconds("--cache-valid", cacheValid, true, Checks.MAX_SECONDS));
         ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION, cache == null ? 0 : fds);

@@ -29,11 +29,15 @@ public interface LibMuxkit extends MuxSyscalls {
     @IgnoreError int mk_openat_beneath(int dirfd, @Encoding("UTF-8") String path, int flags, int mode, int resolve);
     @IgnoreError int mk_fstat(int fd, @Out long[] out);
     @IgnoreError int mk_fstatat(int dirfd, @Encoding("UTF-8") String name, @Out long[] out);
+    // a file name's own bytes, NUL-terminated: a name need not be UTF-8 (the file server's paths)
+    @IgnoreError int mk_openat_beneath(int dirfd, @In byte[] path, int flags, int mode, int resolve);
+    @IgnoreError int mk_fstatat(int dirfd, @In byte[] name, @Out long[] out);
     @IgnoreError int mk_getdents(int dirfd, Pointer buf, int len);
     @IgnoreError int mk_inotify_init();
     @IgnoreError int mk_inotify_watch_fd(int ifd, int dirfd, int mask);
     @IgnoreError int mk_inotify_rm_watch(int ifd, int wd);
     @IgnoreError int mk_fsync(int fd);
+    @IgnoreError long mk_pread(int fd, @Out byte[] buf, long len, long offset);
     @IgnoreError int mk_open_tmpfile(int dirfd, int mode);
     @IgnoreError int mk_link_fd(int fd, int dirfd, @Encoding("UTF-8") String name);
     @IgnoreError int mk_renameat(int dirfd, @Encoding("UTF-8") String from, @Encoding("UTF-8") String to);

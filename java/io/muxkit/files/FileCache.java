@@ -5,6 +5,7 @@ import static io.muxkit.ffi.Native.LIB;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -36,11 +37,16 @@ import jnr.ffi.Pointer;
  *     and the caller serves an entry only to a request read before the last wait (see
  *     {@link EventLoop#afterNextWait}): the kernel queues an event before the write that caused it
  *     returns, so a request sent after that write finds the entry already dropped;</li>
+ * <li>each cached file is watched itself too: a write or a new hard link through any name, in a
+ *     directory watched or not, drops it at once (the link count's change is IN_ATTRIB on the
+ *     file, which no directory watch hears);</li>
  * <li>only paths without symlinks, at most {@link #MAX_DEPTH} directories deep, and files with one
- *     link are cached (a change through another name would not be an event here), and an entry
- *     older than the validity period is compared with one fstatat (inode, size, mtime, ctime,
- *     links) before it is served, for writes inotify cannot see (a hard link made later, AIO,
- *     another host on a network file system).</li>
+ *     link are cached, and an entry older than the validity period is compared with one fstatat
+ *     (inode, size, mtime, ctime, links) before it is served, for writes inotify cannot see (AIO,
+ *     another host on a network file system); a small entry's bytes are compared with the
+ *     file's then too (one pread), for a store through a shared mapping to a page already dirty,
+ *     which moves no mtime. A large entry's body is sent from the file, so it is always the
+ *     file's bytes; only its ETag and Last-Modified can miss such a store.</li>
  * </ul>
  * Bounded by bytes and fds, least recently used first out; a directory is watched only while
  * something beneath it is cached. Every event costs a lookup or two, never a scan. All of it on
@@ -57,6 +63,12 @@ final class FileCache implements AutoCloseable {
     private static final int WATCHED = Native.IN_MODIFY | Native.IN_ATTRIB | Native.IN_CLOSE_WRITE | Native.IN_MOVED_FROM
             | Native.IN_MOVED_TO | Native.IN_CREATE | Native.IN_DELETE | Native.IN_DELETE_SELF | Native.IN_MOVE_SELF
             | Native.IN_ONLYDIR;
+    /**
+     * What, happening to a cached file itself, drops it: a write or a link count's change through
+     * any name, even one in a directory no one watches (a hard link made later), and a chmod.
+     */
+    private static final int FILE_WATCHED = Native.IN_MODIFY | Native.IN_ATTRIB | Native.IN_CLOSE_WRITE | Native.IN_DELETE_SELF
+            | Native.IN_MOVE_SELF;
     /** What, happening to a directory's name or to the directory itself, drops everything beneath it. */
     private static final int DIRECTORY_CHANGED = Native.IN_ATTRIB | Native.IN_MOVED_FROM | Native.IN_MOVED_TO
             | Native.IN_CREATE | Native.IN_DELETE | Native.IN_DELETE_SELF | Native.IN_MOVE_SELF | Native.IN_IGNORED;
@@ -85,6 +97,7 @@ final class FileCache implements AutoCloseable {
         long dateSecond;
         long validatedNanos;
         private Watch dir;
+        private int wd = -1;  // the watch on the file itself
         private int users;
         private boolean dropped;
 
@@ -130,14 +143,20 @@ final class FileCache implements AutoCloseable {
     private final Pointer events = NativeMemory.allocate(EVENT_BUFFER);
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);  // access order: LRU
     private final Map<Integer, Watch> watches = new HashMap<>();
+    private final Map<Integer, Entry> fileWatches = new HashMap<>();
+    /** The file's bytes and the entry's, for the comparison a revalidation makes (allocated once). */
+    private final byte[] fileBytes = new byte[SMALL], cachedBytes = new byte[SMALL];
     private Watch rootWatch;
     private long bytes, hits, misses, invalidations;
+    /** The most fds the cache keeps: the limit's, until the process ran out of fds (then what it kept after giving some back). */
+    private int fdCeiling;
 
     /** Opens the inotify fd and registers it, first in every batch, on the loop. */
     FileCache(RootDir root, Limits limits, EventLoop loop) throws IOException {
         this.root = root;
         this.limits = limits;
         this.loop = loop;
+        this.fdCeiling = limits.maxFds();
         try {
             openInotify();
         } catch (IOException e) {
@@ -158,7 +177,11 @@ final class FileCache implements AutoCloseable {
         inotifyFd = fd;
     }
 
-    /** The entry for path, checked against the file when it is older than the validity period; null on a miss. */
+    /**
+     * The entry for path; null on a miss. An entry older than the validity period is checked
+     * against the file first: its stat, and a small entry's bytes too (one pread and a compare),
+     * for a store through a shared mapping to a page already dirty, which moves no mtime.
+     */
     Entry get(String path) {
         Entry e = entries.get(path);
         if (e == null) {
@@ -167,7 +190,7 @@ final class FileCache implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (now - e.validatedNanos > limits.validMillis() * 1_000_000) {
-            if (!unchanged(e)) {
+            if (!unchanged(e) || !sameBytes(e)) {
                 drop(e, true);
                 misses++;
                 return null;
@@ -185,11 +208,37 @@ final class FileCache implements AutoCloseable {
     RootDir.Opened open(String path) throws HttpError {
         int fd;
         try {
-            fd = root.openWithoutLinks(path, Native.O_RDONLY | Native.O_NONBLOCK | Native.O_NOCTTY);
+            fd = openGivingBack(path, true);
         } catch (NativeIOException e) {
             if (e.errno() == Native.ELOOP) return null;
             throw RootDir.refusal(e);
         }
+        return checked(fd);
+    }
+
+    /** {@link RootDir#openForReading}, symlinks followed (what is not cached), the cache's fds given back first when there are none. */
+    RootDir.Opened openUncached(String path) throws HttpError {
+        try {
+            return checked(openGivingBack(path, false));
+        } catch (NativeIOException e) {
+            throw RootDir.refusal(e);
+        }
+    }
+
+    /** Opens path for reading; out of fds (EMFILE, ENFILE), the cache gives fds back and it tries again. */
+    private int openGivingBack(String path, boolean withoutLinks) throws NativeIOException {
+        int flags = Native.O_RDONLY | Native.O_NONBLOCK | Native.O_NOCTTY;
+        while (true) {
+            try {
+                return withoutLinks ? root.openWithoutLinks(path, flags) : root.open(path, flags);
+            } catch (NativeIOException e) {
+                if ((e.errno() != Native.EMFILE && e.errno() != Native.ENFILE) || !giveBackFds()) throw e;
+            }
+        }
+    }
+
+    /** fd with its stat if it is a regular file or a directory; a FIFO, socket or device is a 403 (and fd closed). */
+    private static RootDir.Opened checked(int fd) throws HttpError {
         try {
             RootDir.Stat st = RootDir.stat(fd);
             if (st.regular() || st.directory()) return new RootDir.Opened(fd, st);
@@ -211,14 +260,15 @@ final class FileCache implements AutoCloseable {
      */
     Entry add(String path, RootDir.Opened opened, String lastModified, String contentType, byte[] head) {
         RootDir.Stat st = opened.stat();
-        if (inotifyFd < 0 || !st.regular() || st.links() != 1 || limits.maxFds() < 1) return null;
+        if (inotifyFd < 0 || !st.regular() || st.links() != 1 || fdCeiling < 1) return null;
         long size = st.size() <= SMALL ? head.length + st.size() : 0;
         if (size > limits.maxBytes()) return null;
         Watch dir = watchDirectoriesOf(path);
         if (dir == null) return null;
         Entry e = new Entry(path, opened.fd(), st, lastModified, contentType);
-        // read, then compare: a change before the directories were watched queued no event for us
-        if ((st.size() <= SMALL && !readResponse(e, head)) || !unchanged(e)) {
+        // watch, read, then compare: a change before the watches were made queued no event for us
+        if (!watchFile(e) || (st.size() <= SMALL && !readResponse(e, head)) || !unchanged(e)) {
+            unwatchFile(e);
             NativeMemory.free(e.response);
             release(dir);
             return null;
@@ -232,6 +282,21 @@ final class FileCache implements AutoCloseable {
         dir.files.add(e);
         bytes += e.bytes();
         return e;
+    }
+
+    /**
+     * The process is out of fds (an accept or an open failed with EMFILE): closes the least
+     * recently used quarter (at least one) of the entries no connection is sending from, and keeps
+     * the cache from growing past what it holds then, so that connections, not the cache, get the
+     * fds from here on. False when nothing could be given back.
+     */
+    boolean giveBackFds() {
+        List<Entry> idle = new ArrayList<>();
+        for (Entry e : entries.values()) if (e.users == 0) idle.add(e);
+        if (idle.isEmpty()) return false;
+        for (Entry e : idle.subList(0, Math.max(1, idle.size() / 4))) drop(e, false);
+        fdCeiling = Math.min(fdCeiling, entries.size());
+        return true;
     }
 
     /** A connection sends from e: it stays whole until {@link #release(Entry)}. */
@@ -272,6 +337,32 @@ final class FileCache implements AutoCloseable {
         } catch (NativeIOException ex) {
             return false;
         }
+    }
+
+    /** Whether a small entry's body is what its file holds now (a large one is sent from the file). */
+    private boolean sameBytes(Entry e) {
+        if (e.response == null) return true;
+        int length = e.responseLength - e.headLength;
+        long n = LIB.mk_pread(e.fd, fileBytes, length, 0);
+        if (n != length) return false;  // shorter, longer cannot be (the stat matched), or an error: drop it
+        e.response.get(e.headLength, cachedBytes, 0, length);
+        return Arrays.equals(fileBytes, 0, length, cachedBytes, 0, length);
+    }
+
+    /** Watches e's file itself; false when it cannot be (max_user_watches), or the inode is cached already by another path. */
+    private boolean watchFile(Entry e) {
+        int wd = LIB.mk_inotify_watch_fd(inotifyFd, e.fd, FILE_WATCHED);
+        if (wd < 0 || fileWatches.containsKey(wd) || watches.containsKey(wd)) return false;  // (a bind mount: not twice)
+        e.wd = wd;
+        fileWatches.put(wd, e);
+        return true;
+    }
+
+    private void unwatchFile(Entry e) {
+        if (e.wd < 0) return;
+        fileWatches.remove(e.wd);
+        if (inotifyFd >= 0) LIB.mk_inotify_rm_watch(inotifyFd, e.wd);
+        e.wd = -1;
     }
 
     private boolean readResponse(Entry e, byte[] head) {
@@ -391,7 +482,13 @@ final class FileCache implements AutoCloseable {
                     reset();
                     return;
                 }
-                Watch w = watches.get(events.getInt(at + Native.INOTIFY_EVENT_WD));
+                int wd = events.getInt(at + Native.INOTIFY_EVENT_WD);
+                Entry file = fileWatches.get(wd);
+                if (file != null) {  // the cached file itself, through whatever name
+                    drop(file, true);
+                    continue;
+                }
+                Watch w = watches.get(wd);
                 if (w == null) continue;  // a watch already forgotten
                 int len = events.getInt(at + Native.INOTIFY_EVENT_LEN);
                 if (len == 0) {  // the directory itself
@@ -412,13 +509,15 @@ final class FileCache implements AutoCloseable {
         events.get(at, b, 0, len);
         int end = 0;
         while (end < len && b[end] != 0) end++;
-        return new String(b, 0, end, StandardCharsets.UTF_8);
+        return FileNames.decode(b, 0, end);  // as the request's path was decoded, UTF-8 or not
     }
 
     /** Drops everything and starts again with a new inotify fd: its queue and every watch go with the old one. */
     private void reset() {
         for (Watch w : watches.values()) w.gone = true;
         watches.clear();
+        for (Entry e : fileWatches.values()) e.wd = -1;  // (they go with the old inotify fd)
+        fileWatches.clear();
         rootWatch = null;
         for (Entry e : List.copyOf(entries.values())) drop(e, true);
         loop.close(inotifyFd);
@@ -434,6 +533,7 @@ final class FileCache implements AutoCloseable {
 
     private void drop(Entry e, boolean invalidated) {
         if (entries.get(e.path) == e) entries.remove(e.path);
+        unwatchFile(e);
         if (e.dir != null) {
             e.dir.files.remove(e);
             release(e.dir);
@@ -459,7 +559,7 @@ final class FileCache implements AutoCloseable {
         Iterator<Entry> it = entries.values().iterator();
         List<Entry> out = new ArrayList<>();
         long after = bytes;
-        for (int count = entries.size(); (after + extra > limits.maxBytes() || count >= limits.maxFds()) && it.hasNext(); count--) {
+        for (int count = entries.size(); (after + extra > limits.maxBytes() || count >= fdCeiling) && it.hasNext(); count--) {
             Entry e = it.next();
             out.add(e);
             after -= e.bytes();

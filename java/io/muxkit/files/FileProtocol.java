@@ -53,6 +53,7 @@ final class FileProtocol implements Protocol {
         this.responses = new Responses(config.allowUpload());
         this.gets = new GetResponder(root, cache, config, blocking, conns, responses, this::resume);
         this.puts = new PutHandler(root, cache, config, blocking, server.loop(), responses, this::resume);
+        if (made != null) server.whenOutOfFds(made::giveBackFds);  // the cache's fds go before any client is refused
     }
 
     /** The cache's counters, or null without one. */

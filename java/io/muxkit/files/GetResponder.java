@@ -65,7 +65,7 @@ final class GetResponder {
         }
         RootDir.Opened opened = useCache ? cache.open(rel) : null;
         boolean cacheable = opened != null;
-        if (opened == null) opened = root.openForReading(rel);
+        if (opened == null) opened = cache != null ? cache.openUncached(rel) : root.openForReading(rel);
         RootDir.Stat st = opened.stat();
         if (!st.directory() && path.trailingSlash()) {  // "/file.txt/" names a directory that is not there, as open(2) says
             Fds.closeQuietly(opened.fd());

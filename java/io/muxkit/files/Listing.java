@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 
@@ -19,8 +20,12 @@ import jnr.ffi.Pointer;
 
 /**
  * A directory listing, as HTML for browsers or JSON for {@code Accept: application/json}. The
- * entries are read with getdents64 and fstatat through the shim, so names are UTF-8 whatever the
- * locale and an entry that vanishes meanwhile is left out rather than failing the listing. At most
+ * entries are read with getdents64 and fstatat through the shim, so names are their bytes whatever
+ * the locale, and an entry that vanishes meanwhile is left out rather than failing the listing.
+ * Every entry is listed, its name UTF-8 or not ({@link FileNames}), with an href that
+ * percent-encodes its bytes (a GET of it serves that file). Names are shown safe for a terminal:
+ * in HTML a control character or a byte that is not UTF-8 is shown as \xHH; in JSON controls are
+ * JSON escapes (backslash, u, 001b for ESC) and such a byte is U+FFFD in "name", exact in "href". At most
  * {@link #MAX_ENTRIES} entries (the first by name) and {@link #MAX_BYTES} bytes, which bound what
  * a response holds per connection; a longer listing says so (a line in the HTML, and the
  * X-Muxkit-Listing header).
@@ -37,6 +42,7 @@ final class Listing {
     /** Lists the directory open as dirFd, shown as "/rel"; scratch is a native buffer for getdents. */
     static Body render(int dirFd, String rel, String accept, boolean allowDotFiles, Pointer scratch) throws HttpError {
         List<Map<String, Object>> entries = new ArrayList<>();
+        List<String> listed = new ArrayList<>();  // each entry's name as read, for the HTML
         int total;
         try {
             List<String> names = new ArrayList<>();
@@ -45,17 +51,19 @@ final class Listing {
                 RootDir.Stat st = RootDir.statEntry(dirFd, name);
                 if (st == null) continue;  // removed since it was read
                 Map<String, Object> e = new LinkedHashMap<>();
-                e.put("name", name);
+                e.put("name", FileNames.lossy(name));
                 e.put("type", st.directory() ? "dir" : st.kind() == RootDir.Stat.Kind.SYMLINK ? "link" : "file");
                 e.put("size", st.size());
                 e.put("mtime", st.mtimeSeconds());
+                e.put("href", RequestPath.encode(name) + (st.directory() ? "/" : ""));
                 entries.add(e);
+                listed.add(name);
             }
         } catch (NativeIOException e) {
             throw new HttpError(500, "cannot list the directory: " + e.errnoName());
         }
         boolean json = accept != null && accept.contains("application/json");
-        return json ? json(entries, total) : html(entries, total, rel);
+        return json ? json(entries, total) : html(entries, listed, total, rel);
     }
 
     /** The first MAX_ENTRIES names by name, in order, into names; returns how many the directory has. */
@@ -67,7 +75,7 @@ final class Listing {
             for (int at = 0; at < n; at += buf.getShort(at + Native.DIRENT_RECLEN) & 0xffff) {
                 int len = 0;
                 while (len < name.length && (name[len] = buf.getByte(at + Native.DIRENT_NAME + len)) != 0) len++;
-                String s = new String(name, 0, len, StandardCharsets.UTF_8);
+                String s = FileNames.decode(name, 0, len);
                 if (s.equals(".") || s.equals("..") || (s.startsWith(".") && !allowDotFiles) || s.startsWith(RootDir.UPLOAD_PREFIX))
                     continue;
                 total++;
@@ -85,21 +93,22 @@ final class Listing {
         StringBuilder out = new StringBuilder("[");
         int shown = 0;
         for (Map<String, Object> e : entries) {
-            String item = Json.write(e);
+            String item = escapeC1(Json.write(e));
             if (out.length() + item.length() + 2 > MAX_BYTES) break;
             out.append(shown++ == 0 ? "" : ", ").append(item);
         }
         return new Body("application/json", out.append(']').toString().getBytes(StandardCharsets.UTF_8), shown, total);
     }
 
-    private static Body html(List<Map<String, Object>> entries, int total, String rel) {
+    private static Body html(List<Map<String, Object>> entries, List<String> names, int total, String rel) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>/")
                 .append(escape(rel)).append("</title></head><body>\n<h1>/").append(escape(rel)).append("</h1>\n<ul>\n");
         if (!rel.isEmpty()) html.append("<li><a href=\"../\">../</a></li>\n");
         int shown = 0;
-        for (Map<String, Object> e : entries) {
-            String name = (String) e.get("name") + ("dir".equals(e.get("type")) ? "/" : "");
-            String item = "<li><a href=\"" + RequestPath.encode(name) + "\">" + escape(name) + "</a> " + e.get("size") + "</li>\n";
+        for (int i = 0; i < entries.size(); i++) {
+            Map<String, Object> e = entries.get(i);
+            String name = names.get(i) + ("dir".equals(e.get("type")) ? "/" : "");
+            String item = "<li><a href=\"" + e.get("href") + "\">" + escape(name) + "</a> " + e.get("size") + "</li>\n";
             if (html.length() + item.length() > MAX_BYTES - 200) break;
             html.append(item);
             shown++;
@@ -112,7 +121,23 @@ final class Listing {
         return new Body("text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8), shown, total);
     }
 
+    /** Text for HTML: markup escaped, and nothing a terminal would act on ({@link FileNames#display}). */
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return FileNames.display(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** DEL and the C1 controls (CSI among them) as JSON escapes too: Json escapes only those below 0x20. */
+    private static String escapeC1(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 0x7f || c > 0x9f) {
+                if (out != null) out.append(c);
+                continue;
+            }
+            if (out == null) out = new StringBuilder(json.length() + 16).append(json, 0, i);
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));  // (only inside strings: nothing else is non-ASCII)
+        }
+        return out == null ? json : out.toString();
     }
 }

@@ -1,10 +1,6 @@
 package io.muxkit.files;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.muxkit.http.HttpError;
@@ -29,10 +25,15 @@ public record RequestPath(String relative, boolean trailingSlash) {
         return relative.substring(relative.lastIndexOf('/') + 1);
     }
 
+    /** Whether the path's bytes are UTF-8: a name that is not can be served, but an upload does not make one. */
+    public boolean utf8() {
+        return FileNames.utf8(relative);
+    }
+
     /**
      * Decodes and checks the path of a request target: origin-form ("/a/b?q") or absolute-form
-     * ("http://host/a/b", which a server must accept: RFC 9112 section 3.2.2), ASCII only, its
-     * percent-escapes valid UTF-8.
+     * ("http://host/a/b", which a server must accept: RFC 9112 section 3.2.2), ASCII only. Its
+     * percent-escapes are bytes, UTF-8 or not, as a file name's are ({@link FileNames}).
      */
     public static RequestPath decode(String target, boolean allowDotFiles) throws HttpError {
         for (int i = 0; i < target.length(); i++)
@@ -58,13 +59,8 @@ public record RequestPath(String relative, boolean trailingSlash) {
                 bytes.write(c);
             }
         }
-        String path;
-        try {
-            path = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new HttpError(400, "the path is not valid UTF-8");
-        }
+        byte[] decoded = bytes.toByteArray();
+        String path = FileNames.decode(decoded, 0, decoded.length);  // a name need not be UTF-8: its bytes are kept
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) throw new HttpError(400, "NUL or backslash in path");
         boolean slash = path.endsWith("/");
         StringBuilder rel = new StringBuilder();
@@ -91,10 +87,10 @@ public record RequestPath(String relative, boolean trailingSlash) {
         return rest.startsWith("/") ? rest : "/" + rest;
     }
 
-    /** Percent-encodes a path for a Location header or a link. */
+    /** Percent-encodes a path (its bytes: {@link FileNames}) for a Location header or a link; {@link #decode} gives it back. */
     public static String encode(String path) {
         StringBuilder out = new StringBuilder();
-        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : FileNames.bytes(path)) {
             int c = b & 0xff;
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/-._~".indexOf(c) >= 0)
                 out.append((char) c);

@@ -11,6 +11,7 @@ import io.muxkit.http.HttpError;
 /**
  * The directory a file server serves, held open as an fd. Every path is opened beneath it with
  * openat2(RESOLVE_BENEATH): "..", absolute symlinks and symlinks that leave it fail with EXDEV.
+ * A path goes to the kernel as its own bytes ({@link FileNames}), UTF-8 or not.
  */
 public final class RootDir implements AutoCloseable {
     /** What fstat says: size, mtime (seconds and their nanoseconds), kind, inode, hard links, ctime. */
@@ -104,7 +105,7 @@ public final class RootDir implements AutoCloseable {
      * a symlink is followed beneath the root), or null when it does not exist.
      */
     public static Stat statIn(int dirFd, String name) throws NativeIOException {
-        int path = LIB.mk_openat_beneath(dirFd, name, Native.O_PATH, 0, 0);
+        int path = LIB.mk_openat_beneath(dirFd, FileNames.cString(name), Native.O_PATH, 0, 0);
         if (path == -Native.ENOENT) return null;
         Native.check(path, "openat2(" + name + ", O_PATH)", -1);
         try {
@@ -117,7 +118,7 @@ public final class RootDir implements AutoCloseable {
     /** Opens rel beneath dirFd (a directory opened through this root). */
     public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(dirFd, p, flags, mode, 0), "openat2(" + p + ")", -1);
+        return Native.check(LIB.mk_openat_beneath(dirFd, FileNames.cString(p), flags, mode, 0), "openat2(" + p + ")", -1);
     }
 
     public static Stat stat(int fd) throws NativeIOException {
@@ -137,13 +138,13 @@ public final class RootDir implements AutoCloseable {
      */
     public int openWithoutLinks(String rel, int flags) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(fd, p, flags, 0, Native.RESOLVE_NO_SYMLINKS), "openat2(" + p + ")", -1);
+        return Native.check(LIB.mk_openat_beneath(fd, FileNames.cString(p), flags, 0, Native.RESOLVE_NO_SYMLINKS), "openat2(" + p + ")", -1);
     }
 
     /** What name in dirFd is, not following a symlink; null when it does not exist (any more). */
     public static Stat statEntry(int dirFd, String name) throws NativeIOException {
         long[] out = new long[Stat.LONGS];
-        int rc = LIB.mk_fstatat(dirFd, name, out);
+        int rc = LIB.mk_fstatat(dirFd, FileNames.cString(name), out);
         if (rc == -Native.ENOENT || rc == -Native.ENOTDIR) return null;
         Native.check(rc, "fstatat(" + name + ")", dirFd);
         return Stat.of(out);

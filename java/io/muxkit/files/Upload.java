@@ -63,6 +63,7 @@ final class Upload {
     static Upload begin(RootDir root, HttpRequest r, RequestPath path, long maxBytes) throws HttpError, NativeIOException {
         if (path.relative().isEmpty() || path.trailingSlash())
             throw new HttpError(400, "PUT needs a file path, not a directory", true);
+        if (!path.utf8()) throw new HttpError(400, "an upload's path must be UTF-8", true);  // served when it exists, never made
         boolean chunked = r.chunked();
         long length = r.contentLength();
         if (length < 0 && !chunked) throw new HttpError(411, "PUT needs Content-Length or chunked encoding", true);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.muxkit.ffi.Native;
@@ -36,6 +37,7 @@ public final class ServerLoop {
     private int listenFd;
     private int spareFd;
     private long open, accepted, refusedFdLimit, refusedMaxConn, shedNoFd, idleClosed, ioCalls;
+    private BooleanSupplier giveBackFds = () -> false;
 
     ServerLoop(EventLoop loop, int listenFd, ListenConfig config, AtomicInteger openOnAllLoops, PrintStream log)
             throws IOException {
@@ -69,6 +71,11 @@ public final class ServerLoop {
     /** The protocol made a syscall of its own (a read, a write): counted for --stats. */
     public void countIo() {
         ioCalls++;
+    }
+
+    /** What frees fds of the protocol's own (a file cache) when accept finds none: tried before a connection is shed. */
+    public void whenOutOfFds(BooleanSupplier giveBackFds) {
+        this.giveBackFds = giveBackFds;
     }
 
     /** A line for the server's log, at most one a second. */
@@ -138,6 +145,7 @@ public final class ServerLoop {
             try {
                 fd = Sockets.accept(listenFd);
             } catch (NativeIOException e) {
+                if ((e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) && giveBackFds.getAsBoolean()) continue;
                 if (e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) shed(e);
                 else log.log(e.getMessage());
                 return;

@@ -374,6 +374,63 @@ class FileCacheTest {
         }
     }
 
+    /**
+     * Issue 20, item 2: a second store to a page a shared mapping has already dirtied moves no
+     * mtime, so no stat can see it; the revalidation after --cache-valid also compares a small
+     * entry's bytes with the file's. A large entry is sent with sendfile from the page cache, so
+     * its body is the stored bytes at once (only its ETag and Last-Modified stay as they were).
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aStoreToAnAlreadyDirtyMappedPageIsFoundByTheRevalidation(Backend backend) throws Exception {
+        Path small = root.resolve("m.txt"), large = root.resolve("big.bin");
+        Files.writeString(small, "aaaaaaaa");
+        byte[] big = new byte[100_000];
+        Arrays.fill(big, (byte) 'a');
+        Files.write(large, big);
+        FileServer server = start(backend, 200);
+        try (HttpConnection http = new HttpConnection(server.port());
+             FileChannel sc = FileChannel.open(small, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileChannel lc = FileChannel.open(large, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer sm = sc.map(FileChannel.MapMode.READ_WRITE, 0, 8), lm = lc.map(FileChannel.MapMode.READ_WRITE, 0, big.length);
+            Thread.sleep(20);  // a later mtime tick than the first write's
+            sm.put(0, "bbbbbbbb".getBytes(StandardCharsets.US_ASCII));  // dirties the page: the mtime moves
+            lm.put(0, (byte) 'b');
+            awaitBody(http, "/m.txt", "bbbbbbbb");
+            assertEquals('b', cachedGet(http, "/big.bin").body()[0]);
+            FileTime smallTime = Files.getLastModifiedTime(small), largeTime = Files.getLastModifiedTime(large);
+            Thread.sleep(20);
+            sm.put(0, "cccccccc".getBytes(StandardCharsets.US_ASCII));  // the same page, dirty already: no mtime change
+            lm.put(0, (byte) 'c');
+            assertEquals(smallTime, Files.getLastModifiedTime(small), "the store moved no mtime (else this tests nothing)");
+            assertEquals(largeTime, Files.getLastModifiedTime(large));
+            assertEquals('c', http.get("/big.bin").body()[0], "a large entry's body comes from the page cache");
+            awaitBody(http, "/m.txt", "cccccccc");
+            long invalidations = server.cacheStats().invalidations();
+            for (int i = 0; i < 5; i++) assertEquals("cccccccc", cachedGet(http, "/m.txt").text());
+            assertTrue(server.cacheStats().invalidations() - invalidations <= 1, "an unchanged entry is kept: " + server.cacheStats());
+        }
+    }
+
+    /**
+     * Issue 20, item 3: a hard link made after the file was cached, in a directory no one watches,
+     * and a write through it. The link count's change (IN_ATTRIB on the file itself, which the
+     * cache watches) drops the entry at once: no revalidation is needed, none happens here.
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aHardLinkMadeAfterCachingDropsTheEntryAtOnce(Backend backend) throws Exception {
+        FileServer server = start(backend, NEVER_REVALIDATE);
+        try (HttpConnection http = new HttpConnection(server.port())) {
+            for (int i = 0; i < 20; i++) {
+                Path file = root.resolve("f" + i + ".txt"), link = outside.resolve("link" + i);
+                Files.writeString(file, "old " + i);
+                assertEquals("old " + i, cachedGet(http, "/f" + i + ".txt").text());
+                Files.createLink(link, file);
+                Files.writeString(link, "new " + i);
+                assertEquals("new " + i, http.get("/f" + i + ".txt").text(), "a GET sent after the write returned");
+            }
+        }
+    }
+
     /** The hostile paths of the confinement tests, each asked for twice: the same answer from a hit as from a miss. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void confinementHoldsThroughHitsAsThroughMisses(Backend backend) throws Exception {

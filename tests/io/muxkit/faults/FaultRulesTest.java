@@ -1,0 +1,27 @@
+package io.muxkit.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+
+/** A MUXKIT_FAULTS with an empty rule (",,", a leading or trailing comma) is refused like any malformed rule, never taken as no faults. */
+class FaultRulesTest {
+    private static final String[] EMPTY_RULES = { ",,", ",", "read:EINTR:0.1,", ",read:EINTR:0.1", "read:EINTR:0.1,,write:EIO:0.1" };
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void anEmptyRuleIsRefused(Backend backend) throws Exception {
+        for (String spec : EMPTY_RULES) {
+            ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", spec), null,
+                    "io.muxkit.cli.Main", "echo", "--backend", backend.id(), "--help");  // (exits at once when the rules are taken)
+            assertEquals(2, r.exit(), "MUXKIT_FAULTS='" + spec + "': " + r.output());
+            assertTrue(r.output().contains("MUXKIT_FAULTS: an empty rule"), "MUXKIT_FAULTS='" + spec + "': " + r.output());
+        }
+    }
+}
