@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import io.muxkit.http.DotSegments;
 import io.muxkit.http.HttpError;
 
 /**
@@ -66,6 +67,8 @@ public record RequestPath(String relative, boolean trailingSlash) {
             throw new HttpError(400, "the path is not valid UTF-8");
         }
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) throw new HttpError(400, "NUL or backslash in path");
+        path = DotSegments.remove(path);  // "/a/./b/../c" is "/a/c", "//" is "/" (RFC 3986 section 5.2.4); no ".." is left
+        if (path == null) throw new HttpError(400, "the path climbs above the root");
         boolean slash = path.endsWith("/");
         StringBuilder rel = new StringBuilder();
         for (String segment : path.split("/")) {
