@@ -57,41 +57,87 @@ final class GetResponder {
         if (r.contentLength() > 0 || r.chunked()) throw new HttpError(400, r.method() + " with a body", true);
         RequestPath path = RequestPath.decode(r.target(), config.allowDotFiles());
         String rel = path.relative();
-        boolean useCache = cache != null && !path.trailingSlash();  // (only files are cached)
-        FileCache.Entry cached = useCache ? cache.get(rel) : null;
+        if (path.trailingSlash()) {
+            serveDirectory(c, r, rel);
+            return;
+        }
+        FileCache.Entry cached = cache != null ? cache.get(rel) : null;
         if (cached != null) {
             serveCached(c, r, cached);
             return;
         }
-        RootDir.Opened opened = useCache ? cache.open(rel) : null;
-        boolean cacheable = opened != null;
-        if (opened == null) opened = root.openForReading(rel);
-        RootDir.Stat st = opened.stat();
-        if (!st.directory() && path.trailingSlash()) {  // "/file.txt/" names a directory that is not there, as open(2) says
+        Found found = open(rel);
+        if (found.opened.stat().directory()) {
+            if (rel.isEmpty()) {  // (the root, named without its slash in an absolute-form target)
+                Fds.closeQuietly(found.opened.fd());
+                serveDirectory(c, r, rel);
+                return;
+            }
+            Fds.closeQuietly(found.opened.fd());
+            String location = "/" + RequestPath.encode(rel) + "/";
+            responses.whole(c, 301, headers("Location", location), ("see " + location + "\n").getBytes(), false);
+            return;
+        }
+        serveFile(c, r, rel, found);
+    }
+
+    /**
+     * A directory's URL: its first index file there is (nginx's index directive), else its
+     * listing. The index is looked up afresh each time, in the cache by its own name: a cached
+     * index is dropped when it changes, and a listing is never cached, so a new index.html is
+     * served at the next request.
+     */
+    private void serveDirectory(FileConnection c, HttpRequest r, String rel) throws HttpError, NativeIOException {
+        for (String name : config.index()) {
+            String index = rel.isEmpty() ? name : rel + "/" + name;
+            FileCache.Entry cached = cache != null ? cache.get(index) : null;
+            if (cached != null) {
+                serveCached(c, r, cached);
+                return;
+            }
+            Found found;
+            try {
+                found = open(index);
+            } catch (HttpError e) {
+                if (e.status == 404) continue;  // no such index here (or rel is not a directory: found out below)
+                throw e;
+            }
+            if (found.opened.stat().regular()) {
+                serveFile(c, r, index, found);
+                return;
+            }
+            Fds.closeQuietly(found.opened.fd());  // a directory called index.html is not an index
+        }
+        RootDir.Opened opened = root.openForReading(rel);
+        if (!opened.stat().directory()) {  // "/file.txt/" names a directory that is not there, as open(2) says
             Fds.closeQuietly(opened.fd());
             throw new HttpError(404, "not a directory");
         }
-        if (st.directory()) {
-            if (!path.trailingSlash() && !rel.isEmpty()) {
-                Fds.closeQuietly(opened.fd());
-                String location = "/" + RequestPath.encode(rel) + "/";
-                responses.whole(c, 301, headers("Location", location), ("see " + location + "\n").getBytes(), false);
-            } else {
-                c.turnRequests -= LISTING_COST;
-                if (!list(c, opened.fd(), rel, r.header("accept"))) Fds.closeQuietly(opened.fd());
-            }
-            return;
-        }
+        c.turnRequests -= LISTING_COST;
+        if (!list(c, opened.fd(), rel, r.header("accept"))) Fds.closeQuietly(opened.fd());
+    }
+
+    /** A file or directory opened for reading, and whether the cache may keep it (no symlink on its way). */
+    private record Found(RootDir.Opened opened, boolean cacheable) {}
+
+    private Found open(String rel) throws HttpError {
+        RootDir.Opened opened = cache != null ? cache.open(rel) : null;
+        return opened != null ? new Found(opened, true) : new Found(root.openForReading(rel), false);
+    }
+
+    /** A regular file, by the cache when it may keep it. */
+    private void serveFile(FileConnection c, HttpRequest r, String rel, Found found) {
+        RootDir.Stat st = found.opened.stat();
         String modified = lastModified.format(st.mtimeSeconds()), type = MimeTypes.of(rel);
-        if (cacheable) {
+        if (found.cacheable) {
             byte[] head = st.size() <= FileCache.SMALL ? responses.render(200, okHeaders(st.etag(), modified, type, st.size())) : null;
-            cached = cache.add(rel, opened, modified, type, head);
+            FileCache.Entry cached = cache.add(rel, found.opened, modified, type, head);
             if (cached != null) {
                 serveCached(c, r, cached);
                 return;
             }
         }
-        respond(c, r, st, modified, type, opened.fd(), null);
+        respond(c, r, st, modified, type, found.opened.fd(), null);
     }
 
     /** The headers of a whole file's 200 response, in the order every response gives them. */

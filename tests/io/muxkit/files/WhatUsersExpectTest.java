@@ -101,6 +101,63 @@ class WhatUsersExpectTest {
         return request("GET", target, headers);
     }
 
+    // ---- 1. index files ----
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aDirectoryServesItsIndexAndListsOnlyWithoutOne(Backend backend) throws Exception {
+        Files.writeString(root.resolve("index.html"), "<p>home</p>");
+        Files.createDirectories(root.resolve("site/sub"));
+        Files.writeString(root.resolve("site/index.html"), "<p>site</p>");
+        Files.createDirectory(root.resolve("bare"));
+        Files.writeString(root.resolve("bare/a.txt"), "abc");
+        Files.createDirectory(root.resolve("bare/index.html"));  // a directory of that name is not an index
+        start(backend, false);
+        Response home = get("/");
+        assertEquals("<p>home</p>", home.text());
+        assertEquals("text/html; charset=utf-8", home.header("Content-Type"));
+        assertEquals("<p>site</p>", get("/site/").text());
+        assertEquals("<p>site</p>", get("/site/sub/../").text());
+        assertEquals("/site/", get("/site").header("Location"));
+        Response partial = get("/site/", "Range: bytes=3-6");
+        assertEquals(206, partial.status(), "the index is a file like any other: ranges, conditionals");
+        assertEquals("site", partial.text());
+        assertEquals(304, get("/site/", "If-None-Match: " + get("/site/").header("ETag")).status());
+        assertEquals(0, request("HEAD", "/site/").body().length);
+
+        String listing = get("/bare/").text();
+        assertTrue(listing.contains("<a href=\"a.txt\">a.txt</a> <time>") && listing.matches("(?s).*a.txt</a> <time>\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</time> 3</li>.*"), listing);
+        assertTrue(listing.matches("(?s).*index.html/</a> <time>[^<]*</time> -</li>.*"), "a directory has no size: " + listing);
+        String json = get("/bare/", "Accept: application/json").text();
+        assertTrue(json.contains("{\"name\": \"a.txt\", \"type\": \"file\", \"size\": 3, \"mtime\": "), json);
+        assertTrue(json.matches("(?s).*\\{\"name\": \"index.html\", \"type\": \"dir\", \"mtime\": \\d+}.*"), json);
+        assertEquals(404, get("/bare/a.txt/").status());
+        server.close();
+
+        start(backend, false, List.of());
+        assertTrue(get("/site/").text().contains("<a href=\"index.html\">"), "--index '': always the listing");
+        server.close();
+
+        start(backend, false, List.of("home.htm", "index.html"));
+        assertEquals("<p>site</p>", get("/site/").text(), "the first of the names that is there");
+        Files.writeString(root.resolve("site/home.htm"), "first");
+        assertEquals("first", get("/site/").text());
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aNewIndexIsServedAfterAListingAndAGoneOneListsAgain(Backend backend) throws Exception {
+        Files.createDirectory(root.resolve("d"));
+        Files.writeString(root.resolve("d/a.txt"), "a");
+        start(backend, false);
+        assertTrue(get("/d/").text().contains("a.txt"), "a listing first");
+        Files.writeString(root.resolve("d/index.html"), "made");
+        assertEquals("made", get("/d/").text(), "the new index, not the listing");
+        assertEquals("made", get("/d/").text(), "(now from the cache)");
+        Files.writeString(root.resolve("d/index.html"), "changed");
+        assertEquals("changed", get("/d/").text());
+        Files.delete(root.resolve("d/index.html"));
+        assertTrue(get("/d/").text().contains("a.txt"), "the listing again");
+    }
+
     // ---- 3. paths ----
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
