@@ -1,0 +1,161 @@
+package io.muxkit.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One raw exchange with an HTTP server: bytes out as they are (so that framing itself can be
+ * tested), everything the server sends until it closes, then the responses in it, framed as a
+ * client frames them (RFC 9112 section 6.3): no body for HEAD, 1xx, 204 and 304, then chunked,
+ * Content-Length, or the rest of the stream. A stream that does not start with "HTTP/" is an
+ * HTTP/0.9 answer, all body.
+ */
+public final class RawHttp {
+    private RawHttp() {}
+
+    /** One response: its status line, headers by lower-case name (the first of each), body as received. */
+    public record Response(String statusLine, int status, Map<String, String> headers, byte[] body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * What came back: the responses, what followed them that is not one (a 0.9 answer, a cut
+     * response), and whether the server kept the connection open past the timeout.
+     */
+    public record Exchange(List<Response> responses, byte[] rest, boolean timedOut) {}
+
+    /**
+     * Connects to 127.0.0.1:port, writes request, reads until the server closes or is silent for
+     * timeoutMillis. A server that refuses the connection gives an exchange with no response.
+     */
+    public static Exchange exchange(int port, byte[] request, int timeoutMillis) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        boolean timedOut = false;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(timeoutMillis);
+            s.setTcpNoDelay(true);
+            try {
+                s.getOutputStream().write(request);
+            } catch (IOException closedWhileWriting) {
+                // it answered and closed before reading all of it: what it sent still counts
+            }
+            InputStream in = s.getInputStream();
+            byte[] buffer = new byte[1 << 16];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) received.write(buffer, 0, n);
+            } catch (SocketTimeoutException e) {
+                timedOut = true;
+            } catch (IOException reset) {
+                // a reset after the answer: keep what came
+            }
+        } catch (IOException refused) {
+            return new Exchange(List.of(), new byte[0], false);
+        }
+        return parse(received.toByteArray(), headRequest(request), timedOut);
+    }
+
+    /** Whether request is a HEAD (all requests of a pipelined exchange are of one method here). */
+    private static boolean headRequest(byte[] request) {
+        return new String(request, 0, Math.min(5, request.length), StandardCharsets.ISO_8859_1).equals("HEAD ");
+    }
+
+    static Exchange parse(byte[] bytes, boolean toHead, boolean timedOut) {
+        List<Response> responses = new ArrayList<>();
+        int at = 0;
+        while (at < bytes.length && startsWith(bytes, at, "HTTP/")) {
+            int headEnd = indexOf(bytes, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), at);
+            if (headEnd < 0) break;
+            String[] lines = new String(bytes, at, headEnd - at, StandardCharsets.ISO_8859_1).split("\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) headers.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            }
+            int status;
+            try {
+                status = Integer.parseInt(lines[0].split(" ", 3)[1]);
+            } catch (RuntimeException e) {
+                break;
+            }
+            int bodyStart = headEnd + 4, bodyEnd;
+            byte[] body;
+            String length = headers.get("content-length"), coding = headers.get("transfer-encoding");
+            if (toHead || status / 100 == 1 || status == 204 || status == 304) {
+                body = new byte[0];
+                bodyEnd = bodyStart;
+            } else if (coding != null && coding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
+                ByteArrayOutputStream decoded = new ByteArrayOutputStream();
+                bodyEnd = dechunk(bytes, bodyStart, decoded);
+                if (bodyEnd < 0) break;
+                body = decoded.toByteArray();
+            } else if (length != null && length.matches("\\d{1,9}")) {
+                bodyEnd = bodyStart + Integer.parseInt(length);
+                if (bodyEnd > bytes.length) break;
+                body = Arrays.copyOfRange(bytes, bodyStart, bodyEnd);
+            } else {
+                bodyEnd = bytes.length;
+                body = Arrays.copyOfRange(bytes, bodyStart, bodyEnd);
+            }
+            responses.add(new Response(lines[0], status, headers, body));
+            at = bodyEnd;
+        }
+        return new Exchange(responses, Arrays.copyOfRange(bytes, at, bytes.length), timedOut);
+    }
+
+    /** Decodes a chunked body from at into out; the index after it (its trailers too), or -1 when cut. */
+    private static int dechunk(byte[] bytes, int at, ByteArrayOutputStream out) {
+        byte[] crlf = { '\r', '\n' };
+        while (true) {
+            int lineEnd = indexOf(bytes, crlf, at);
+            if (lineEnd < 0) return -1;
+            String sizeText = new String(bytes, at, lineEnd - at, StandardCharsets.ISO_8859_1);
+            int semicolon = sizeText.indexOf(';');
+            int size;
+            try {
+                size = Integer.parseInt((semicolon >= 0 ? sizeText.substring(0, semicolon) : sizeText).strip(), 16);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+            at = lineEnd + 2;
+            if (size == 0) {  // trailers, up to an empty line
+                while (true) {
+                    int end = indexOf(bytes, crlf, at);
+                    if (end < 0) return -1;
+                    if (end == at) return end + 2;
+                    at = end + 2;
+                }
+            }
+            if (at + size + 2 > bytes.length) return -1;
+            out.write(bytes, at, size);
+            at += size + 2;
+        }
+    }
+
+    static boolean startsWith(byte[] bytes, int at, String prefix) {
+        if (bytes.length - at < prefix.length()) return false;
+        for (int i = 0; i < prefix.length(); i++) if (bytes[at + i] != prefix.charAt(i)) return false;
+        return true;
+    }
+
+    static int indexOf(byte[] bytes, byte[] what, int from) {
+        outer:
+        for (int i = from; i <= bytes.length - what.length; i++) {
+            for (int j = 0; j < what.length; j++) if (bytes[i + j] != what[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+}
