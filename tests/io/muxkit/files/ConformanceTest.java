@@ -44,15 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConformanceTest {
-    /** One request: its group and id (the allow-list's key), its bytes, and whether its answer is a generated listing. */
-    record Probe(String group, String id, String text, boolean listing) {
+    /**
+     * One request: its group and id (the allow-list's key), its bytes, whether its answer is a
+     * generated listing, and how long a server may stay silent before it is taken as not answering.
+     */
+    record Probe(String group, String id, String text, boolean listing, int timeoutMillis) {
         Probe withBody(String body) {
-            return new Probe(group, id, text + body, listing);
+            return new Probe(group, id, text + body, listing, timeoutMillis);
         }
     }
 
     private static final Path ALLOW_LIST = Path.of("docs", "CONFORMANCE.md");
-    private static final int READ_TIMEOUT_MILLIS = 1_500;
+    /** Ample for an answer on a loaded machine; a request some servers never answer waits less (see quiet). */
+    private static final int READ_TIMEOUT_MILLIS = 5_000, QUIET_TIMEOUT_MILLIS = 1_000;
     /** The time every file and directory of the root was last modified, and a day on either side. */
     private static final Instant MTIME = Instant.parse("2021-06-15T12:00:00Z");
     private static final String MTIME_HTTP = "Tue, 15 Jun 2021 12:00:00 GMT", BEFORE = "Mon, 14 Jun 2021 12:00:00 GMT",
@@ -68,14 +72,19 @@ class ConformanceTest {
     private static final Map<String, String> muxkitStatus = new HashMap<>();
     private static final List<Probe> probes = probes();
     private static long millis;
+    /** Why the comparison cannot run here, or null. */
+    private static String skipped;
 
     @BeforeAll
     static void serveOneRootFromEveryServer() throws Exception {
         List<String> missing = new ArrayList<>();
         for (Kind kind : Kind.values()) if (kind.find() == null) missing.add(kind.debianPackage);
-        assumeTrue(missing.size() < Kind.values().length,
-                "no reference server is installed: apt-get install -y " + String.join(" ", missing));
         if (!missing.isEmpty()) System.out.println("conformance: not installed, so not compared: " + missing);
+        if (missing.size() == Kind.values().length) {
+            skipped = "no reference server is installed: apt-get install -y " + String.join(" ", missing);
+            System.out.println("conformance: skipped, " + skipped);
+            return;
+        }
         long start = System.nanoTime();
         String probeBody = UUID.randomUUID().toString();
         root = layOut(work.resolve("root"), probeBody);
@@ -93,7 +102,7 @@ class ConformanceTest {
             for (Probe p : probes) {
                 String text = p.text().replace("{etag}", etag)
                         .replace("{weak-etag}", etag.startsWith("W/") ? etag : "W/" + etag);
-                RawHttp.Exchange e = RawHttp.exchange(server.getValue(), text.getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MILLIS);
+                RawHttp.Exchange e = RawHttp.exchange(server.getValue(), text.getBytes(StandardCharsets.UTF_8), p.timeoutMillis());
                 answers.computeIfAbsent(p.id(), id -> new LinkedHashMap<>()).put(server.getKey(), ResponseSummary.of(e, p.listing()));
                 if (server.getKey().equals("muxkit")) muxkitStatus.put(p.id(), ResponseSummary.status(e));
             }
@@ -109,6 +118,7 @@ class ConformanceTest {
 
     @Test
     void muxkitAnswersAsAReferenceDoesOrTheDocsSayWhyNot() throws IOException {
+        assumeTrue(skipped == null, skipped);
         Map<String, KnownDifferences.Entry> allowed = KnownDifferences.read(ALLOW_LIST);
         List<String> problems = new ArrayList<>();
         StringBuilder table = new StringBuilder();
@@ -153,7 +163,12 @@ class ConformanceTest {
         }
         for (String id : allowed.keySet())
             if (!answers.containsKey(id)) problems.add(ALLOW_LIST + " lists " + id + ", which is no request of this test");
-        table.append(String.format("conformance: muxkit agrees with a reference on %d of %d requests%n", agreeing, probes.size()));
+        table.append(String.format("conformance: muxkit agrees with a reference on %d of %d requests; it answers otherwise than", agreeing,
+                probes.size()));
+        for (Kind k : references.keySet())
+            table.append(String.format(" %s on %d", k.label(),
+                    probes.stream().filter(p -> !answers.get(p.id()).get("muxkit").equals(answers.get(p.id()).get(k.label()))).count()));
+        table.append('\n');
         System.out.print(table);
         assertTrue(problems.isEmpty(), String.join("\n", problems) + "\n(the table of differences is in the test's output)");
     }
@@ -224,7 +239,7 @@ class ConformanceTest {
     private static Probe req(String group, String id, String method, String target, String... headers) {
         StringBuilder text = new StringBuilder(method + " " + target + " HTTP/1.1\r\n" + H);
         for (String h : headers) text.append(h).append("\r\n");
-        return new Probe(group, id, text.append(CLOSE).append("\r\n").toString(), false);
+        return new Probe(group, id, text.append(CLOSE).append("\r\n").toString(), false, READ_TIMEOUT_MILLIS);
     }
 
     private static Probe get(String group, String id, String target, String... headers) {
@@ -237,11 +252,16 @@ class ConformanceTest {
     }
 
     private static Probe raw(String group, String id, String text) {
-        return new Probe(group, id, text, false);
+        return new Probe(group, id, text, false, READ_TIMEOUT_MILLIS);
     }
 
     private static Probe listing(Probe p) {
-        return new Probe(p.group(), p.id(), p.text(), true);
+        return new Probe(p.group(), p.id(), p.text(), true, p.timeoutMillis());
+    }
+
+    /** p, which some servers leave unanswered (they wait for the rest of a head): no answer within a second is theirs. */
+    private static Probe quiet(Probe p) {
+        return new Probe(p.group(), p.id(), p.text(), p.listing(), QUIET_TIMEOUT_MILLIS);
     }
 
     private static List<Probe> probes() {
@@ -380,7 +400,7 @@ class ConformanceTest {
         p.add(raw("version", "v-1.2", "GET /hello.txt HTTP/1.2\r\n" + H + CLOSE + "\r\n"));
         p.add(raw("version", "v-2.0", "GET /hello.txt HTTP/2.0\r\n" + H + CLOSE + "\r\n"));
         p.add(raw("version", "v-3.0", "GET /hello.txt HTTP/3.0\r\n" + H + CLOSE + "\r\n"));
-        p.add(raw("version", "v-0.9", "GET /hello.txt\r\n"));
+        p.add(quiet(raw("version", "v-0.9", "GET /hello.txt\r\n")));
         p.add(raw("version", "v-lower-case", "GET /hello.txt http/1.1\r\n" + H + CLOSE + "\r\n"));
         p.add(raw("version", "v-two-digits", "GET /hello.txt HTTP/01.1\r\n" + H + CLOSE + "\r\n"));
         return p;
