@@ -2,6 +2,7 @@ package io.muxkit.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -37,6 +38,11 @@ final class FilesCommand implements Callable<Integer> {
 
     @Option(names = "--allow-dotfiles", description = "Serve names that start with a dot.")
     boolean allowDotFiles;
+
+    @Option(names = "--index", paramLabel = "NAME[,NAME...]", defaultValue = "index.html",
+            description = "What a directory's URL serves: the first of these files it holds, as nginx's index directive;"
+                    + " the listing when it holds none. --index '' always lists (default: ${DEFAULT-VALUE}).")
+    String index;
 
     @Option(names = "--no-cache", description = "Serve without the file cache: every request opens, stats and closes its file.")
     boolean noCache;
@@ -90,7 +96,11 @@ final class FilesCommand implements Callable<Integer> {
         Checks.range("--max-upload", maxUpload, 0, 1L << 50);
         if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
         var choice = mux.choice();
-        FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache);
+        List<String> indexNames = index.isEmpty() ? List.of() : List.of(index.split(",", -1));
+        for (String name : indexNames)
+            if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
+                throw new UsageException("--index " + index + ": a list of file names, such as index.html,index.htm");
+        FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);

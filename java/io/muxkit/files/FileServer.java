@@ -21,10 +21,26 @@ public final class FileServer implements AutoCloseable {
      * @param maxUpload     the largest PUT body, in bytes (413 past it)
      * @param allowDotFiles serve names that start with a dot (otherwise 404)
      * @param cache         the file cache's limits, or null for none (every request opens, stats and closes its file)
+     * @param index         the names a directory's URL serves, the first that is a file, as nginx's index directive
+     *                      tries them; the listing only when none is there; empty: always the listing
      */
     public record Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles,
-                         Cache cache) {
-        /** With the file cache's default limits. */
+                         Cache cache, List<String> index) {
+        public static final List<String> DEFAULT_INDEX = List.of("index.html");
+
+        public Config {
+            index = List.copyOf(index);
+            for (String name : index)
+                if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
+                    throw new IllegalArgumentException("an index is a file name: '" + name + "'");
+        }
+
+        /** With index.html as the index. */
+        public Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles, Cache cache) {
+            this(listen, root, allowUpload, maxUpload, allowDotFiles, cache, DEFAULT_INDEX);
+        }
+
+        /** With the file cache's default limits and index.html as the index. */
         public Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles) {
             this(listen, root, allowUpload, maxUpload, allowDotFiles, Cache.defaults());
         }

@@ -3,6 +3,9 @@ package io.muxkit.files;
 import static io.muxkit.ffi.Native.LIB;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,6 +36,9 @@ import jnr.ffi.Pointer;
 final class Listing {
     static final int MAX_ENTRIES = 10_000;
     static final int MAX_BYTES = 1 << 20;
+    /** An entry's modification time in the HTML listing, UTC to the second. */
+    private static final DateTimeFormatter MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     /** A rendered listing: its Content-Type, bytes, and how many entries the directory has. */
     record Body(String contentType, byte[] bytes, int shown, int total) {}
@@ -53,7 +59,7 @@ final class Listing {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("name", FileNames.lossy(name));
                 e.put("type", st.directory() ? "dir" : st.kind() == RootDir.Stat.Kind.SYMLINK ? "link" : "file");
-                e.put("size", st.size());
+                if (!st.directory()) e.put("size", st.size());  // a directory's st_size (4096) says nothing about it
                 e.put("mtime", st.mtimeSeconds());
                 e.put("href", RequestPath.encode(name) + (st.directory() ? "/" : ""));
                 entries.add(e);
@@ -108,7 +114,9 @@ final class Listing {
         for (int i = 0; i < entries.size(); i++) {
             Map<String, Object> e = entries.get(i);
             String name = names.get(i) + ("dir".equals(e.get("type")) ? "/" : "");
-            String item = "<li><a href=\"" + e.get("href") + "\">" + escape(name) + "</a> " + e.get("size") + "</li>\n";
+            String modified = MODIFIED.format(Instant.ofEpochSecond((Long) e.get("mtime")));
+            String item = "<li><a href=\"" + e.get("href") + "\">" + escape(name) + "</a> <time>" + modified
+                    + "</time> " + e.getOrDefault("size", "-") + "</li>\n";
             if (html.length() + item.length() > MAX_BYTES - 200) break;
             html.append(item);
             shown++;

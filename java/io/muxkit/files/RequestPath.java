@@ -3,6 +3,7 @@ package io.muxkit.files;
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 
+import io.muxkit.http.DotSegments;
 import io.muxkit.http.HttpError;
 
 /**
@@ -62,6 +63,8 @@ public record RequestPath(String relative, boolean trailingSlash) {
         byte[] decoded = bytes.toByteArray();
         String path = FileNames.decode(decoded, 0, decoded.length);  // a name need not be UTF-8: its bytes are kept
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) throw new HttpError(400, "NUL or backslash in path");
+        path = DotSegments.remove(path);  // "/a/./b/../c" is "/a/c", "//" is "/" (RFC 3986 section 5.2.4); no ".." is left
+        if (path == null) throw new HttpError(400, "the path climbs above the root");
         boolean slash = path.endsWith("/");
         StringBuilder rel = new StringBuilder();
         for (String segment : path.split("/")) {

@@ -16,10 +16,12 @@ import io.muxkit.http.ResponseHead;
  */
 final class Responses {
     private final ResponseHead heads;
+    private final String allow;
     private long dateSecond = -1;
     private byte[] dateBytes;
 
     Responses(boolean allowUpload) {
+        this.allow = allowUpload ? "GET, HEAD, PUT, OPTIONS" : "GET, HEAD, OPTIONS";
         // no content sniffing; and where anyone may upload, uploaded HTML or SVG must not run as this origin
         this.heads = new ResponseHead(allowUpload
                 ? headers("X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox")
@@ -29,6 +31,11 @@ final class Responses {
     /** A head that answers no request in particular (the cache stores it with a file). */
     byte[] render(int status, Map<String, String> h) {
         return heads.render(status, h, null);
+    }
+
+    /** The methods this server takes, as the Allow header lists them (405 and OPTIONS responses). */
+    String allow() {
+        return allow;
     }
 
     /** The Date header's value for this second, as the stored responses carry it. */
@@ -43,7 +50,7 @@ final class Responses {
     /** An error response; after a refused PUT the connection closes, since its body was not read. */
     void error(FileConnection c, HttpError e) {
         Map<String, String> h = headers("Content-Type", "text/plain; charset=utf-8");
-        if (e.status == 405) h.put("Allow", "GET, HEAD");
+        if (e.status == 405) h.put("Allow", allow);
         String body = e.status + " " + ResponseHead.reason(e.status) + ": " + e.getMessage() + "\n";
         boolean bodyUnread = c.request != null && c.request.method().equals("PUT");
         whole(c, e.status, h, body.getBytes(StandardCharsets.UTF_8), e.close || bodyUnread);

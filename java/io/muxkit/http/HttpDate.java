@@ -15,7 +15,8 @@ import java.util.Locale;
  * the same second (Date) or the same file's mtime many times over.
  */
 public final class HttpDate {
-    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    /** Sun, 06 Nov 1994 08:49:37 GMT: always 29 characters (RFC_1123_DATE_TIME writes "6 Nov", which IMF-fixdate is not). */
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
     /** Sunday, 06-Nov-94 08:49:37 GMT: two-digit years read in 1970..2069, as RFC 9110 asks (within 50 years of now). */
     private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
             .appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
@@ -41,7 +42,7 @@ public final class HttpDate {
     public static Long parse(String text) {
         String t = text.strip();
         try {
-            return ZonedDateTime.parse(t, IMF_FIXDATE).toEpochSecond();
+            return ZonedDateTime.parse(t, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();  // (also takes "6 Nov")
         } catch (RuntimeException notImf) {
             for (DateTimeFormatter obsolete : new DateTimeFormatter[] { RFC_850, ASCTIME }) {
                 try {

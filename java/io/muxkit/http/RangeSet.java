@@ -30,7 +30,7 @@ public record RangeSet(List<ByteRange> ranges) {
      * What a Range header asks of a file of size bytes; null to send the whole file (200): no
      * header, another unit, a header that does not parse (which a server ignores, section 14.2),
      * more than {@link #MAX_RANGES} ranges, or ranges adding up to more than the file (both the
-     * CVE-2011-3192 defence; nginx has the second), or a suffix of an empty file. A single range
+     * CVE-2011-3192 defence; nginx has the second), or a suffix or a range from 0 of an empty file (nginx). A single range
      * gives what {@link ByteRange#parse} gives, but for that last case, where it gives 416.
      *
      * @throws HttpError 416 when the header parses but none of its ranges can be satisfied
@@ -57,12 +57,15 @@ public record RangeSet(List<ByteRange> ranges) {
                 long n = digits(last);
                 if (n < 0) return null;
                 // on an empty file a suffix is satisfiable (section 14.1.2) yet no Content-Range can say
-                // "zero bytes": the whole (empty) file, as nginx, lighttpd and Apache send it
-                if (n > 0 && size == 0) return null;
+                // "zero bytes": the whole (empty) file, as nginx, lighttpd and Apache send it (nginx: -0 too)
+                if (size == 0) return null;
                 r = n == 0 ? null : new ByteRange(Math.max(0, size - n), size - 1);
             } else {
                 long start = digits(first), end = last.isEmpty() ? Long.MAX_VALUE : digits(last);
                 if (start < 0 || end < 0 || end < start) return null;  // not a range: the header is ignored
+                // a range from 0 of an empty file asks for all there is: the whole (empty) file, as nginx
+                // sends it (section 14.2 lets a server ignore Range), rather than a 416 for resuming nothing
+                if (start == 0 && size == 0) return null;
                 r = start >= size ? null : new ByteRange(start, Math.min(end, size - 1));
             }
             if (r == null) continue;  // unsatisfiable: the others are still sent

@@ -15,7 +15,11 @@ import jnr.ffi.Pointer;
  * {@link #MAX_SEGMENTS} of them in its life, and none until its first write comes up short.
  */
 final class WriteQueue {
-    static final int MAX_SEGMENTS = 4;
+    /**
+     * Enough for the largest response the file server queues at once: a multipart/byteranges of 16
+     * parts (its head, each part's head and file region, the close delimiter: 34 segments).
+     */
+    static final int MAX_SEGMENTS = 40;
     private static final int BYTES = 0, MEMORY = 1, FILE = 2;
 
     private static final class Segment {

@@ -21,6 +21,8 @@ class FlagChecksTest {
             "files --root . --idle-timeout Infinity|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --idle-timeout 0|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --max-upload -1|--max-upload must be in [0, 1125899906842624]",
+            "files --root . --index a/index.html|--index a/index.html: a list of file names",
+            "files --root . --index index.html,,x|--index index.html,,x: a list of file names",
             "load --port 9 --depth 100000|--depth must be in [1, 1024]",
             "load --port 9 --duration 1e300|--duration must be a number of seconds in (0, 3600]",
             "scale --fds 2000000000|--fds must be in [1, 1000000]",

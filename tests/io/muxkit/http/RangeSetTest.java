@@ -56,7 +56,7 @@ class RangeSetTest {
                 "bytes=-99999999999999999999", "bytes=+1-2", "bytes=0x1-2", "bytes", "bytes=" };
         for (long size : new long[] { 0, 1, 13, 1000 })
             for (String h : headers) {
-                if (size == 0 && h != null && h.matches("bytes=-[0-9]*[1-9][0-9]*")) continue;  // below
+                if (size == 0 && h != null && h.replace(" ", "").matches("(?i)bytes=(-[0-9]+|0+-.*)")) continue;  // below
                 String expected = outcome(() -> {
                     ByteRange r = ByteRange.parse(h, size);
                     return r == null ? null : List.of(r);
@@ -66,12 +66,14 @@ class RangeSetTest {
     }
 
     @Test
-    void aSuffixOfAnEmptyFileIsTheWholeEmptyFile() throws HttpError {
-        // RFC 9110 section 14.1.2 calls it satisfiable; ByteRange.parse answers 416, the references 200
+    void aSuffixOrARangeFromZeroOfAnEmptyFileIsTheWholeEmptyFile() throws HttpError {
+        // RFC 9110 section 14.1.2 calls a suffix satisfiable; ByteRange.parse answers 416, nginx 200 (and to 0-0, 0-, -0)
         assertNull(ranges("bytes=-1", 0));
         assertNull(ranges("bytes=0-0,-5", 0));
-        assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=-0", 0)).status);
-        assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=0-", 0)).status);
+        assertNull(ranges("bytes=-0", 0));
+        assertNull(ranges("bytes=0-", 0));
+        assertNull(ranges("bytes=5-,0-0", 0));
+        assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=5-", 0)).status, "past the start: as nginx");
     }
 
     /** Whatever the header: the whole file, a 416, or ranges inside the file that neither overlap nor touch and add up to no more than it. */
@@ -128,7 +130,7 @@ class RangeSetTest {
         assertEquals(of(990, 999), ranges("bytes=-0,-10,1000-1001", 1000));
         assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=2000-,3000-", 1000)).status);
         assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=1000-,-0", 1000)).status);
-        assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=0-0,1-", 0)).status);
+        assertEquals(416, assertThrows(HttpError.class, () -> RangeSet.parse("bytes=1-1,2-", 0)).status);
     }
 
     @Test
