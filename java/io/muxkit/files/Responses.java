@@ -2,12 +2,15 @@ package io.muxkit.files;
 
 import static io.muxkit.http.ResponseHead.headers;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.muxkit.http.HttpError;
 import io.muxkit.http.ResponseHead;
+import io.muxkit.net.Sockets;
 
 /**
  * Responses put on a connection's stream: heads rendered for the request they answer (its
@@ -16,10 +19,12 @@ import io.muxkit.http.ResponseHead;
  */
 final class Responses {
     private final ResponseHead heads;
+    private final Consumer<String> log;  // the server's log: rate-limited, on stderr
     private long dateSecond = -1;
     private byte[] dateBytes;
 
-    Responses(boolean allowUpload) {
+    Responses(boolean allowUpload, Consumer<String> log) {
+        this.log = log;
         // no content sniffing; and where anyone may upload, uploaded HTML or SVG must not run as this origin
         this.heads = new ResponseHead(allowUpload
                 ? headers("X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox")
@@ -40,13 +45,30 @@ final class Responses {
         return dateBytes;
     }
 
-    /** An error response; after a refused PUT the connection closes, since its body was not read. */
+    /**
+     * An error response; after a refused PUT the connection closes, since its body was not read.
+     * A failure of the server's own (a 5xx other than 501 and 505, which explain the request's
+     * mistake) shows the client its status and reason only, as nginx does: its detail (an errno,
+     * a system call, an fd) goes to the server's log with the peer's address.
+     */
     void error(FileConnection c, HttpError e) {
         Map<String, String> h = headers("Content-Type", "text/plain; charset=utf-8");
         if (e.status == 405) h.put("Allow", "GET, HEAD");
-        String body = e.status + " " + ResponseHead.reason(e.status) + ": " + e.getMessage() + "\n";
+        String statusLine = e.status + " " + ResponseHead.reason(e.status);
+        boolean ours = e.status >= 500 && e.status != 501 && e.status != 505;
+        if (ours) log.accept(statusLine + " to " + peer(c) + (c.request == null ? "" : " for " + c.request.method() + " "
+                + c.request.target()) + ": " + e.getMessage());
+        String body = statusLine + (ours ? "" : ": " + e.getMessage()) + "\n";
         boolean bodyUnread = c.request != null && c.request.method().equals("PUT");
         whole(c, e.status, h, body.getBytes(StandardCharsets.UTF_8), e.close || bodyUnread);
+    }
+
+    private static String peer(FileConnection c) {
+        try {
+            return Sockets.peerAddress(c.fd);
+        } catch (IOException gone) {
+            return "a peer already gone";
+        }
     }
 
     /** A complete response: head and (except for HEAD requests) a small body from memory. */
