@@ -50,7 +50,7 @@ final class FileProtocol implements Protocol {
             }
         }
         this.cache = made;
-        this.responses = new Responses(config.allowUpload(), server::log);
+        this.responses = new Responses(config.allowUpload(), config.maxUpload(), server::log);
         this.gets = new GetResponder(root, cache, config, blocking, conns, responses, this::resume);
         this.puts = new PutHandler(root, cache, config, blocking, server.loop(), responses, this::resume);
     }

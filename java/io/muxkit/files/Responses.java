@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.muxkit.http.HttpError;
+import io.muxkit.http.HttpRequest;
 import io.muxkit.http.ResponseHead;
 import io.muxkit.net.Sockets;
 
@@ -20,10 +21,12 @@ import io.muxkit.net.Sockets;
 final class Responses {
     private final ResponseHead heads;
     private final Consumer<String> log;  // the server's log: rate-limited, on stderr
+    private final long maxUpload;
     private long dateSecond = -1;
     private byte[] dateBytes;
 
-    Responses(boolean allowUpload, Consumer<String> log) {
+    Responses(boolean allowUpload, long maxUpload, Consumer<String> log) {
+        this.maxUpload = maxUpload;
         this.log = log;
         // no content sniffing; and where anyone may upload, uploaded HTML or SVG must not run as this origin
         this.heads = new ResponseHead(allowUpload
@@ -46,7 +49,8 @@ final class Responses {
     }
 
     /**
-     * An error response; after a refused PUT the connection closes, since its body was not read.
+     * An error response; after a refused PUT the connection closes, since its body was not read
+     * (the lingering close drops the rest of it, so a client still sending it can read the refusal).
      * A failure of the server's own (a 5xx other than 501 and 505, which explain the request's
      * mistake) shows the client its status and reason only, as nginx does: its detail (an errno,
      * a system call, an fd) goes to the server's log with the peer's address.
@@ -60,7 +64,17 @@ final class Responses {
                 + c.request.target()) + ": " + e.getMessage());
         String body = statusLine + (ours ? "" : ": " + e.getMessage()) + "\n";
         boolean bodyUnread = c.request != null && c.request.method().equals("PUT");
+        if (bodyUnread) c.refusedBody(bodyToCome(c.request));
         whole(c, e.status, h, body.getBytes(StandardCharsets.UTF_8), e.close || bodyUnread);
+    }
+
+    /** The most a refused PUT may still send: its declared length, or --max-upload when chunked; 0 when its framing was bad. */
+    private long bodyToCome(HttpRequest r) {
+        try {
+            return r.chunked() ? maxUpload : Math.max(0, r.contentLength());
+        } catch (HttpError malformed) {
+            return 0;
+        }
     }
 
     private static String peer(FileConnection c) {

@@ -37,11 +37,12 @@ class ServerErrorsTest {
     @TempDir
     Path root;
 
+    /** The file server in a child JVM with the fault rules (none when null) in its environment. */
     private ChildJvm server(Backend backend, String faults, String... more) throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of("io.muxkit.cli.Main", "files", "--root", root.toString(),
                 "--port", "0", "--allow-upload", "--backend", backend.id()));
         args.addAll(List.of(more));
-        return ChildJvm.start(Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, args);
+        return ChildJvm.start(faults == null ? Map.of() : Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, args);
     }
 
     /** One request on its own connection; the whole response (the server closes after a 5xx). */
@@ -88,6 +89,41 @@ class ServerErrorsTest {
         }
         try (ChildJvm child = server(backend, "getdents:EIO:1")) {
             assertPlain(500, exchange(child.port(), "GET /d/ HTTP/1.1\r\nHost: x\r\n\r\n", null), child, "EIO");
+        }
+    }
+
+    /** A client that writes the whole body before it reads (a blocking one): what it reads then. */
+    private static String putWholeThenRead(int port, String path, int length) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < length; sent += chunk.length)
+                s.getOutputStream().write(chunk, 0, Math.min(chunk.length, length - sent));  // EPIPE here: the refusal was lost
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A refused PUT whose client sends the whole body before reading gets the refusal, as from
+     * nginx: the server reads and drops the body (it stopped after 256 KiB, and the client got EPIPE).
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aRefusedUploadSentWholeStillReadsItsRefusal(Backend backend) throws Exception {
+        Files.createDirectory(root.resolve("d"));
+        try (ChildJvm child = server(backend, "write:ENOSPC:1")) {
+            String r = putWholeThenRead(child.port(), "/up.bin", 10_000_000);
+            assertTrue(r.startsWith("HTTP/1.1 507 "), r);
+        }
+        try (ChildJvm child = server(backend, null, "--max-upload", "5000000")) {
+            String tooLarge = putWholeThenRead(child.port(), "/up.bin", 10_000_000);
+            assertTrue(tooLarge.startsWith("HTTP/1.1 413 "), tooLarge);
+            String aDirectory = putWholeThenRead(child.port(), "/d", 4_000_000);
+            assertTrue(aDirectory.startsWith("HTTP/1.1 409 "), aDirectory);
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(root.resolve("d")), left.toList(), "nothing was written");
         }
     }
 }
