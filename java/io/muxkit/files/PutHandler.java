@@ -5,7 +5,6 @@ import static io.muxkit.http.ResponseHead.headers;
 import java.io.IOException;
 import java.util.function.Consumer;
 
-import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HttpError;
 import io.muxkit.http.HttpRequest;
@@ -95,8 +94,7 @@ final class PutHandler {
         }
         if (failure != null) {
             abort(c);
-            boolean full = failure instanceof NativeIOException n && n.errno() == Native.ENOSPC;
-            responses.error(c, new HttpError(full ? 507 : 500, failure.getMessage(), true));
+            responses.error(c, Upload.refusal(failure));
         } else if (result instanceof Integer status) {
             u.abort();  // frees the staging; the file has its name
             c.upload = null;
