@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.Multiplexers;
 
@@ -74,10 +76,42 @@ class UploadDirectoryGoneTest {
         }
     }
 
-    /** Whether this process (the server runs in it) has a file open in dir: the upload's. */
+    /** Where the file system has no O_TMPFILE, the upload's hidden name goes with the directory: 409 too. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void withoutTmpfileToo(Backend backend) throws Exception {
+        Path dir = Files.createDirectory(root.resolve("dir"));
+        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), null, List.of(
+                "io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--allow-upload", "--backend", backend.id()));
+             Socket s = new Socket("127.0.0.1", child.port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            String pid = String.valueOf(child.process().pid());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!writingInto(pid, dir) && System.nanoTime() < deadline) Thread.sleep(10);
+            try (Stream<Path> hidden = Files.list(dir)) {
+                assertEquals(1, hidden.count(), "the upload began, under a hidden name");
+            }
+            removeTree(dir);
+            out.write(new byte[900_000]);
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(), left.toList(), "nothing is left behind");
+        }
+    }
+
     private static boolean writingInto(Path dir) throws IOException {
+        return writingInto("self", dir);
+    }
+
+    /** Whether the process (the server's) has a file open in dir: the upload's. */
+    private static boolean writingInto(String pid, Path dir) throws IOException {
         String prefix = dir.toRealPath() + "/";
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
             return fds.anyMatch(fd -> {
                 try {
                     return Files.readSymbolicLink(fd).toString().startsWith(prefix);
