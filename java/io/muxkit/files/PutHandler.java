@@ -44,7 +44,11 @@ final class PutHandler {
         boolean continueExpected = expect != null && expect.equalsIgnoreCase("100-continue");
         if (expect != null && !continueExpected)
             throw new HttpError(417, "Expect: " + expect + " is not supported (only 100-continue)", true);
-        c.upload = Upload.begin(root, r, RequestPath.decode(r.target(), config.allowDotFiles()), config.maxUpload());
+        try {
+            c.upload = Upload.begin(root, r, RequestPath.decode(r.target(), config.allowDotFiles()), config.maxUpload());
+        } catch (NativeIOException e) {  // no file to write: a full disk (no inode left) is a 507 here too
+            throw Upload.refusal(e);
+        }
         c.reading = FileConnection.Reading.BODY;
         if (continueExpected && r.http11()) c.queue(ResponseHead.CONTINUE);
     }

@@ -65,10 +65,14 @@ class ServerErrorsTest {
         assertTrue(logged.contains(detail), "the log has the detail: " + logged);
     }
 
-    /** A full disk: 507 with a plain reason; the log has write's ENOSPC. */
+    /** A full disk, when writing or creating the file: 507 with a plain reason; the log has the ENOSPC. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aFullDiskIsA507WithAPlainReason(Backend backend) throws Exception {
         try (ChildJvm child = server(backend, "write:ENOSPC:1")) {
+            String r = exchange(child.port(), "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
+            assertPlain(507, r, child, "ENOSPC");
+        }
+        try (ChildJvm child = server(backend, "open_tmpfile:ENOSPC:1")) {  // no inode left for the file
             String r = exchange(child.port(), "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
             assertPlain(507, r, child, "ENOSPC");
         }
