@@ -45,6 +45,14 @@ final class FileConnection extends Connection {
      */
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_BYTES = 256 * 1024;
+    /**
+     * After refusing an upload, its body is read and dropped for longer (nginx's lingering_time,
+     * 30 s) and up to its declared length, or --max-upload bytes when it declared none: a client
+     * that sends its whole body before it reads then gets the refusal, not EPIPE.
+     */
+    private static final long REFUSED_BODY_NANOS = 30_000_000_000L;
+    /** Bytes one turn drops at most: a fast sender cannot hold the loop (see FileProtocol.TURN_BYTES). */
+    private static final long DROP_TURN_BYTES = 2 << 20;
     /** One head of the largest size allowed, and a byte to see it is too large. */
     static final int HEAD_CAP = HttpRequest.MAX_HEAD + 1;
     static final int BODY_CAP = 64 * 1024;
@@ -65,6 +73,8 @@ final class FileConnection extends Connection {
     int turnRequests;               // requests this turn may still start
     long lingerUntilNanos;          // LINGERING: closed at this time whatever the peer does
     long lingerBytes;               // LINGERING: bytes dropped so far
+    private long lingerMaxBytes = LINGER_BYTES;
+    private long lingerNanos = LINGER_NANOS;
 
     // ---- the writing side ----
     Writing writing = Writing.IDLE;
@@ -125,17 +135,23 @@ final class FileConnection extends Connection {
     boolean linger() throws IOException {
         shutdownOutput();
         reading = Reading.LINGERING;
-        lingerUntilNanos = System.nanoTime() + LINGER_NANOS;
+        lingerUntilNanos = System.nanoTime() + lingerNanos;
         inLen = 0;
         if (dropInput()) return true;
         interest(true, false);
         return false;
     }
 
+    /** The response refuses an upload whose body may still come, of at most bodyBytes: the lingering close waits for it. */
+    void refusedBody(long bodyBytes) {
+        lingerMaxBytes = Math.max(LINGER_BYTES, bodyBytes);
+        lingerNanos = REFUSED_BODY_NANOS;
+    }
+
     /** Reads and drops the peer's bytes; true when it is time to close (the peer closed, or sent too much). */
     boolean dropInput() throws NativeIOException {
-        lingerBytes += discard(LINGER_BYTES - lingerBytes + 1);
-        return peerClosed() || lingerBytes > LINGER_BYTES;
+        lingerBytes += discard(Math.min(lingerMaxBytes - lingerBytes + 1, DROP_TURN_BYTES));
+        return peerClosed() || lingerBytes > lingerMaxBytes;
     }
 
     /** The request waits for a worker or for the loop's next wait. */

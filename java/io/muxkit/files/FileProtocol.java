@@ -51,7 +51,7 @@ final class FileProtocol implements Protocol {
             }
         }
         this.cache = made;
-        this.responses = new Responses(config.allowUpload());
+        this.responses = new Responses(config.allowUpload(), config.maxUpload(), server::log);
         this.gets = new GetResponder(root, cache, config, blocking, conns, responses, this::resume);
         this.puts = new PutHandler(root, cache, config, blocking, server.loop(), responses, this::resume);
         if (made != null) server.whenOutOfFds(made::giveBackFds);  // the cache's fds go before any client is refused

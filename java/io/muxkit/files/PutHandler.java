@@ -5,7 +5,6 @@ import static io.muxkit.http.ResponseHead.headers;
 import java.io.IOException;
 import java.util.function.Consumer;
 
-import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HttpError;
 import io.muxkit.http.HttpRequest;
@@ -45,7 +44,11 @@ final class PutHandler {
         boolean continueExpected = expect != null && expect.equalsIgnoreCase("100-continue");
         if (expect != null && !continueExpected)
             throw new HttpError(417, "Expect: " + expect + " is not supported (only 100-continue)", true);
-        c.upload = Upload.begin(root, r, RequestPath.decode(r.target(), config.allowDotFiles()), config.maxUpload());
+        try {
+            c.upload = Upload.begin(root, r, RequestPath.decode(r.target(), config.allowDotFiles()), config.maxUpload());
+        } catch (NativeIOException e) {  // no file to write: a full disk (no inode left) is a 507 here too
+            throw Upload.refusal(e);
+        }
         c.reading = FileConnection.Reading.BODY;
         if (continueExpected && r.http11()) c.queue(ResponseHead.CONTINUE);
     }
@@ -95,8 +98,7 @@ final class PutHandler {
         }
         if (failure != null) {
             abort(c);
-            boolean full = failure instanceof NativeIOException n && n.errno() == Native.ENOSPC;
-            responses.error(c, new HttpError(full ? 507 : 500, failure.getMessage(), true));
+            responses.error(c, Upload.refusal(failure));
         } else if (result instanceof Integer status) {
             u.abort();  // frees the staging; the file has its name
             c.upload = null;

@@ -2,12 +2,16 @@ package io.muxkit.files;
 
 import static io.muxkit.http.ResponseHead.headers;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.muxkit.http.HttpError;
+import io.muxkit.http.HttpRequest;
 import io.muxkit.http.ResponseHead;
+import io.muxkit.net.Sockets;
 
 /**
  * Responses put on a connection's stream: heads rendered for the request they answer (its
@@ -17,11 +21,15 @@ import io.muxkit.http.ResponseHead;
 final class Responses {
     private final ResponseHead heads;
     private final String allow;
+    private final Consumer<String> log;  // the server's log: rate-limited, on stderr
+    private final long maxUpload;
     private long dateSecond = -1;
     private byte[] dateBytes;
 
-    Responses(boolean allowUpload) {
+    Responses(boolean allowUpload, long maxUpload, Consumer<String> log) {
         this.allow = allowUpload ? "GET, HEAD, PUT, OPTIONS" : "GET, HEAD, OPTIONS";
+        this.maxUpload = maxUpload;
+        this.log = log;
         // no content sniffing; and where anyone may upload, uploaded HTML or SVG must not run as this origin
         this.heads = new ResponseHead(allowUpload
                 ? headers("X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox")
@@ -47,13 +55,41 @@ final class Responses {
         return dateBytes;
     }
 
-    /** An error response; after a refused PUT the connection closes, since its body was not read. */
+    /**
+     * An error response; after a refused PUT the connection closes, since its body was not read
+     * (the lingering close drops the rest of it, so a client still sending it can read the refusal).
+     * A failure of the server's own (a 5xx other than 501 and 505, which explain the request's
+     * mistake) shows the client its status and reason only, as nginx does: its detail (an errno,
+     * a system call, an fd) goes to the server's log with the peer's address.
+     */
     void error(FileConnection c, HttpError e) {
         Map<String, String> h = headers("Content-Type", "text/plain; charset=utf-8");
         if (e.status == 405) h.put("Allow", allow);
-        String body = e.status + " " + ResponseHead.reason(e.status) + ": " + e.getMessage() + "\n";
+        String statusLine = e.status + " " + ResponseHead.reason(e.status);
+        boolean ours = e.status >= 500 && e.status != 501 && e.status != 505;
+        if (ours) log.accept(statusLine + " to " + peer(c) + (c.request == null ? "" : " for " + c.request.method() + " "
+                + c.request.target()) + ": " + e.getMessage());
+        String body = statusLine + (ours ? "" : ": " + e.getMessage()) + "\n";
         boolean bodyUnread = c.request != null && c.request.method().equals("PUT");
+        if (bodyUnread) c.refusedBody(bodyToCome(c.request));
         whole(c, e.status, h, body.getBytes(StandardCharsets.UTF_8), e.close || bodyUnread);
+    }
+
+    /** The most a refused PUT may still send: its declared length, or --max-upload when chunked; 0 when its framing was bad. */
+    private long bodyToCome(HttpRequest r) {
+        try {
+            return r.chunked() ? maxUpload : Math.max(0, r.contentLength());
+        } catch (HttpError malformed) {
+            return 0;
+        }
+    }
+
+    private static String peer(FileConnection c) {
+        try {
+            return Sockets.peerAddress(c.fd);
+        } catch (IOException gone) {
+            return "a peer already gone";
+        }
     }
 
     /** A complete response: head and (except for HEAD requests) a small body from memory. */

@@ -74,7 +74,8 @@ final class Upload {
         try {
             dirFd = root.open(path.parent(), Native.O_RDONLY | Native.O_DIRECTORY);
         } catch (NativeIOException e) {
-            throw RootDir.refusal(e);
+            throw directoryGone(e) ? new HttpError(409, "the directory to put it in does not exist", true)
+                    : RootDir.refusal(e);
         }
         try {
             RootDir.Stat existing;
@@ -99,6 +100,25 @@ final class Upload {
             Fds.closeQuietly(dirFd);
             throw e;
         }
+    }
+
+    /**
+     * What a failed upload means to the client: 507 when the disk is full; 409 when its directory
+     * was removed meanwhile (linkat and renameat find it gone), as when the PUT began; else 500.
+     */
+    static HttpError refusal(Exception failure) {
+        if (failure instanceof NativeIOException e && e.errno() == Native.ENOSPC) return new HttpError(507, e.getMessage(), true);
+        if (failure instanceof NativeIOException e && directoryGone(e))
+            return new HttpError(409, "the directory it was going into was removed", true);
+        return new HttpError(500, failure.getMessage(), true);
+    }
+
+    /**
+     * The directory to write in is missing (or is a file): 409, not 404, as RFC 4918 (9.7.1) has
+     * for a PUT without its parent collection: the target may well not exist, its place cannot.
+     */
+    private static boolean directoryGone(NativeIOException e) {
+        return e.errno() == Native.ENOENT || e.errno() == Native.ENOTDIR;
     }
 
     private static String hiddenName() {

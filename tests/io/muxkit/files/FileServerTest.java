@@ -183,7 +183,7 @@ class FileServerTest {
         assertTrue(tooBig.startsWith("HTTP/1.1 413"), tooBig);
         // a refused PUT closes: its body must not be read as the next request
         String noDir = raw("PUT /no/such/dir.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 36\r\n\r\nGET /new.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertTrue(noDir.startsWith("HTTP/1.1 404") && noDir.contains("Connection: close") && !noDir.contains("200 OK"), noDir);
+        assertTrue(noDir.startsWith("HTTP/1.1 409") && noDir.contains("Connection: close") && !noDir.contains("200 OK"), noDir);
         server.close();
 
         start(backend, false, 15_000);

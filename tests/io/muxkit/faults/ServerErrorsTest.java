@@ -1,0 +1,133 @@
+package io.muxkit.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+
+/**
+ * What a client sees when the server's own system calls fail (injected with MUXKIT_FAULTS): the
+ * status and a plain reason, never an errno, a system call, an fd or a path of the server; the
+ * detail, with the peer's address, is in the server's log.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ServerErrorsTest {
+    /** What must not reach a client: errno names, the shim's call names, fds. */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\bE[A-Z0-9]{2,}\\b|fd=|\\b(read|write|send|sendfile|openat2?|open_tmpfile|fstat|fstatat|getdents|fsync|linkat|renameat)\\b");
+
+    @TempDir
+    Path root;
+
+    /** The file server in a child JVM with the fault rules (none when null) in its environment. */
+    private ChildJvm server(Backend backend, String faults, String... more) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("io.muxkit.cli.Main", "files", "--root", root.toString(),
+                "--port", "0", "--allow-upload", "--backend", backend.id()));
+        args.addAll(List.of(more));
+        return ChildJvm.start(faults == null ? Map.of() : Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, args);
+    }
+
+    /** One request on its own connection; the whole response (the server closes after a 5xx). */
+    private static String exchange(int port, String head, byte[] body) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) s.getOutputStream().write(body);
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertPlain(int status, String response, ChildJvm child, String detail) throws Exception {
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), response);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertFalse(INTERNALS.matcher(body).find(), "the body shows the server's internals: " + body);
+        assertFalse(body.contains(Path.of("").toAbsolutePath().getRoot() + "tmp"), body);
+        String logged = child.waitForLine(status + " " + response.substring(13, response.indexOf("\r\n")) + " to 127.0.0.1:");
+        assertTrue(logged.contains(detail), "the log has the detail: " + logged);
+    }
+
+    /** A full disk, when writing or creating the file: 507 with a plain reason; the log has the ENOSPC. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aFullDiskIsA507WithAPlainReason(Backend backend) throws Exception {
+        try (ChildJvm child = server(backend, "write:ENOSPC:1")) {
+            String r = exchange(child.port(), "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
+            assertPlain(507, r, child, "ENOSPC");
+        }
+        try (ChildJvm child = server(backend, "open_tmpfile:ENOSPC:1")) {  // no inode left for the file
+            String r = exchange(child.port(), "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
+            assertPlain(507, r, child, "ENOSPC");
+        }
+        assertFalse(Files.exists(root.resolve("up.txt")));
+    }
+
+    /** Out of fds, a failing fsync, an unreadable directory: 500s with a plain reason; each detail is logged. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void internalErrorsAreA500WithAPlainReason(Backend backend) throws Exception {
+        Files.writeString(root.resolve("x.txt"), "x");
+        Files.createDirectory(root.resolve("d"));
+        try (ChildJvm child = server(backend, "openat2:EMFILE:1", "--no-cache")) {
+            assertPlain(500, exchange(child.port(), "GET /x.txt HTTP/1.1\r\nHost: x\r\n\r\n", null), child, "EMFILE");
+        }
+        try (ChildJvm child = server(backend, "fsync:EIO:1")) {
+            String r = exchange(child.port(), "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
+            assertPlain(500, r, child, "EIO");
+        }
+        try (ChildJvm child = server(backend, "getdents:EIO:1")) {
+            assertPlain(500, exchange(child.port(), "GET /d/ HTTP/1.1\r\nHost: x\r\n\r\n", null), child, "EIO");
+        }
+    }
+
+    /** What a client that writes the whole body before it reads (a blocking one) gets: the status line, or its exception. */
+    private static String putWholeThenRead(int port, String path, int length) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < length; sent += chunk.length)
+                s.getOutputStream().write(chunk, 0, Math.min(chunk.length, length - sent));  // EPIPE here: the refusal was lost
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return r.substring(0, Math.max(0, r.indexOf("\r\n")));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * A refused PUT whose client sends the whole body before reading gets the refusal, as from
+     * nginx: the server reads and drops the body (it stopped after 256 KiB, and the client got EPIPE).
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aRefusedUploadSentWholeStillReadsItsRefusal(Backend backend) throws Exception {
+        Files.createDirectory(root.resolve("d"));
+        try (ChildJvm child = server(backend, "write:ENOSPC:1", "--max-upload", "10000000")) {
+            int port = child.port();
+            assertEquals(List.of("HTTP/1.1 507 Insufficient Storage", "HTTP/1.1 413 Content Too Large", "HTTP/1.1 409 Conflict"),
+                    List.of(putWholeThenRead(port, "/up.bin", 10_000_000),  // a full disk
+                            putWholeThenRead(port, "/up.bin", 20_000_000),  // over --max-upload
+                            putWholeThenRead(port, "/d", 10_000_000)));    // onto a directory
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(root.resolve("d")), left.toList(), "nothing was written");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.muxkit.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.muxkit.mux.Backend;
+import io.muxkit.process.ChildJvm;
+import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.Multiplexers;
+
+/**
+ * A PUT whose directory is missing, or is removed while the body arrives: 409 Conflict (RFC 4918
+ * section 9.7.1: a PUT without its parent collection), never a 500, and nothing is left behind.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UploadDirectoryGoneTest {
+    @TempDir
+    Path root;
+    private FileServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    private void start(Backend backend) throws IOException {
+        server = new FileServer(new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, true, 200L << 20,
+                false), Multiplexers.of(backend), System.err).start();
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aDirectoryRemovedDuringAPutIsA409AndNothingIsLeft(Backend backend) throws Exception {
+        Path dir = Files.createDirectory(root.resolve("dir"));
+        start(backend);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!writingInto(dir) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertTrue(writingInto(dir), "the upload began");
+            removeTree(dir);  // with whatever the upload put in it
+            out.write(new byte[900_000]);
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(), left.toList(), "nothing is left behind, and the directory is not made again");
+        }
+        // the same condition when the PUT begins gets the same answer
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
+        }
+    }
+
+    /** Where the file system has no O_TMPFILE, the upload's hidden name goes with the directory: 409 too. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void withoutTmpfileToo(Backend backend) throws Exception {
+        Path dir = Files.createDirectory(root.resolve("dir"));
+        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), null, List.of(
+                "io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--allow-upload", "--backend", backend.id()));
+             Socket s = new Socket("127.0.0.1", child.port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            String pid = String.valueOf(child.process().pid());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!writingInto(pid, dir) && System.nanoTime() < deadline) Thread.sleep(10);
+            try (Stream<Path> hidden = Files.list(dir)) {
+                assertEquals(1, hidden.count(), "the upload began, under a hidden name");
+            }
+            removeTree(dir);
+            out.write(new byte[900_000]);
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(), left.toList(), "nothing is left behind");
+        }
+    }
+
+    private static boolean writingInto(Path dir) throws IOException {
+        return writingInto("self", dir);
+    }
+
+    /** Whether the process (the server's) has a file open in dir: the upload's. */
+    private static boolean writingInto(String pid, Path dir) throws IOException {
+        String prefix = dir.toRealPath() + "/";
+        try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith(prefix);
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}
