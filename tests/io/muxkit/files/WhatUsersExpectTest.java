@@ -129,7 +129,7 @@ class WhatUsersExpectTest {
         assertTrue(listing.matches("(?s).*index.html/</a> <time>[^<]*</time> -</li>.*"), "a directory has no size: " + listing);
         String json = get("/bare/", "Accept: application/json").text();
         assertTrue(json.contains("{\"name\": \"a.txt\", \"type\": \"file\", \"size\": 3, \"mtime\": "), json);
-        assertTrue(json.matches("(?s).*\\{\"name\": \"index.html\", \"type\": \"dir\", \"mtime\": \\d+}.*"), json);
+        assertTrue(json.matches("(?s).*\\{\"name\": \"index.html\", \"type\": \"dir\", \"mtime\": \\d+, \"href\": \"index.html/\"}.*"), json);
         assertEquals(404, get("/bare/a.txt/").status());
         server.close();
 
