@@ -45,7 +45,7 @@ class ServerErrorsTest {
         return ChildJvm.start(faults == null ? Map.of() : Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, args);
     }
 
-    /** One request on its own connection; the whole response (the server closes after a 5xx). */
+    /** One request on its own connection; the whole response (a refused PUT closes; a GET asks for the close, or keep-alive would wait for the idle timeout). */
     private static String exchange(int port, String head, byte[] body) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
@@ -85,14 +85,14 @@ class ServerErrorsTest {
         Files.writeString(root.resolve("x.txt"), "x");
         Files.createDirectory(root.resolve("d"));
         try (ChildJvm child = server(backend, "openat2:EMFILE:1", "--no-cache")) {
-            assertPlain(500, exchange(child.port(), "GET /x.txt HTTP/1.1\r\nHost: x\r\n\r\n", null), child, "EMFILE");
+            assertPlain(500, exchange(child.port(), "GET /x.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null), child, "EMFILE");
         }
         try (ChildJvm child = server(backend, "fsync:EIO:1")) {
             String r = exchange(child.port(), "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
             assertPlain(500, r, child, "EIO");
         }
         try (ChildJvm child = server(backend, "getdents:EIO:1")) {
-            assertPlain(500, exchange(child.port(), "GET /d/ HTTP/1.1\r\nHost: x\r\n\r\n", null), child, "EIO");
+            assertPlain(500, exchange(child.port(), "GET /d/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null), child, "EIO");
         }
     }
 
