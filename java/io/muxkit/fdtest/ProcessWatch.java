@@ -1,0 +1,116 @@
+package io.muxkit.fdtest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.muxkit.process.ProcFs;
+import io.muxkit.process.ProcessGroup;
+
+/**
+ * Watches each process of the server's group on its own, since RLIMIT_NOFILE is a limit per
+ * process (Apache's children each have theirs): every 20 ms whether it is runnable, every 100 ms
+ * its open fds. mark() starts the window over the limit, over which CPU and runnable are figured.
+ */
+final class ProcessWatch extends Thread {
+    /** One process: the most fds it held, and over the window its CPU (share of a core) and how often it was runnable. */
+    record Figures(long pid, String name, long maxFds, double cpu, double runnable) {}
+
+    private static final long SAMPLE_MILLIS = 20;
+    private static final int FDS_EVERY = 5;
+
+    private static final class Process {
+        String name = "?";
+        long maxFds, fds, ticksAtMark = -1, ticks;
+        int samples, runnable;
+    }
+
+    private final ProcessGroup group;
+    private final Map<Long, Process> processes = new LinkedHashMap<>();
+    private volatile boolean done;
+    private long markNanos, endNanos;
+
+    ProcessWatch(ProcessGroup group) {
+        super("fdtest process watch");
+        setDaemon(true);
+        this.group = group;
+    }
+
+    @Override
+    public void run() {
+        for (int n = 0; !done; n++) {
+            sample(n % FDS_EVERY == 0);
+            try {
+                Thread.sleep(SAMPLE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private synchronized void sample(boolean fds) {
+        for (long pid : group.members()) {
+            Process p = processes.computeIfAbsent(pid, k -> new Process());
+            try {
+                if (p.name.equals("?")) p.name = ProcFs.name(pid);
+                if (fds) {
+                    p.fds = ProcFs.openFds(pid);
+                    p.maxFds = Math.max(p.maxFds, p.fds);
+                }
+                if (markNanos != 0 && endNanos == 0) {
+                    p.ticks = ProcFs.cpuTicks(pid);
+                    if (p.ticksAtMark < 0) p.ticksAtMark = p.ticks;  // a process born in the window counts from its first sample
+                    p.samples++;
+                    if (ProcFs.runnable(pid)) p.runnable++;
+                }
+            } catch (IOException gone) {
+                p.fds = 0;  // it ended meanwhile
+            }
+        }
+    }
+
+    /** The open fds of the process that holds most, read now. */
+    synchronized long fdsNow() {
+        sample(true);
+        long most = 0;
+        for (Process p : processes.values()) most = Math.max(most, p.fds);
+        return most;
+    }
+
+    /** The most fds any one process held so far. */
+    synchronized long maxFds() {
+        long most = 0;
+        for (Process p : processes.values()) most = Math.max(most, p.maxFds);
+        return most;
+    }
+
+    /** Starts the window over the limit. */
+    synchronized void mark() {
+        markNanos = System.nanoTime();
+        for (Process p : processes.values()) p.ticksAtMark = -1;
+        sample(true);
+    }
+
+    /** Ends the window. */
+    synchronized void endWindow() {
+        sample(true);
+        endNanos = System.nanoTime();
+    }
+
+    /** Stops watching; each process's figures, the busiest (most CPU over the window, then most fds) first. */
+    List<Figures> finish() throws InterruptedException {
+        done = true;
+        join();
+        synchronized (this) {
+            double window = Math.max(1e-3, ((endNanos == 0 ? System.nanoTime() : endNanos) - markNanos) / 1e9);
+            List<Figures> figures = new ArrayList<>();
+            processes.forEach((pid, p) -> figures.add(new Figures(pid, p.name, p.maxFds,
+                    p.ticksAtMark < 0 ? 0 : (p.ticks - p.ticksAtMark) / 100.0 / window,
+                    p.samples == 0 ? 0 : (double) p.runnable / p.samples)));
+            figures.sort((a, b) -> a.cpu() != b.cpu() ? Double.compare(b.cpu(), a.cpu()) : Long.compare(b.maxFds(), a.maxFds()));
+            return figures;
+        }
+    }
+}
