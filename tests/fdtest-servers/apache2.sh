@@ -1,10 +1,10 @@
 #!/bin/sh
 # Apache (event MPM, its default settings) in the foreground on 127.0.0.1:$1, serving a small file; its
-# files in $FDTEST_DIR (default: a new temp dir).
+# files in the dir $2 (default: a new temp dir).
 # For: muxkit fdtest --protocol http -- tests/fdtest-servers/apache2.sh {port}
 set -e
 PATH="$PATH:/usr/sbin"
-dir="${FDTEST_DIR:-$(mktemp -d)}"
+dir="${2:-$(mktemp -d)}"
 mkdir -p "$dir/www" && echo hello > "$dir/www/index.html"
 modules=/usr/lib/apache2/modules
 cat > "$dir/apache2.conf" <<EOF

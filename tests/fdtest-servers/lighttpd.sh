@@ -1,10 +1,10 @@
 #!/bin/sh
 # lighttpd in the foreground on 127.0.0.1:$1 with its default keep-alive settings, serving a small
-# file; its files in $FDTEST_DIR (default: a new temp dir).
+# file; its files in the dir $2 (default: a new temp dir).
 # For: muxkit fdtest --protocol http -- tests/fdtest-servers/lighttpd.sh {port}
 set -e
 PATH="$PATH:/usr/sbin"
-dir="${FDTEST_DIR:-$(mktemp -d)}"
+dir="${2:-$(mktemp -d)}"
 mkdir -p "$dir/www" && echo hello > "$dir/www/index.html"
 cat > "$dir/lighttpd.conf" <<EOF
 server.document-root = "$dir/www"

@@ -1,9 +1,9 @@
 #!/bin/sh
-# nginx in the foreground on 127.0.0.1:$1, one worker, serving a small file; its files in $FDTEST_DIR
+# nginx in the foreground on 127.0.0.1:$1, one worker, serving a small file; its files in the dir $2
 # (default: a new temp dir). For: muxkit fdtest --protocol http -- tests/fdtest-servers/nginx.sh {port}
 set -e
 PATH="$PATH:/usr/sbin"
-dir="${FDTEST_DIR:-$(mktemp -d)}"
+dir="${2:-$(mktemp -d)}"
 mkdir -p "$dir/www" && echo hello > "$dir/www/index.html"
 cat > "$dir/nginx.conf" <<EOF
 worker_processes 1;

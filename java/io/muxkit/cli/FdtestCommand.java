@@ -15,13 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "fdtest", mixinStandardHelpOptions = true, description = {
-        "Put any server at its fd limit and say how it behaves: survived, spins, stalls, dies or no recovery;",
-        "or limit not reached, when no process of it came within a few fds of N (nor turned connections away",
-        "at a limit of its own): then it says how close it came, and what to try next.",
-        "The command runs under RLIMIT_NOFILE N (soft and hard) in a process group of its own; {port} in its arguments",
-        "becomes a free port. The limit, fds and CPU are per process (an Apache's children each have their own).",
-        "Exit 0: survived; 1: spins, stalls, dies or no recovery; 2: the command could not be started;",
-        "3: limit not reached.",
+        "Put any server at its fd limit and say how it behaves: survived, spins, stalls,",
+        "dies or no recovery; or limit not reached, when no process of it came within a",
+        "few fds of N, nor turned connections away at a limit of its own.",
+        "The command runs under RLIMIT_NOFILE N (soft and hard) in a process group of",
+        "its own; {port} in its arguments becomes a free port. The limit, the fds and",
+        "the CPU are each process's own (an Apache's children each have theirs).",
+        "Exit status: 0 survived; 1 spins, stalls, dies or no recovery; 2 the command",
+        "could not be started; 3 limit not reached.",
         "Example: muxkit fdtest --nofile 128 -- ./muxkit echo --port {port} --backend poll" })
 final class FdtestCommand implements Callable<Integer> {
     static final int EXIT_LIMIT_NOT_REACHED = 3;

@@ -23,7 +23,7 @@ public final class FdTest {
     private static final int OLD_CLIENTS = 3;
     private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, READY_SECONDS = 30;
     /**
-     * The share of samples over the limit in which one process was runnable (state R), from which it
+     * The share of samples over the limit in which one thread was runnable (state R), from which it
      * "spins". Not its CPU use: on a busy machine a spinning server gets less CPU, but stays runnable.
      */
     static final double SPIN_RUNNABLE = 0.5;

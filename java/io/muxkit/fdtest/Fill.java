@@ -9,7 +9,7 @@ import io.muxkit.process.ProcessGroup;
 
 /**
  * Drives a server to its limit: opens connections in waves, each wave twice what the server took
- * of the last (so a short listen backlog is not flooded with SYNs it drops), and holds what stays
+ * of the last unless SYNs were dropped (a short listen backlog is not flooded), and holds what stays
  * open, until one process holds within NEAR fds of its limit (then one wave more, the excess it
  * must turn away), or it turns connections away or leaves them in its backlog with its fds no
  * higher (a limit of its own: a --max-conn, select's FD_SETSIZE), or the fds stop growing for
@@ -23,7 +23,7 @@ final class Fill {
 
     static final int NEAR = 4;
     private static final int WAVE = 32, FIRST_WAVE = 8;
-    private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, STILL_MILLIS = 2000, MAX_MILLIS = 15_000;
+    private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, UNFINISHED_MILLIS = 100, STILL_MILLIS = 2000, MAX_MILLIS = 15_000;
     private static final int STILL_WAVES = 4;
     /**
      * Waves in a row that found the fds no higher, with connections closed or reset, or left unanswered
@@ -48,13 +48,16 @@ final class Fill {
             else if (!server.alive()) how = "the server ended";
             else if (System.nanoTime() - start > MAX_MILLIS * 1_000_000) how = "time up (" + MAX_MILLIS / 1000 + " s)";
             if (how != null) break;
-            Outcome[] o = probe.wave(Math.min(wave, config.connections() - opened), CONNECT_MILLIS, ANSWER_MILLIS, held, unfinished);
+            // an unfinished request is not answered: the wait is only for the server to close it at once
+            Outcome[] o = probe.wave(Math.min(wave, config.connections() - opened), CONNECT_MILLIS,
+                    unfinished ? UNFINISHED_MILLIS : ANSWER_MILLIS, held, unfinished);
             opened += o.length;
             for (Outcome x : o) outcomes.merge(x, 1, Integer::sum);
             if (config.protocol() == Protocol.HTTP && FdTest.count(o, Outcome.SERVED_CLOSED) > FdTest.count(o, Outcome.SERVED)) unfinished = true;
             boolean turnedAway = FdTest.count(o, Outcome.CLOSED) + FdTest.count(o, Outcome.RESET) > 0, queued = FdTest.count(o, Outcome.NO_ANSWER) > 0;
-            int taken = o.length - FdTest.count(o, Outcome.CONNECT_TIMEOUT) - FdTest.count(o, Outcome.REFUSED);
-            wave = Math.max(1, Math.min(WAVE, 2 * taken));  // paced by what it takes
+            // paced by what it takes: twice as many as last time, unless SYNs were dropped (a short listen backlog)
+            int dropped = FdTest.count(o, Outcome.CONNECT_TIMEOUT), taken = o.length - dropped - FdTest.count(o, Outcome.REFUSED);
+            wave = Math.max(1, Math.min(WAVE, dropped > 0 ? taken : 2 * taken));
             long fds = watch.fdsNow();
             if (reached) how = "a process at " + fds + " fds of its " + limit + ", and " + o.length + " connections past that";
             else if (fds >= limit - NEAR) reached = true;

@@ -2,29 +2,60 @@ package io.muxkit.fdtest;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.muxkit.process.ProcFs;
 import io.muxkit.process.ProcessGroup;
 
 /**
  * Watches each process of the server's group on its own, since RLIMIT_NOFILE is a limit per
- * process (Apache's children each have theirs): every 20 ms whether it is runnable, every 100 ms
+ * process (Apache's children each have theirs): every 20 ms which of its threads are runnable, every 100 ms
  * its open fds. mark() starts the window over the limit, over which CPU and runnable are figured.
  */
 final class ProcessWatch extends Thread {
-    /** One process: the most fds it held, and over the window its CPU (share of a core) and how often it was runnable. */
-    record Figures(long pid, String name, long maxFds, double cpu, double runnable) {}
+    /**
+     * One process: the most fds it held, and over the window its CPU (share of a core) and how often
+     * its most runnable thread was: a loop spins in one thread, while a JVM's compiler and GC threads
+     * take turns, and would add up to a spin that is none.
+     */
+    record Figures(long pid, String name, long maxFds, double cpu, double runnable, String runnableThread) {}
 
     private static final long SAMPLE_MILLIS = 20;
+    /**
+     * HotSpot's own threads, not the server's: its JIT compiling the code a flood of connections just
+     * ran, runnable for a second or more on a busy machine, is no spin (top -H names them so too).
+     */
+    private static final Pattern RUNTIME_THREAD = Pattern.compile("C1 CompilerThre|C2 CompilerThre|GC Thread|G1 |VM Thread");
     private static final int FDS_EVERY = 5;
 
     private static final class Process {
         String name = "?";
         long maxFds, fds, ticksAtMark = -1, ticks;
-        int samples, runnable;
+        int samples;
+        final Map<Long, Integer> runnableByThread = new HashMap<>();
+
+        final Map<Long, String> threadNames = new HashMap<>();
+
+        int runnable() {
+            int most = 0;
+            for (int n : runnableByThread.values()) most = Math.max(most, n);
+            return most;
+        }
+
+        String mostRunnableThread() {
+            long tid = -1;
+            int most = 0;
+            for (Map.Entry<Long, Integer> e : runnableByThread.entrySet())
+                if (e.getValue() > most) {
+                    most = e.getValue();
+                    tid = e.getKey();
+                }
+            return tid < 0 ? "" : threadNames.getOrDefault(tid, "?") + " (tid " + tid + ")";
+        }
     }
 
     private final ProcessGroup group;
@@ -63,11 +94,22 @@ final class ProcessWatch extends Thread {
                     p.ticks = ProcFs.cpuTicks(pid);
                     if (p.ticksAtMark < 0) p.ticksAtMark = p.ticks;  // a process born in the window counts from its first sample
                     p.samples++;
-                    if (ProcFs.runnable(pid)) p.runnable++;
+                    for (long tid : ProcFs.runnableThreads(pid)) {
+                        String name = p.threadNames.computeIfAbsent(tid, t -> threadName(pid, t));
+                        if (!RUNTIME_THREAD.matcher(name).lookingAt()) p.runnableByThread.merge(tid, 1, Integer::sum);
+                    }
                 }
             } catch (IOException gone) {
                 p.fds = 0;  // it ended meanwhile
             }
+        }
+    }
+
+    private static String threadName(long pid, long tid) {
+        try {
+            return ProcFs.threadName(pid, tid);
+        } catch (IOException gone) {
+            return "?";
         }
     }
 
@@ -89,7 +131,11 @@ final class ProcessWatch extends Thread {
     /** Starts the window over the limit. */
     synchronized void mark() {
         markNanos = System.nanoTime();
-        for (Process p : processes.values()) p.ticksAtMark = -1;
+        for (Process p : processes.values()) {
+            p.ticksAtMark = -1;
+            p.samples = 0;
+            p.runnableByThread.clear();
+        }
         sample(true);
     }
 
@@ -108,7 +154,7 @@ final class ProcessWatch extends Thread {
             List<Figures> figures = new ArrayList<>();
             processes.forEach((pid, p) -> figures.add(new Figures(pid, p.name, p.maxFds,
                     p.ticksAtMark < 0 ? 0 : (p.ticks - p.ticksAtMark) / 100.0 / window,
-                    p.samples == 0 ? 0 : (double) p.runnable / p.samples)));
+                    p.samples == 0 ? 0 : (double) p.runnable() / p.samples, p.mostRunnableThread())));
             figures.sort((a, b) -> a.cpu() != b.cpu() ? Double.compare(b.cpu(), a.cpu()) : Long.compare(b.maxFds(), a.maxFds()));
             return figures;
         }

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * What fdtest saw, and its verdict: dies (it ended); limit not reached (no process of it came
  * within a few fds of the limit, nor turned connections away at a limit of its own: nothing else
- * can be said); spins (over the limit a process was runnable most of the time, with nothing to do
+ * can be said); spins (over the limit a thread was runnable most of the time, with nothing to do
  * but three old clients: the EMFILE accept loop); stalls (alive, but an old client on an open
  * connection went unanswered); no recovery (new clients not served once the excess closed); else
  * survived. The limit is each process's own, and so are the figures.
@@ -52,7 +52,7 @@ public record Report(List<String> command, long pid, int nofile, int port, Proto
 
     /** The process with most CPU over the limit (processes come sorted so). */
     private ProcessWatch.Figures busiest() {
-        return processes.isEmpty() ? new ProcessWatch.Figures(pid, "?", 0, 0, 0) : processes.get(0);
+        return processes.isEmpty() ? new ProcessWatch.Figures(pid, "?", 0, 0, 0, "") : processes.get(0);
     }
 
     static String outcomesText(Map<Outcome, Integer> outcomes) {
@@ -84,8 +84,9 @@ public record Report(List<String> command, long pid, int nofile, int port, Proto
         rows.add(new String[] { "closed by the server", old.closedAfterResponse() + " after its response, " + old.closedIdle() + " as idle, "
                 + old.closedUnanswered() + " before answering; " + old.reconnects() + " reconnects, " + old.reconnectsServed() + " served" });
         rows.add(new String[] { "over the limit", String.format(Locale.ROOT, "%.1f s: busiest process %s (pid %d): CPU %.0f%% of a core,"
-                + " runnable %.0f%% of the time, up to %d fds (limit %d per process)", overSeconds, busy.name(), busy.pid(),
-                busy.cpu() * 100, busy.runnable() * 100, busy.maxFds(), nofile) });
+                + " a thread runnable %.0f%% of the time%s, up to %d fds (limit %d per process)", overSeconds, busy.name(), busy.pid(),
+                busy.cpu() * 100, busy.runnable() * 100, busy.runnableThread().isEmpty() ? "" : " (" + busy.runnableThread() + ")",
+                busy.maxFds(), nofile) });
         if (processes.size() > 1) {
             StringBuilder each = new StringBuilder();
             for (ProcessWatch.Figures p : processes)
@@ -129,7 +130,7 @@ public record Report(List<String> command, long pid, int nofile, int port, Proto
         List<Object> each = new ArrayList<>();
         for (ProcessWatch.Figures p : processes)
             each.add(Map.of("pid", p.pid(), "name", p.name(), "max_fds", p.maxFds(), "cpu_fraction_of_core", p.cpu(),
-                    "runnable_fraction", p.runnable()));
+                    "runnable_fraction", p.runnable(), "most_runnable_thread", p.runnableThread()));
         m.put("processes", each);
         m.put("old_client_rounds", old.rounds());
         m.put("old_client_rounds_served", old.servedRounds());

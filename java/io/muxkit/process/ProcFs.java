@@ -3,6 +3,8 @@ package io.muxkit.process;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** What /proc says of a process, read from outside it. Each call throws IOException once the process is gone. */
@@ -21,6 +23,11 @@ public final class ProcFs {
         return Files.readString(Path.of("/proc", String.valueOf(pid), "comm")).trim();
     }
 
+    /** A thread's name (its comm): "C2 CompilerThre", "main". */
+    public static String threadName(long pid, long tid) throws IOException {
+        return Files.readString(Path.of("/proc", String.valueOf(pid), "task", String.valueOf(tid), "comm")).trim();
+    }
+
     /** user + system CPU ticks (1/100 s on Linux) of all its threads. */
     public static long cpuTicks(long pid) throws IOException {
         String[] f = statFields(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
@@ -31,18 +38,20 @@ public final class ProcFs {
         }
     }
 
-    /** Whether one of its threads is running or waiting for a CPU (state R): a spinning process almost always is, even on a busy machine. */
-    public static boolean runnable(long pid) throws IOException {
+    /** Its threads that are running or waiting for a CPU (state R): a spinning loop's thread almost always is, even on a busy machine. */
+    public static List<Long> runnableThreads(long pid) throws IOException {
+        List<Long> runnable = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    if (statFields(Files.readString(task.resolve("stat")))[0].equals("R")) return true;
+                    if (statFields(Files.readString(task.resolve("stat")))[0].equals("R"))
+                        runnable.add(Long.parseLong(task.getFileName().toString()));
                 } catch (IOException threadGone) {
                     // a thread that ended meanwhile
                 }
             }
         }
-        return false;
+        return runnable;
     }
 
     /** The fields of a stat line after "pid (comm) ": state first (the name may hold spaces and parentheses). */
