@@ -21,7 +21,7 @@ import io.muxkit.process.ProcessGroup;
  */
 public final class FdTest {
     private static final int OLD_CLIENTS = 3;
-    private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, READY_SECONDS = 30;
+    private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, READY_SECONDS = 30, TOP_UP_MILLIS = 250;
     /**
      * The share of samples over the limit in which one thread was runnable (state R), from which it
      * "spins". Not its CPU use: on a busy machine a spinning server gets less CPU, but stays runnable.
@@ -70,7 +70,16 @@ public final class FdTest {
                     watch.mark();
                     old.startCounting();
                     long start = System.nanoTime(), end = start + (long) (config.seconds() * 1e9);
-                    while (System.nanoTime() < end && server.alive()) Thread.sleep(50);
+                    int toppedUp = 0;
+                    while (System.nanoTime() < end && server.alive()) {
+                        // one more connection every 250 ms while the budget lasts: the excess the server took as fds
+                        // freed up (old clients closed after their response) is replaced, so it stays at its limit
+                        if (fill.opened() + toppedUp < config.connections()) {
+                            for (Outcome o : probe.wave(1, TOP_UP_MILLIS, 50, held, fill.unfinished())) fill.outcomes().merge(o, 1, Integer::sum);
+                            toppedUp++;
+                        }
+                        Thread.sleep(Math.max(0, Math.min(TOP_UP_MILLIS, (end - System.nanoTime()) / 1_000_000)));
+                    }
                     old.stopCounting();
                     watch.endWindow();
                     double overSeconds = (System.nanoTime() - start) / 1e9;
@@ -81,7 +90,7 @@ public final class FdTest {
                     OldClients.Figures oldFigures = old.finish();
                     List<ProcessWatch.Figures> processes = watch.finish();
                     boolean alive = server.alive();
-                    return new Report(command, server.pid(), config.nofile(), port, config.protocol(), fill, oldServedAtStart,
+                    return new Report(command, server.pid(), config.nofile(), port, config.protocol(), fill, toppedUp, oldServedAtStart,
                             overSeconds, processes, oldFigures, recoveredIn, alive, alive ? null : server.exitText(),
                             alive ? List.of() : server.lastLines(5));
                 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * connection went unanswered); no recovery (new clients not served once the excess closed); else
  * survived. The limit is each process's own, and so are the figures.
  */
-public record Report(List<String> command, long pid, int nofile, int port, Protocol protocol, Fill.Result fill,
+public record Report(List<String> command, long pid, int nofile, int port, Protocol protocol, Fill.Result fill, int toppedUp,
                      boolean oldServedAtStart, double overSeconds, List<ProcessWatch.Figures> processes,
                      OldClients.Figures old, double recoveredInSeconds, boolean alive, String death, List<String> lastLines) {
 
@@ -66,7 +66,7 @@ public record Report(List<String> command, long pid, int nofile, int port, Proto
         List<String> tries = new ArrayList<>();
         if (protocol != Protocol.HTTP) tries.add("--protocol http if it speaks HTTP");
         if (protocol == Protocol.CONNECT) tries.add("--protocol echo if it echoes");
-        tries.add("more --connections (" + fill.opened() + " were opened)");
+        tries.add("more --connections (" + (fill.opened() + toppedUp) + " were opened)");
         tries.add("a lower --nofile, if the server caps its own connections (workers, threads, backlog)");
         return "try " + String.join("; ", tries);
     }
@@ -75,6 +75,7 @@ public record Report(List<String> command, long pid, int nofile, int port, Proto
         ProcessWatch.Figures busy = busiest();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "connections opened", fill.opened() + " in " + String.format(Locale.ROOT, "%.1f s", fill.seconds())
+                + (toppedUp > 0 ? ", and " + toppedUp + " over the limit to keep it there" : "")
                 + ": " + outcomesText(fill.outcomes()) + (fill.unfinished() ? " (the server closes after each response:"
                 + " later ones held with an unfinished request)" : "") });
         rows.add(new String[] { "limit", fill.how() + (!alive ? "" : fill.atLimit() ? "; at its limit" : "; NOT at its limit") });
@@ -113,7 +114,8 @@ public record Report(List<String> command, long pid, int nofile, int port, Proto
         m.put("nofile", nofile);
         m.put("port", port);
         m.put("protocol", protocol.id());
-        m.put("connections", fill.opened());
+        m.put("connections", fill.opened() + toppedUp);
+        m.put("connections_over_the_limit", toppedUp);
         Map<String, Object> o = new LinkedHashMap<>();
         for (Map.Entry<Outcome, Integer> e : fill.outcomes().entrySet()) o.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
         m.put("outcomes", o);
