@@ -30,15 +30,6 @@ final class Probe implements AutoCloseable {
         this.protocol = protocol;
     }
 
-    /** What became of a request on a connection that was open: see ask. */
-    enum Ask {
-        ANSWERED, ANSWERED_CLOSING, CLOSED_BEFORE, CLOSED_UNANSWERED, NO_ANSWER;
-
-        boolean answered() {
-            return this == ANSWERED || this == ANSWERED_CLOSING;
-        }
-    }
-
     /**
      * Opens count connections at once: each gets connectMillis to connect and answerMillis to be
      * served. unfinished: each sends only the start of a request (Protocol.unfinishedRequest), to be
@@ -80,53 +71,8 @@ final class Probe implements AutoCloseable {
         return outcomes;
     }
 
-    /**
-     * Asks again on open connections, all at once: each answered within answerMillis (connect: not
-     * closed within 50 ms), answered with a close to follow, found closed before the request was
-     * sent, closed or reset instead of an answer, or not answered.
-     */
-    Ask[] ask(int[] fds, long answerMillis) throws IOException {
-        Ask[] asks = new Ask[fds.length];
-        Outcome[] outcomes = new Outcome[fds.length];
-        for (int i = 0; i < fds.length; i++) {
-            if (!drain(fds[i])) {
-                asks[i] = Ask.CLOSED_BEFORE;
-                outcomes[i] = Outcome.CLOSED;  // not waited for
-                continue;
-            }
-            try {
-                send(fds[i], protocol.request());
-            } catch (NativeIOException e) {
-                asks[i] = Ask.CLOSED_BEFORE;
-                outcomes[i] = Outcome.RESET;
-            }
-        }
-        await(fds, outcomes, protocol == Protocol.CONNECT ? 50 : answerMillis, false);
-        for (int i = 0; i < fds.length; i++) {
-            if (mux.isRegistered(fds[i])) mux.unregister(fds[i]);
-            if (asks[i] != null) continue;
-            Outcome o = outcomes[i];
-            asks[i] = o == null ? (protocol == Protocol.CONNECT ? Ask.ANSWERED : Ask.NO_ANSWER)
-                    : o == Outcome.SERVED ? Ask.ANSWERED : o == Outcome.SERVED_CLOSED ? Ask.ANSWERED_CLOSING : Ask.CLOSED_UNANSWERED;
-        }
-        return asks;
-    }
-
     private static void send(int fd, byte[] request) throws IOException {
         if (request.length > 0) Fds.write(fd, request, 0, request.length);
-    }
-
-    /** Reads what is left of an earlier answer (an HTTP body); false if the server closed or reset the connection. */
-    private boolean drain(int fd) throws IOException {
-        try {
-            while (true) {
-                int n = Fds.read(fd, buf, 0, buf.length);
-                if (n == 0) return false;
-                if (n < 0) return true;
-            }
-        } catch (NativeIOException e) {
-            return false;
-        }
     }
 
     /**
