@@ -15,15 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "fdtest", mixinStandardHelpOptions = true, description = {
-        "Put any server at its fd limit and say how it behaves: survived, spins, stalls, dies or no recovery.",
-        "The command runs under RLIMIT_NOFILE N (soft and hard) in a process group of its own; {port} in its arguments",
-        "becomes a free port. Exit 0 when it survived, 1 otherwise, 2 when it could not be started.",
+        "Put any server at its fd limit and say how it behaves: survived, spins, stalls,",
+        "dies or no recovery; or limit not reached, when no process of it came within a",
+        "few fds of N, nor turned connections away at a limit of its own.",
+        "The command runs under RLIMIT_NOFILE N (soft and hard) in a process group of",
+        "its own; {port} in its arguments becomes a free port. The limit, the fds and",
+        "the CPU are each process's own (an Apache's children each have theirs).",
+        "Exit status: 0 survived; 1 spins, stalls, dies or no recovery; 2 the command",
+        "could not be started; 3 limit not reached.",
         "Example: muxkit fdtest --nofile 128 -- ./muxkit echo --port {port} --backend poll" })
 final class FdtestCommand implements Callable<Integer> {
+    static final int EXIT_LIMIT_NOT_REACHED = 3;
+
     @Option(names = "--nofile", defaultValue = "128", paramLabel = "N", description = "RLIMIT_NOFILE of the server (default: ${DEFAULT-VALUE}).")
     int nofile;
 
-    @Option(names = "--connections", paramLabel = "M", description = "Connections to open past the old clients (default: 3N, at most what fdtest's own fd limit holds).")
+    @Option(names = "--connections", paramLabel = "M", description = "At most this many connections past the old clients; fdtest stops sooner when the server is at its limit"
+                    + " or its fds stop growing (default: 3N, at most what fdtest's own fd limit holds).")
     Integer connections;
 
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
@@ -65,6 +73,6 @@ final class FdtestCommand implements Callable<Integer> {
             throw new UsageException("fdtest: " + e.getMessage());
         }
         System.out.print(json ? Json.write(report.toJson()) + "\n" : report.table());
-        return report.survived() ? 0 : 1;
+        return report.survived() ? 0 : report.limitReached() ? 1 : EXIT_LIMIT_NOT_REACHED;
     }
 }

@@ -6,25 +6,24 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 import io.muxkit.net.Fds;
 import io.muxkit.process.ProcessGroup;
 
 /**
  * Puts a server at its fd limit and says how it behaves: starts it under RLIMIT_NOFILE N in a
- * process group of its own, proves a few old clients are served, opens M more connections in
- * waves and records what happened to each, watches the server over the limit (CPU, fds, whether
- * the old clients are still served, whether it lives), closes the excess, and checks that new
- * clients are served again.
+ * process group of its own, proves a few old clients are served and keeps them asking (OldClients),
+ * opens connections in waves paced by what the server takes until one of its processes holds
+ * within a few fds of N, or its fds stop growing (Fill), watches it over the limit (each process's
+ * CPU, fds and whether it is runnable; whether the old clients are served; whether it lives), closes
+ * the excess, and checks that new clients are served again.
  */
 public final class FdTest {
-    private static final int OLD_CLIENTS = 3, WAVE = 32;
-    private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, READY_SECONDS = 30;
+    private static final int OLD_CLIENTS = 3;
+    private static final long CONNECT_MILLIS = 1000, ANSWER_MILLIS = 500, READY_SECONDS = 30, TOP_UP_MILLIS = 250;
     /**
-     * The share of samples over the limit in which the server was runnable (state R), from which it
+     * The share of samples over the limit in which one thread was runnable (state R), from which it
      * "spins". Not its CPU use: on a busy machine a spinning server gets less CPU, but stays runnable.
      */
     static final double SPIN_RUNNABLE = 0.5;
@@ -55,54 +54,52 @@ public final class FdTest {
             awaitAccepting(server, port);
             progress.printf("fdtest: %s (pid %d) under RLIMIT_NOFILE %d, port %d, protocol %s%n",
                     String.join(" ", command), server.pid(), config.nofile(), port, config.protocol().id());
-            List<Integer> old = new ArrayList<>(), held = new ArrayList<>();
+            ProcessWatch watch = new ProcessWatch(server);
+            watch.start();
+            List<Integer> proven = new ArrayList<>(), held = new ArrayList<>();
             try (Probe probe = new Probe("127.0.0.1", port, config.protocol())) {
-                Outcome[] first = probe.wave(OLD_CLIENTS, CONNECT_MILLIS, ANSWER_MILLIS * 4, old);
-                boolean oldServedAtStart = count(first, Outcome.SERVED) == OLD_CLIENTS;
+                Outcome[] first = probe.wave(OLD_CLIENTS, CONNECT_MILLIS, ANSWER_MILLIS * 4, proven, false);
+                boolean oldServedAtStart = count(first, Outcome.SERVED) + count(first, Outcome.SERVED_CLOSED) == OLD_CLIENTS;
+                try (OldClients old = new OldClients("127.0.0.1", port, config.protocol(), OLD_CLIENTS, proven)) {
+                    proven.clear();  // old's now
+                    old.start();
+                    Fill.Result fill = Fill.run(config, server, probe, watch, held);
+                    progress.println("fdtest: opened " + fill.opened() + " connections: " + Report.outcomesText(fill.outcomes())
+                            + "; " + fill.how());
 
-                Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
-                for (Outcome o : Outcome.values()) outcomes.put(o, 0);
-                for (int opened = 0; opened < config.connections() && server.alive(); opened += WAVE) {
-                    for (Outcome o : probe.wave(Math.min(WAVE, config.connections() - opened), CONNECT_MILLIS, ANSWER_MILLIS, held))
-                        outcomes.merge(o, 1, Integer::sum);
+                    watch.mark();
+                    old.startCounting();
+                    long start = System.nanoTime(), end = start + (long) (config.seconds() * 1e9);
+                    int toppedUp = 0;
+                    while (System.nanoTime() < end && server.alive()) {
+                        // one more connection every 250 ms while the budget lasts: the excess the server took as fds
+                        // freed up (old clients closed after their response) is replaced, so it stays at its limit
+                        if (fill.opened() + toppedUp < config.connections()) {
+                            for (Outcome o : probe.wave(1, TOP_UP_MILLIS, 50, held, fill.unfinished())) fill.outcomes().merge(o, 1, Integer::sum);
+                            toppedUp++;
+                        }
+                        Thread.sleep(Math.max(0, Math.min(TOP_UP_MILLIS, (end - System.nanoTime()) / 1_000_000)));
+                    }
+                    old.stopCounting();
+                    watch.endWindow();
+                    double overSeconds = (System.nanoTime() - start) / 1e9;
+
+                    for (int fd : held) Fds.closeQuietly(fd);
+                    held.clear();
+                    double recoveredIn = recoveredIn(server, probe, config.seconds());
+                    OldClients.Figures oldFigures = old.finish();
+                    List<ProcessWatch.Figures> processes = watch.finish();
+                    boolean alive = server.alive();
+                    return new Report(command, server.pid(), config.nofile(), port, config.protocol(), fill, toppedUp, oldServedAtStart,
+                            overSeconds, processes, oldFigures, recoveredIn, alive, alive ? null : server.exitText(),
+                            alive ? List.of() : server.lastLines(5));
                 }
-                progress.println("fdtest: opened " + config.connections() + " connections: " + Report.outcomesText(outcomes));
-
-                OverLimit over = watchOverTheLimit(server, probe, old, oldServedAtStart, config.seconds());
-                for (int fd : held) Fds.closeQuietly(fd);
-                held.clear();
-                double recoveredIn = recoveredIn(server, probe, config.seconds());
-                boolean alive = server.alive();
-                return new Report(command, server.pid(), config.nofile(), port, config.protocol(), config.connections(),
-                        outcomes, oldServedAtStart, over.seconds, over.cpu, over.runnable, over.maxFds, over.rounds,
-                        over.servedRounds, recoveredIn, alive, alive ? null : server.exitText(), alive ? List.of() : server.lastLines(5));
             } finally {
-                for (int fd : old) Fds.closeQuietly(fd);
+                for (int fd : proven) Fds.closeQuietly(fd);
                 for (int fd : held) Fds.closeQuietly(fd);
+                watch.finish();
             }
         }
-    }
-
-    private record OverLimit(double seconds, double cpu, double runnable, long maxFds, int rounds, int servedRounds) {}
-
-    /** Over the limit for `seconds`: CPU, fds, whether the old clients are served each second; a thread samples whether it is runnable. */
-    private static OverLimit watchOverTheLimit(ProcessGroup server, Probe probe, List<Integer> old, boolean oldServedAtStart,
-                                               double seconds) throws IOException, InterruptedException {
-        Sampler sampler = new Sampler(server);
-        sampler.start();
-        long ticks0 = server.cpuTicks(), start = System.nanoTime(), end = start + (long) (seconds * 1e9), maxFds = 0;
-        int rounds = 0, servedRounds = 0;
-        while (System.nanoTime() < end && server.alive()) {
-            long roundEnd = System.nanoTime() + 1_000_000_000L;
-            boolean all = oldServedAtStart;
-            for (int fd : old) all &= probe.servedAgain(fd, 1000);
-            rounds++;
-            if (all) servedRounds++;
-            maxFds = Math.max(maxFds, server.openFds());
-            Thread.sleep(Math.max(0, (Math.min(roundEnd, end) - System.nanoTime()) / 1_000_000));  // a round a second
-        }
-        double took = (System.nanoTime() - start) / 1e9;
-        return new OverLimit(took, (server.cpuTicks() - ticks0) / 100.0 / took, sampler.finish(), maxFds, rounds, servedRounds);
     }
 
     /** Seconds until a new client is served once the excess has closed, or -1 if none is within `seconds`. */
@@ -110,9 +107,9 @@ public final class FdTest {
         long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
         while (server.alive() && System.nanoTime() < end) {
             List<Integer> fresh = new ArrayList<>();
-            Outcome[] o = probe.wave(1, CONNECT_MILLIS, ANSWER_MILLIS * 2, fresh);
+            Outcome[] o = probe.wave(1, CONNECT_MILLIS, ANSWER_MILLIS * 2, fresh, false);
             for (int fd : fresh) Fds.closeQuietly(fd);
-            if (o[0] == Outcome.SERVED) return (System.nanoTime() - start) / 1e9;
+            if (o[0] == Outcome.SERVED || o[0] == Outcome.SERVED_CLOSED) return (System.nanoTime() - start) / 1e9;
             Thread.sleep(200);
         }
         return -1;
@@ -136,39 +133,7 @@ public final class FdTest {
                 + " s (does it listen on {port}, on 127.0.0.1?)");
     }
 
-    /** Samples every 10 ms whether the server is runnable; finish() gives the share of samples that said so. */
-    private static final class Sampler extends Thread {
-        private final ProcessGroup server;
-        private volatile boolean done;
-        private int samples, busy;
-
-        Sampler(ProcessGroup server) {
-            super("fdtest sampler");
-            setDaemon(true);
-            this.server = server;
-        }
-
-        @Override
-        public void run() {
-            while (!done) {
-                samples++;
-                if (server.runnable()) busy++;
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        double finish() throws InterruptedException {
-            done = true;
-            join();
-            return samples == 0 ? 0 : (double) busy / samples;
-        }
-    }
-
-    private static int count(Outcome[] outcomes, Outcome which) {
+    static int count(Outcome[] outcomes, Outcome which) {
         int n = 0;
         for (Outcome o : outcomes) if (o == which) n++;
         return n;

@@ -4,6 +4,10 @@ package io.muxkit.fdtest;
 public enum Outcome {
     /** connected, and the request was answered (connect: not closed or reset) */
     SERVED("served"),
+    /** answered, then closed by the server (HTTP/1.0, Connection: close): no pressure on its fds */
+    SERVED_CLOSED("served then closed"),
+    /** connected, and held with an unfinished request (HTTP), as a slow client does */
+    UNFINISHED("held with an unfinished request"),
     /** connected, then closed by the server (end of file) before any answer */
     CLOSED("accepted then closed"),
     /** connected, then reset by the server */
@@ -23,6 +27,6 @@ public enum Outcome {
 
     /** Whether the connection stays open (and is held, to keep the server at its limit). */
     boolean open() {
-        return this == SERVED || this == NO_ANSWER;
+        return this == SERVED || this == UNFINISHED || this == NO_ANSWER;
     }
 }

@@ -32,10 +32,11 @@ final class Probe implements AutoCloseable {
 
     /**
      * Opens count connections at once: each gets connectMillis to connect and answerMillis to be
-     * served. Connections left open (served, or never answered) are added to held; the rest are
-     * closed. Returns each one's outcome.
+     * served. unfinished: each sends only the start of a request (Protocol.unfinishedRequest), to be
+     * held open. Connections left open (served, held, or never answered) are added to held; the rest
+     * are closed. Returns each one's outcome.
      */
-    Outcome[] wave(int count, long connectMillis, long answerMillis, List<Integer> held) throws IOException {
+    Outcome[] wave(int count, long connectMillis, long answerMillis, List<Integer> held, boolean unfinished) throws IOException {
         Outcome[] outcomes = new Outcome[count];
         int[] fds = new int[count];
         Arrays.fill(fds, -1);
@@ -54,10 +55,11 @@ final class Probe implements AutoCloseable {
                 if (outcomes[i] == null) outcomes[i] = Outcome.CONNECT_TIMEOUT;
                 else if (outcomes[i] == Outcome.SERVED) outcomes[i] = null;  // connected: now the request
             }
-            for (int i = 0; i < count; i++) if (outcomes[i] == null) send(fds[i]);
+            for (int i = 0; i < count; i++) if (outcomes[i] == null) send(fds[i], unfinished ? protocol.unfinishedRequest() : protocol.request());
             await(fds, outcomes, answerMillis, false);
             for (int i = 0; i < count; i++)  // connect: open and not closed is served (accepted or in the backlog alike)
-                if (outcomes[i] == null) outcomes[i] = protocol == Protocol.CONNECT ? Outcome.SERVED : Outcome.NO_ANSWER;
+                if (outcomes[i] == null)
+                    outcomes[i] = protocol == Protocol.CONNECT ? Outcome.SERVED : unfinished ? Outcome.UNFINISHED : Outcome.NO_ANSWER;
         } finally {
             for (int i = 0; i < count; i++) {
                 if (fds[i] < 0) continue;
@@ -69,31 +71,8 @@ final class Probe implements AutoCloseable {
         return outcomes;
     }
 
-    /** Whether an open connection is served again now: the request answered within answerMillis. */
-    boolean servedAgain(int fd, long answerMillis) throws IOException {
-        drain(fd);  // what is left of an earlier answer (an HTTP body)
-        Outcome[] outcome = new Outcome[1];
-        try {
-            send(fd);
-        } catch (NativeIOException e) {
-            return false;  // reset or closed
-        }
-        await(new int[] { fd }, outcome, protocol == Protocol.CONNECT ? 50 : answerMillis, false);
-        if (mux.isRegistered(fd)) mux.unregister(fd);
-        return protocol == Protocol.CONNECT ? outcome[0] == null : outcome[0] == Outcome.SERVED;
-    }
-
-    private void send(int fd) throws IOException {
-        byte[] request = protocol.request();
+    private static void send(int fd, byte[] request) throws IOException {
         if (request.length > 0) Fds.write(fd, request, 0, request.length);
-    }
-
-    private void drain(int fd) throws IOException {
-        try {
-            while (Fds.read(fd, buf, 0, buf.length) > 0) { }
-        } catch (NativeIOException e) {
-            // a reset: the request that follows finds it
-        }
     }
 
     /**
@@ -155,10 +134,11 @@ final class Probe implements AutoCloseable {
                 n = Fds.read(fd, buf, 0, buf.length);
             } catch (NativeIOException e) {
                 if (e.errno() != Native.ECONNRESET) throw e;
-                return answered(received) ? Outcome.SERVED : Outcome.RESET;
+                return answered(received) ? Outcome.SERVED_CLOSED : Outcome.RESET;
             }
-            if (n == 0) return answered(received) ? Outcome.SERVED : Outcome.CLOSED;
-            if (n < 0) return answered(received) ? Outcome.SERVED : null;
+            if (n == 0) return answered(received) ? Outcome.SERVED_CLOSED : Outcome.CLOSED;
+            if (n < 0) return !answered(received) ? null
+                    : protocol.closesAfter(received.toString()) ? Outcome.SERVED_CLOSED : Outcome.SERVED;
             received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
         }
     }

@@ -29,6 +29,23 @@ public enum Protocol {
         };
     }
 
+    /**
+     * The start of a request that a server holds its connection open for, waiting for the rest: the
+     * way to fill a server that closes each connection after its response. Empty where there is none.
+     */
+    byte[] unfinishedRequest() {
+        return this == HTTP ? "GET / HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.ISO_8859_1) : request();
+    }
+
+    /** Whether an answer says the server closes the connection after it (HTTP/1.0, or Connection: close). */
+    boolean closesAfter(String received) {
+        if (this != HTTP) return false;
+        String head = received.toLowerCase(Locale.ROOT);
+        int end = head.indexOf("\r\n\r\n");
+        if (end >= 0) head = head.substring(0, end);
+        return head.startsWith("http/1.0") ? !head.contains("connection: keep-alive") : head.contains("connection: close");
+    }
+
     /** Whether the bytes received so far answer the request (connect expects none). */
     boolean answered(String received) {
         return switch (this) {

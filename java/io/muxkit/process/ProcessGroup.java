@@ -6,15 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
  * A command started in a process group of its own (setsid) under a soft and hard RLIMIT_NOFILE,
- * its output in a file; its CPU time and open fds read from /proc across the whole group (a
- * launcher script and the server it starts count as one); stopped with SIGTERM to the group, then
+ * its output in a file; its processes listed for /proc to be read one by one (the limit is each
+ * process's own, so are its fds and CPU: see ProcFs); stopped with SIGTERM to the group, then
  * SIGKILL after a grace period, including when this JVM is interrupted (a hook) or killed (the
  * command's parent-death signal; its own children are its business).
  */
@@ -66,50 +65,8 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    /** user + system CPU ticks (1/100 s on Linux) of the group's processes, all their threads. */
-    public long cpuTicks() {
-        long ticks = 0;
-        for (long pid : members()) {
-            try {
-                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);  // utime, stime (fields 14 and 15)
-            } catch (IOException | RuntimeException gone) {
-                // a member that ended meanwhile
-            }
-        }
-        return ticks;
-    }
-
-    /** Whether a thread of the group is running or waiting for a CPU (state R): a spinning process almost always is, even on a busy machine. */
-    public boolean runnable() {
-        for (long pid : members()) {
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    if (stat.charAt(stat.lastIndexOf(')') + 2) == 'R') return true;
-                }
-            } catch (IOException | RuntimeException gone) {
-                // a member or thread that ended meanwhile
-            }
-        }
-        return false;
-    }
-
-    /** Open fds of the group's processes. */
-    public long openFds() {
-        long fds = 0;
-        for (long pid : members()) {
-            try {
-                fds += ProcFs.openFds(pid);
-            } catch (IOException gone) {
-                // a member that ended meanwhile
-            }
-        }
-        return fds;
-    }
-
-    private List<Long> members() {
+    /** The group's processes: the command, and what it started (an Apache's children). */
+    public List<Long> members() {
         List<Long> pids = new ArrayList<>(List.of(process.pid()));
         process.descendants().forEach(h -> pids.add(h.pid()));
         return pids;

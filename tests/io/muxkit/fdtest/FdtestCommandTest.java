@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,89 +25,113 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 
-/** `muxkit fdtest` as a user runs it: muxkit's servers survive their limit; the classic broken servers get their verdicts. */
+/** fdtest: muxkit's servers survive their limit; the classic broken servers get their verdicts; the CLI's exit statuses. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class FdtestCommandTest {
-    private static final Path SERVERS = Path.of("tests/fdtest-servers");
+    private static final Path SERVERS = FdtestRun.SERVERS;
 
-    private static ChildJvm.Result fdtest(List<String> options, List<String> command) throws Exception {
+    private static ChildJvm.Result fdtest(Map<String, String> env, List<String> options, List<String> command) throws Exception {
         List<String> args = new ArrayList<>(List.of("io.muxkit.cli.Main", "fdtest", "--json"));
         args.addAll(options);
         args.add("--");
         args.addAll(command);
-        return ChildJvm.run(null, args.toArray(String[]::new));
+        return ChildJvm.run(env, null, args.toArray(String[]::new));
     }
 
-    /** Runs fdtest, checks its verdict and the exit status that goes with it (0 for survived, else 1), returns its report. */
+    private static ChildJvm.Result fdtest(List<String> options, List<String> command) throws Exception {
+        return fdtest(Map.of(), options, command);
+    }
+
+    /** Runs fdtest, checks its verdict and the exit status that goes with it, returns its report. */
     private static JsonNode expect(String verdict, List<String> options, List<String> command) throws Exception {
-        ChildJvm.Result r = fdtest(options, command);
+        return expect(verdict, Map.of(), options, command);
+    }
+
+    /** Exit 0 for survived, 3 for limit not reached, else 1. */
+    private static JsonNode expect(String verdict, Map<String, String> env, List<String> options, List<String> command) throws Exception {
+        ChildJvm.Result r = fdtest(env, options, command);
         JsonNode report = new ObjectMapper().readTree(r.output().substring(r.output().lastIndexOf("{\"command\"")));
         assertEquals(verdict, report.get("verdict").asText(), r.output());
-        assertEquals(verdict.equals("survived") ? 0 : 1, r.exit(), r.output());
+        assertEquals(verdict.equals("survived") ? 0 : verdict.equals("limit not reached") ? 3 : 1, r.exit(), r.output());
         return report;
     }
 
     private static List<String> muxkit(String... args) {
-        List<String> javaArgs = new ArrayList<>(List.of("io.muxkit.cli.Main"));
-        javaArgs.addAll(List.of(args));
-        return ChildJvm.javaCommand(javaArgs);
+        return FdtestRun.muxkit(args);
     }
+
+    // In this JVM (a JVM start less each): what fdtest sees; the CLI's exit statuses are the tests further down.
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void theEchoServerSurvivesItsLimitOnEveryBackend(Backend backend) throws Exception {
-        JsonNode report = expect("survived", List.of("--nofile", "128", "--connections", "160", "--seconds", "1"),
-                muxkit("echo", "--port", "{port}", "--backend", backend.id()));
-        assertTrue(report.get("max_fds").asLong() <= 128, report.toString());
+        JsonNode report = FdtestRun.expect("survived", 128, 160, 1, Protocol.ECHO, muxkit("echo", "--port", "{port}", "--backend", backend.id()));
+        // its default --max-conn (the fd limit less a reserve) turns connections away first: a limit of its own
+        assertTrue(report.get("fill").asText().contains("a limit of its own") && report.get("max_fds").asLong() < 128, report.toString());
         assertEquals(report.get("old_client_rounds").asInt(), report.get("old_client_rounds_served").asInt(), report.toString());
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void theFileServerSurvivesItsLimitOnEveryBackend(Backend backend, @TempDir Path root) throws Exception {
         Files.writeString(root.resolve("index.txt"), "hello\n");
-        expect("survived", List.of("--nofile", "128", "--connections", "160", "--seconds", "1", "--protocol", "http"),
-                muxkit("files", "--root", root.toString(), "--port", "{port}", "--backend", backend.id()));
+        FdtestRun.expect("survived", 128, 160, 1, Protocol.HTTP, muxkit("files", "--root", root.toString(), "--port", "{port}", "--backend", backend.id()));
     }
 
     /** select past FD_SETSIZE: it closes what it cannot watch and keeps serving the rest. */
     @Test
     void selectPastFdSetsizeSurvivesWithItsRefusalsCounted() throws Exception {
-        JsonNode report = expect("survived", List.of("--nofile", "2000", "--connections", "1500", "--seconds", "1"),
-                muxkit("echo", "--port", "{port}", "--backend", "select"));
+        JsonNode report = FdtestRun.expect("survived", 2000, 1500, 1, Protocol.ECHO, muxkit("echo", "--port", "{port}", "--backend", "select"));
         JsonNode o = report.get("outcomes");
         assertTrue(o.get("closed").asInt() + o.get("reset").asInt() > 0, "the fds past 1023 were refused: " + o);
         assertTrue(report.get("max_fds").asLong() < 1100, "select watched no fd past FD_SETSIZE: " + report);
     }
 
     private static void assumePython() {
-        boolean runs;
-        try {
-            runs = new ProcessBuilder("python3", "-c", "pass").start().waitFor() == 0;
-        } catch (Exception e) {
-            runs = false;
-        }
-        assumeTrue(runs, "python3 is not installed: the broken servers are Python programs");
+        FdtestRun.assumeInstalled("python3", "python3", "-V");
     }
 
     @Test
     void theTutorialsSelectServerDiesPastFdSetsize() throws Exception {
         assumePython();
-        JsonNode report = expect("dies", List.of("--nofile", "2000", "--connections", "1500", "--seconds", "1"),
+        JsonNode report = FdtestRun.expect("dies", 2000, 1500, 1, Protocol.ECHO,
                 List.of("python3", SERVERS.resolve("select_echo.py").toString(), "{port}"));
         assertTrue(report.get("last_lines").toString().contains("ValueError: filedescriptor out of range in select()"), report.toString());
     }
 
     @Test
-    void anAcceptLoopThatIgnoresEmfileSpins() throws Exception {
+    void aServerThatWaitsInAcceptStalls() throws Exception {
+        assumePython();
+        FdtestRun.expect("stalls", 64, 100, 1, Protocol.ECHO, List.of("python3", SERVERS.resolve("stall_echo.py").toString(), "{port}"));
+    }
+
+    // The CLI, in a JVM of its own: its exit statuses, its errors, its end.
+
+    @Test
+    void anAcceptLoopThatIgnoresEmfileSpinsWithExit1() throws Exception {
         assumePython();
         expect("spins", List.of("--nofile", "64", "--connections", "100", "--seconds", "2"),
                 List.of("python3", SERVERS.resolve("spin_echo.py").toString(), "{port}"));
     }
 
+    /** 20 connections cannot put a server at a limit of 64 fds: fdtest says so, and says neither survived nor stalls. */
     @Test
-    void aServerThatWaitsInAcceptStalls() throws Exception {
+    void aServerNeverAtItsLimitIsSaidSoWithExit3() throws Exception {
         assumePython();
-        expect("stalls", List.of("--nofile", "64", "--connections", "100", "--seconds", "1"),
-                List.of("python3", SERVERS.resolve("stall_echo.py").toString(), "{port}"));
+        ChildJvm.Result r = fdtest(List.of("--nofile", "64", "--connections", "20", "--seconds", "1"),
+                List.of("python3", SERVERS.resolve("asyncio_echo.py").toString(), "{port}"));
+        assertEquals(3, r.exit(), r.output());
+        JsonNode report = new ObjectMapper().readTree(r.output().substring(r.output().lastIndexOf("{\"command\"")));
+        assertEquals("limit not reached", report.get("verdict").asText(), r.output());
+        assertTrue(report.get("max_fds").asLong() < 64 - Fill.NEAR, r.output());
+    }
+
+    @Test
+    void theHelpNamesEveryExitStatus() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "fdtest", "--help");
+        assertEquals(0, r.exit(), r.output());
+        String help = r.output().replaceAll("\\s+", " ");
+        for (String status : List.of("0 survived", "1 spins, stalls, dies or no recovery", "2 the command could not be started",
+                "3 limit not reached"))
+            assertTrue(help.contains(status), status + " in:\n" + r.output());
     }
 
     @Test
