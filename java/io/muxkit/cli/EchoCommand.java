@@ -44,11 +44,12 @@ final class EchoCommand implements Callable<Integer> {
         StopSignal stop = new StopSignal();
         try (EchoServer server = new EchoServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);
+            // before any peer can take the last fd: a class loaded later needs one to open its class file
+            EchoStats last = server.stats();
             server.start();
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + " loops=" + listen.loops);
             System.out.flush();
-            EchoStats last = server.stats();
             long lastNanos = System.nanoTime();
             while (!stop.await(stats ? 1000 : 60_000)) {
                 if (!stats) continue;

@@ -104,12 +104,13 @@ final class FilesCommand implements Callable<Integer> {
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);
+            // before any peer can take the last fd: a class loaded later needs one to open its class file
+            long lastRequests = 0;
+            FileServer.CacheStats last = server.cacheStats();
             server.start();
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + " root=" + server.root());
             System.out.flush();
-            long lastRequests = 0;
-            FileServer.CacheStats last = server.cacheStats();
             while (!stop.await(stats ? 1000 : 60_000)) {
                 if (!stats) continue;
                 long requests = server.requests();
