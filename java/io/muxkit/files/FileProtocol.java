@@ -216,9 +216,12 @@ final class FileProtocol implements Protocol {
             switch (r.method()) {
                 case "GET", "HEAD" -> gets.serve(c, r);
                 case "PUT" -> puts.start(c, r);
-                case "OPTIONS" -> options(c, r);
+                case "OPTIONS" -> {  // of a path or of the server ("*"): 200 with Allow, as Apache and lighttpd (RFC 9110 section 9.3.7)
+                    if (!r.target().equals("*")) RequestPath.decode(r.target(), config.allowDotFiles());  // a bad path is still a 400
+                    responses.whole(c, 200, headers("Allow", responses.allow()), null, r.hasBody());
+                }
                 case "POST", "DELETE", "PATCH", "TRACE", "CONNECT" ->  // known to HTTP (RFC 9110 section 9, RFC 5789), not taken here
-                        throw new HttpError(405, "a file server does not take " + r.method(), hasBody(r));
+                        throw new HttpError(405, "a file server does not take " + r.method(), r.hasBody());
                 default -> throw new HttpError(501, "method " + r.method() + " is not implemented", true);
             }
         } catch (HttpError e) {
@@ -229,20 +232,6 @@ final class FileProtocol implements Protocol {
             server.log("a request failed: " + e);
             responses.error(c, new HttpError(500, "internal error", true));
         }
-    }
-
-    /**
-     * OPTIONS, of a path or of the server ("*"): 200 with the methods in Allow and no body, as
-     * Apache and lighttpd answer it (RFC 9110 section 9.3.7). A body is not read, so it closes.
-     */
-    private void options(FileConnection c, HttpRequest r) throws HttpError {
-        if (!r.target().equals("*")) RequestPath.decode(r.target(), config.allowDotFiles());  // a bad path is still a 400
-        responses.whole(c, 200, headers("Allow", responses.allow()), null, hasBody(r));
-    }
-
-    /** Whether a request we refuse or answer without reading carries a body: then the connection closes after the answer. */
-    private static boolean hasBody(HttpRequest r) throws HttpError {
-        return r.contentLength() > 0 || r.chunked();
     }
 
     /** The last response is out and the connection is to close: lingering, unless no sweep would end that. */

@@ -60,7 +60,7 @@ final class GetResponder {
     }
 
     void serve(FileConnection c, HttpRequest r) throws HttpError, NativeIOException {
-        if (r.contentLength() > 0 || r.chunked()) throw new HttpError(400, r.method() + " with a body", true);
+        if (r.hasBody()) throw new HttpError(400, r.method() + " with a body", true);
         RequestPath path = RequestPath.decode(r.target(), config.allowDotFiles());
         String rel = path.relative();
         if (path.trailingSlash()) {

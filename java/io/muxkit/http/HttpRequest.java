@@ -38,6 +38,11 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
         return Long.parseLong(v);
     }
 
+    /** Whether a body follows the head: a server that answers without reading it must close after the answer. */
+    public boolean hasBody() throws HttpError {
+        return contentLength() > 0 || chunked();
+    }
+
     /** Whether the body is chunked; Transfer-Encoding in an HTTP/1.0 request is faulty framing (RFC 9112 section 6.1). */
     public boolean chunked() throws HttpError {
         String te = headers.get("transfer-encoding");
