@@ -37,7 +37,7 @@ public record ByteRange(long start, long end) {
     }
 
     /** 1*DIGIT as a number (Long.MAX_VALUE for more than fits), or -1 when it is not that. */
-    private static long digits(String s) {
+    static long digits(String s) {
         if (s.isEmpty()) return -1;
         long v = 0;
         for (int i = 0; i < s.length(); i++) {

@@ -54,14 +54,14 @@ public record RangeSet(List<ByteRange> ranges) {
             String first = spec.substring(0, dash).strip(), last = spec.substring(dash + 1).strip();
             ByteRange r;
             if (first.isEmpty()) {  // suffix-range: the last n bytes
-                long n = digits(last);
+                long n = ByteRange.digits(last);
                 if (n < 0) return null;
                 // on an empty file a suffix is satisfiable (section 14.1.2) yet no Content-Range can say
                 // "zero bytes": the whole (empty) file, as nginx, lighttpd and Apache send it (nginx: -0 too)
                 if (size == 0) return null;
                 r = n == 0 ? null : new ByteRange(Math.max(0, size - n), size - 1);
             } else {
-                long start = digits(first), end = last.isEmpty() ? Long.MAX_VALUE : digits(last);
+                long start = ByteRange.digits(first), end = last.isEmpty() ? Long.MAX_VALUE : ByteRange.digits(last);
                 if (start < 0 || end < 0 || end < start) return null;  // not a range: the header is ignored
                 // a range from 0 of an empty file asks for all there is: the whole (empty) file, as nginx
                 // sends it (section 14.2 lets a server ignore Range), rather than a 416 for resuming nothing
@@ -95,17 +95,5 @@ public record RangeSet(List<ByteRange> ranges) {
         }
         groups.sort(Comparator.comparingInt(Asked::order));
         return groups.stream().map(Asked::range).toList();
-    }
-
-    /** 1*DIGIT as a number (Long.MAX_VALUE for more than fits), or -1 when it is not that. */
-    private static long digits(String s) {
-        if (s.isEmpty()) return -1;
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') return -1;
-            v = v > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : v * 10 + (c - '0');
-        }
-        return v;
     }
 }
