@@ -110,7 +110,7 @@ class FileCacheTest {
         }
         assertEquals(0, stale, "stale responses");
         FileServer.CacheStats s = server.cacheStats();
-        assertTrue(s.hits() >= 1900 && s.invalidations() >= 1900, "served from the cache and dropped by every write: " + s);
+        assertTrue(s.hits() >= 1200 && s.invalidations() >= 1200, "served from the cache and dropped by every write (1,250 cycles): " + s);
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
