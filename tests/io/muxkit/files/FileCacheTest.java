@@ -511,7 +511,7 @@ class FileCacheTest {
     }
 
     /**
-     * While one client uploads 100 MiB to a disk whose fsync takes half a second (a fault rule
+     * While one client uploads 32 MiB to a disk whose fsync takes half a second (a fault rule
      * makes it so in the server's shim), another asks for a small file every 2 ms; each request's
      * latency counts from when it was due, so a loop stalled by the disk shows in every request it
      * delays. A correctness bound, generous on purpose, not a benchmark.
@@ -523,7 +523,7 @@ class FileCacheTest {
                 "--backend", backend.id());
         try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), null, args)) {
             int port = child.port();
-            long length = 100L << 20;
+            long length = 32L << 20;  // the fsync alone keeps it going 500 ms: 250 requests due
             AtomicReference<String> uploaded = new AtomicReference<>();
             AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);
             Thread upload = new Thread(() -> {
@@ -532,7 +532,7 @@ class FileCacheTest {
             });
             List<Long> latencies = new ArrayList<>();
             try (HttpConnection http = new HttpConnection(port)) {
-                assertEquals("HTTP/1.1 201", put(port, "/warm-up.bin", 20L << 20));  // compiled code in the server before it counts
+                assertEquals("HTTP/1.1 201", put(port, "/warm-up.bin", 8L << 20));  // compiled code in the server before it counts
                 for (int i = 0; i < 500; i++) http.get("/small.txt");
                 upload.start();
                 long start = System.nanoTime();
