@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.Curl;
 import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -376,29 +377,17 @@ class FileServerTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void curlGetsRangesPutsAndChunkedPuts(Backend backend) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/curl"))) return;  // curl is optional here; HttpClient covers the rest
+        Curl.assumeInstalled();
         Files.writeString(root.resolve("c.txt"), "0123456789");
         String base = start(backend, true, 15_000);
-        assertEquals("0123456789", curl(null, base + "/c.txt"));
-        assertEquals("234", curl(null, "-r", "2-4", base + "/c.txt"));
-        assertTrue(curl(null, "-sI", base + "/c.txt").contains("Content-Length: 10"));
-        assertEquals("201", curl("plain", "-T", "-", "-H", "Transfer-Encoding:", "-H", "Content-Length: 5",
+        assertEquals("0123456789", Curl.run(null, base + "/c.txt"));
+        assertEquals("234", Curl.run(null, "-r", "2-4", base + "/c.txt"));
+        assertTrue(Curl.run(null, "-sI", base + "/c.txt").contains("Content-Length: 10"));
+        assertEquals("201", Curl.run("plain", "-T", "-", "-H", "Transfer-Encoding:", "-H", "Content-Length: 5",
                 "-o", "/dev/null", "-w", "%{http_code}", base + "/d.txt"));
-        assertEquals("204", curl("chunked body from stdin", "-T", "-", "-o", "/dev/null", "-w", "%{http_code}", base + "/d.txt"));
+        assertEquals("204", Curl.run("chunked body from stdin", "-T", "-", "-o", "/dev/null", "-w", "%{http_code}", base + "/d.txt"));
         assertEquals("chunked body from stdin", Files.readString(root.resolve("d.txt")));
-        String both = curl(null, base + "/c.txt", base + "/c.txt");  // one connection, kept alive
+        String both = Curl.run(null, base + "/c.txt", base + "/c.txt");  // one connection, kept alive
         assertEquals("01234567890123456789", both);
-    }
-
-    private static String curl(String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--max-time", "30"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) in.write(stdin.getBytes());
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return out;
     }
 }

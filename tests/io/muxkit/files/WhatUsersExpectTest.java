@@ -1,7 +1,6 @@
 package io.muxkit.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -22,7 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.Curl;
 import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.SystemFds;
 
 /**
  * What users of nginx, Apache and lighttpd expect of a file server (issue 21): index files, several
@@ -257,28 +258,22 @@ class WhatUsersExpectTest {
                 1 << 20, false, null);
         server = new FileServer(config, Multiplexers.of(backend), System.err).start();
         assertParts(get("/r.txt", "Range: bytes=0-0,-1"), "text/plain; charset=utf-8", "bytes 0-0/10", "0", "bytes 9-9/10", "9");
-        long before = openFds();
+        long before = SystemFds.count();
         for (int i = 0; i < 50; i++) assertEquals(206, get("/r.txt", "Range: bytes=0-0,4-4,-1").status());
         try (Socket s = new Socket("127.0.0.1", server.port())) {  // a peer that leaves mid-response
             s.getOutputStream().write("GET /r.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-0,4-4,-1\r\n\r\n".getBytes());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (openFds() > before + 5 && System.nanoTime() < deadline) Thread.sleep(20);
-        assertTrue(openFds() <= before + 5, "every file region's fd is closed: " + before + " -> " + openFds());
-    }
-
-    private static long openFds() throws IOException {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
+        while (SystemFds.count() > before + 5 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(SystemFds.count() <= before + 5, "every file region's fd is closed: " + before + " -> " + SystemFds.count());
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void curlAsksForTheFirstAndLastByte(Backend backend) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/curl"))) return;  // curl is optional here; the raw requests cover the rest
+        Curl.assumeInstalled();
         Files.writeString(root.resolve("c.txt"), "0123456789");
         start(backend, false);
-        String out = curl("-i", "-r", "0-0,-1", "http://127.0.0.1:" + server.port() + "/c.txt");
+        String out = Curl.run(null, "-i", "-r", "0-0,-1", "http://127.0.0.1:" + server.port() + "/c.txt");
         assertTrue(out.startsWith("HTTP/1.1 206 Partial Content\r\n") && out.contains("Content-Type: multipart/byteranges; boundary="), out);
         assertTrue(out.contains("Content-Range: bytes 0-0/10\r\n\r\n0\r\n") && out.contains("Content-Range: bytes 9-9/10\r\n\r\n9\r\n"), out);
     }
@@ -340,21 +335,11 @@ class WhatUsersExpectTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void curlOptions(Backend backend) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/curl"))) return;  // curl is optional here; the raw requests cover the rest
+        Curl.assumeInstalled();
         Files.writeString(root.resolve("f.txt"), "x");
         start(backend, false);
-        String out = curl("-i", "-X", "OPTIONS", "http://127.0.0.1:" + server.port() + "/f.txt");
+        String out = Curl.run(null, "-i", "-X", "OPTIONS", "http://127.0.0.1:" + server.port() + "/f.txt");
         assertTrue(out.startsWith("HTTP/1.1 200") && out.contains("Allow: GET, HEAD, OPTIONS\r\n")
                 && out.contains("Content-Length: 0\r\n"), out);
-    }
-
-    static String curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--max-time", "30"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return out;
     }
 }
