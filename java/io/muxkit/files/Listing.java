@@ -99,7 +99,7 @@ final class Listing {
         StringBuilder out = new StringBuilder("[");
         int shown = 0;
         for (Map<String, Object> e : entries) {
-            String item = escapeC1(Json.write(e));
+            String item = Json.write(e);
             if (out.length() + item.length() + 2 > MAX_BYTES) break;
             out.append(shown++ == 0 ? "" : ", ").append(item);
         }
@@ -132,20 +132,5 @@ final class Listing {
     /** Text for HTML: markup escaped, and nothing a terminal would act on ({@link FileNames#display}). */
     private static String escape(String s) {
         return FileNames.display(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** DEL and the C1 controls (CSI among them) as JSON escapes too: Json escapes only those below 0x20. */
-    private static String escapeC1(String json) {
-        StringBuilder out = null;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c < 0x7f || c > 0x9f) {
-                if (out != null) out.append(c);
-                continue;
-            }
-            if (out == null) out = new StringBuilder(json.length() + 16).append(json, 0, i);
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));  // (only inside strings: nothing else is non-ASCII)
-        }
-        return out == null ? json : out.toString();
     }
 }

@@ -57,7 +57,8 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    // C0 controls must be escaped; DEL and the C1 range (CSI is 0x9b) would reach a terminal as they are
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

@@ -108,13 +108,18 @@ public class Connection {
 
     /**
      * Takes n bytes a peek showed out of the socket, dropping them. They are queued there, so only a
-     * short read (or an injected EAGAIN) makes this take more than one read.
+     * short read (or an injected EAGAIN) makes this take more than one read; if a turn's reads do
+     * not take them all, the stream cannot be kept whole (the rest would be echoed twice), so it
+     * fails with that EAGAIN and the caller closes the connection.
      */
     public void take(int n) throws NativeIOException {
-        for (int taken = 0, r; taken < n; taken += Math.max(r, 0)) {
+        int taken = 0;
+        for (int tries = 0; taken < n && tries < READS_PER_TURN; tries++) {
             countIo();
-            if ((r = Fds.read(fd, loop.readBuffer(), n - taken)) == 0) break;
+            int r = Fds.read(fd, loop.readBuffer(), n - taken);
+            if (r > 0) taken += r;
         }
+        if (taken < n) throw new NativeIOException("read", fd, Native.EAGAIN);
         active();
     }
 
