@@ -1,7 +1,6 @@
 package io.muxkit.fdtest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.muxkit.ffi.NativeIOException;
@@ -164,7 +163,7 @@ final class OldClients extends Thread implements AutoCloseable {
             send(c, System.nanoTime());
             return;
         }
-        while (true) {
+        for (int reads = 0; reads < Protocol.READS_PER_EVENT; reads++) {
             int n;
             try {
                 n = Fds.read(c.fd, buf, 0, buf.length);
@@ -177,7 +176,7 @@ final class OldClients extends Thread implements AutoCloseable {
             }
             if (n < 0) return;
             if (!c.awaiting) continue;  // the rest of an answer (an HTTP body)
-            c.received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            Protocol.keep(c.received, buf, n);
             if (protocol.answered(c.received.toString())) answered(c, System.nanoTime());
         }
     }

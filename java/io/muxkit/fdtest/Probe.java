@@ -1,7 +1,6 @@
 package io.muxkit.fdtest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -128,7 +127,7 @@ final class Probe implements AutoCloseable {
 
     /** null while the answer is incomplete. */
     private Outcome answer(int fd, StringBuilder received) throws IOException {
-        while (true) {
+        for (int reads = 0; reads < Protocol.READS_PER_EVENT; reads++) {
             int n;
             try {
                 n = Fds.read(fd, buf, 0, buf.length);
@@ -137,10 +136,10 @@ final class Probe implements AutoCloseable {
                 return answered(received) ? Outcome.SERVED_CLOSED : Outcome.RESET;
             }
             if (n == 0) return answered(received) ? Outcome.SERVED_CLOSED : Outcome.CLOSED;
-            if (n < 0) return !answered(received) ? null
-                    : protocol.closesAfter(received.toString()) ? Outcome.SERVED_CLOSED : Outcome.SERVED;
-            received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            if (n < 0) break;
+            Protocol.keep(received, buf, n);
         }
+        return !answered(received) ? null : protocol.closesAfter(received.toString()) ? Outcome.SERVED_CLOSED : Outcome.SERVED;
     }
 
     /** connect: no answer is expected, only the absence of a close or reset */

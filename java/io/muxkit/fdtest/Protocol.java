@@ -12,6 +12,17 @@ public enum Protocol {
     /** nothing: accepted (connected, and not closed or reset) is served */
     CONNECT;
 
+    /** Reads of one connection per readiness event: a server that floods cannot hold fdtest (level-triggered, it comes back). */
+    static final int READS_PER_EVENT = 16;
+    /** What is kept of an answer: enough to judge it, however much a server sends. */
+    static final int ANSWER_BYTES = 16 * 1024;
+
+    /** Appends n bytes of buf to received, up to {@link #ANSWER_BYTES} in all. */
+    static void keep(StringBuilder received, byte[] buf, int n) {
+        int room = ANSWER_BYTES - received.length();
+        if (room > 0) received.append(new String(buf, 0, Math.min(n, room), StandardCharsets.ISO_8859_1));
+    }
+
     public static Protocol parse(String name) {
         for (Protocol p : values()) if (p.name().equalsIgnoreCase(name)) return p;
         throw new IllegalArgumentException("unknown protocol '" + name + "': choose echo, http or connect");
