@@ -103,10 +103,16 @@ static int allowed_for(int call, int err) {
 /* Parses one "call:ERRNO:probability"; 0, or -1 with `error` set. */
 static int parse_rule(const char *text) {
     char copy[128];
-    snprintf(copy, sizeof copy, "%.127s", text);
-    char *save = NULL;
-    char *call = strtok_r(copy, ":", &save), *err = strtok_r(NULL, ":", &save), *prob = strtok_r(NULL, ":", &save);
-    if (!call || !err || !prob || strtok_r(NULL, ":", &save)) {
+    if (strlen(text) >= sizeof copy) {  /* cut, it would be parsed as a different rule */
+        snprintf(error, sizeof error, "'%.64s...' is longer than %zu characters", text, sizeof copy - 1);
+        return -1;
+    }
+    snprintf(copy, sizeof copy, "%s", text);
+    /* three fields split by hand: strtok would skip an empty one ("read::EIO:0.1") */
+    char *call = copy, *err = strchr(call, ':'), *prob = err ? strchr(err + 1, ':') : NULL;
+    if (err) *err++ = '\0';
+    if (prob) *prob++ = '\0';
+    if (!err || !prob || !*call || !*err || !*prob || strchr(prob, ':')) {
         snprintf(error, sizeof error, "'%.64s' is not call:ERRNO:probability", text);
         return -1;
     }

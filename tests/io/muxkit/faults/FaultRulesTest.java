@@ -26,4 +26,17 @@ class FaultRulesTest {
             assertTrue(r.output().contains("MUXKIT_FAULTS: an empty rule"), "MUXKIT_FAULTS='" + spec + "': " + r.output());
         }
     }
+
+    /** An empty field inside a rule, or a rule too long to read whole, is refused too (not read as another rule). */
+    @Test
+    void anEmptyFieldOrAnOverlongRuleIsRefused() throws Exception {
+        String longRule = "read:EIO:0." + "1".repeat(200);
+        String[][] cases = { { "read::EIO:0.1", "is not call:ERRNO:probability" }, { ":EIO:0.1", "is not call:ERRNO:probability" },
+                { longRule, "is longer than 127 characters" } };
+        for (String[] c : cases) {
+            ChildJvm.Result r = ChildJvm.run(Map.of("MUXKIT_FAULTS", c[0]), null, "io.muxkit.cli.Main", "backends");
+            assertEquals(2, r.exit(), "MUXKIT_FAULTS='" + c[0] + "': " + r.output());
+            assertTrue(r.output().contains(c[1]), "MUXKIT_FAULTS='" + c[0] + "': " + r.output());
+        }
+    }
 }
