@@ -14,7 +14,7 @@ import io.muxkit.net.Sockets;
 /**
  * fdtest's client side: opens connections to the server under test in waves, each with a
  * deadline to connect and one to be answered, and says what happened to each. It watches its
- * sockets with its own epoll multiplexer; the server under test can be anything.
+ * sockets with a multiplexer of its own (the best backend here); the server under test can be anything.
  */
 final class Probe implements AutoCloseable {
     private final Multiplexer mux = Multiplexer.open(Backend.best());

@@ -26,9 +26,7 @@ public interface LibMuxkit extends MuxSyscalls {
 
     @IgnoreError int mk_open(@Encoding("UTF-8") String path, int flags);
     @IgnoreError int mk_open_dir(@Encoding("UTF-8") String path);
-    @IgnoreError int mk_openat_beneath(int dirfd, @Encoding("UTF-8") String path, int flags, int mode, int resolve);
     @IgnoreError int mk_fstat(int fd, @Out long[] out);
-    @IgnoreError int mk_fstatat(int dirfd, @Encoding("UTF-8") String name, @Out long[] out);
     // a file name's own bytes, NUL-terminated: a name need not be UTF-8 (the file server's paths)
     @IgnoreError int mk_openat_beneath(int dirfd, @In byte[] path, int flags, int mode, int resolve);
     @IgnoreError int mk_fstatat(int dirfd, @In byte[] name, @Out long[] out);

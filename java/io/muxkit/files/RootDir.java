@@ -107,7 +107,7 @@ public final class RootDir implements AutoCloseable {
     public static Stat statIn(int dirFd, String name) throws NativeIOException {
         int path = LIB.mk_openat_beneath(dirFd, FileNames.cString(name), Native.O_PATH, 0, 0);
         if (path == -Native.ENOENT) return null;
-        Native.check(path, "openat2(" + name + ", O_PATH)", -1);
+        Native.check(path, "openat2(" + FileNames.display(name) + ", O_PATH)", -1);
         try {
             return stat(path);
         } finally {
@@ -118,7 +118,7 @@ public final class RootDir implements AutoCloseable {
     /** Opens rel beneath dirFd (a directory opened through this root). */
     public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(dirFd, FileNames.cString(p), flags, mode, 0), "openat2(" + p + ")", -1);
+        return Native.check(LIB.mk_openat_beneath(dirFd, FileNames.cString(p), flags, mode, 0), "openat2(" + FileNames.display(p) + ")", -1);
     }
 
     public static Stat stat(int fd) throws NativeIOException {
@@ -138,7 +138,7 @@ public final class RootDir implements AutoCloseable {
      */
     public int openWithoutLinks(String rel, int flags) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(fd, FileNames.cString(p), flags, 0, Native.RESOLVE_NO_SYMLINKS), "openat2(" + p + ")", -1);
+        return Native.check(LIB.mk_openat_beneath(fd, FileNames.cString(p), flags, 0, Native.RESOLVE_NO_SYMLINKS), "openat2(" + FileNames.display(p) + ")", -1);
     }
 
     /** What name in dirFd is, not following a symlink; null when it does not exist (any more). */
@@ -146,7 +146,7 @@ public final class RootDir implements AutoCloseable {
         long[] out = new long[Stat.LONGS];
         int rc = LIB.mk_fstatat(dirFd, FileNames.cString(name), out);
         if (rc == -Native.ENOENT || rc == -Native.ENOTDIR) return null;
-        Native.check(rc, "fstatat(" + name + ")", dirFd);
+        Native.check(rc, "fstatat(" + FileNames.display(name) + ")", dirFd);
         return Stat.of(out);
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
-import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import jnr.ffi.Pointer;
 
@@ -106,8 +105,8 @@ final class SelectMultiplexer extends AbstractMultiplexer {
         }
         syscalls++;
         int n = lib.mk_select(maxFd + 1, readWork, writeWork, 0);
-        if (n < 0 && n != -Native.EINTR) throw new NativeIOException("select", -1, -n);
         if (n > 0) collect(n);
+        else if (n < 0) failedWait(n, "select");  // EINTR: the caller's next wait reports the rest
     }
 
     @Override

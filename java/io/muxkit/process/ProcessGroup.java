@@ -31,7 +31,7 @@ public final class ProcessGroup implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** Starts command with both RLIMIT_NOFILE limits at nofile (bash's ulimit: soft first, then hard). */
+    /** Starts command with both RLIMIT_NOFILE limits at nofile (bash's ulimit -n sets both). */
     public static ProcessGroup start(List<String> command, int nofile) throws IOException {
         // setpriv --pdeathsig: even a SIGKILL of this JVM, which runs no hook, takes the command with it
         List<String> argv = new ArrayList<>(List.of("setsid", "setpriv", "--pdeathsig", "KILL"));
