@@ -148,8 +148,14 @@ final class FileCache implements AutoCloseable {
     private final byte[] fileBytes = new byte[SMALL], cachedBytes = new byte[SMALL];
     private Watch rootWatch;
     private long bytes, hits, misses, invalidations;
-    /** The most fds the cache keeps: the limit's, until the process ran out of fds (then what it kept after giving some back). */
+    /**
+     * The most fds the cache keeps: the limit's, until the process ran out of fds (then what it kept
+     * after giving some back), growing back by one for each file added once it has not run out for
+     * {@link #REGROW_NANOS}: a flood that passed does not leave the cache small for good.
+     */
     private int fdCeiling;
+    private long outOfFdsAtNanos;
+    private static final long REGROW_NANOS = 10_000_000_000L;
 
     /** Opens the inotify fd and registers it, first in every batch, on the loop. */
     FileCache(RootDir root, Limits limits, EventLoop loop) throws IOException {
@@ -260,6 +266,7 @@ final class FileCache implements AutoCloseable {
      */
     Entry add(String path, RootDir.Opened opened, String lastModified, String contentType, byte[] head) {
         RootDir.Stat st = opened.stat();
+        if (fdCeiling < limits.maxFds() && System.nanoTime() - outOfFdsAtNanos > REGROW_NANOS) fdCeiling++;
         if (inotifyFd < 0 || !st.regular() || st.links() != 1 || fdCeiling < 1) return null;
         long size = st.size() <= SMALL ? head.length + st.size() : 0;
         if (size > limits.maxBytes()) return null;
@@ -288,7 +295,7 @@ final class FileCache implements AutoCloseable {
      * The process is out of fds (an accept or an open failed with EMFILE): closes the least
      * recently used quarter (at least one) of the entries no connection is sending from, and keeps
      * the cache from growing past what it holds then, so that connections, not the cache, get the
-     * fds from here on. False when nothing could be given back.
+     * fds while the pressure lasts. False when nothing could be given back.
      */
     boolean giveBackFds() {
         List<Entry> idle = new ArrayList<>();
@@ -296,6 +303,7 @@ final class FileCache implements AutoCloseable {
         if (idle.isEmpty()) return false;
         for (Entry e : idle.subList(0, Math.max(1, idle.size() / 4))) drop(e, false);
         fdCeiling = Math.min(fdCeiling, entries.size());
+        outOfFdsAtNanos = System.nanoTime();
         return true;
     }
 
