@@ -7,10 +7,13 @@ import java.util.Arrays;
  * them, without I/O: {@link #frame} gives a request, null for "more bytes are needed", or an
  * {@link HttpError} when no request can come of these bytes. What is refused is refused as soon
  * as it shows (TLS, binary garbage, a bare LF, a line or head past its limit), not after the idle
- * timeout. One per connection: it remembers whether the current head's start was checked.
+ * timeout. One per connection: it remembers how far the current head was searched, so a head
+ * that trickles in a byte at a time is searched once, not once per byte.
  */
 public final class HeadFramer {
-    private boolean startChecked;  // the current head's first bytes can begin a request
+    private boolean leadingLineSkipped;  // the current head's optional empty line was looked for
+    private int searched;                // head bytes [0, searched) hold no end of the head
+    private int lineEnd = -1;            // the CR ending the request line, once it has arrived
     private int consumed;
 
     /**
@@ -24,34 +27,42 @@ public final class HeadFramer {
      */
     public HttpRequest frame(byte[] in, int len) throws HttpError {
         consumed = 0;
-        if (!startChecked) {
+        if (!leadingLineSkipped) {
             if (len == 1 && in[0] == '\r') return null;  // perhaps the empty line a request may follow
             consumed = HttpRequest.leadingEmptyLine(in, len);  // one empty line before a request is ignored
-            startChecked = true;
+            leadingLineSkipped = true;
         }
         int from = consumed;
         try {
             byte[] head = from == 0 ? in : Arrays.copyOfRange(in, from, len);
             int headLen = len - from;
             HttpRequest.checkStart(head, headLen);
-            int headLength = HttpRequest.headLength(head, headLen);
+            int headLength = HttpRequest.headLength(head, searched - 3, headLen);  // (the end may straddle what was searched)
+            if (lineEnd < 0) lineEnd = requestLineEnd(head, searched - 1, headLen);
             if (headLength < 0) {
-                HttpError tooLong = tooLong(head, headLen);
+                searched = headLen;
+                HttpError tooLong = tooLong(lineEnd, headLen);
                 if (tooLong != null) throw tooLong;
                 return null;
             }
-            if (requestLineEnd(head, headLen) > HttpRequest.MAX_REQUEST_LINE)
+            if (lineEnd > HttpRequest.MAX_REQUEST_LINE)
                 throw new HttpError(414, "request line longer than " + HttpRequest.MAX_REQUEST_LINE + " bytes", true);
             if (headLength > HttpRequest.MAX_HEAD)
                 throw new HttpError(431, "request head longer than " + HttpRequest.MAX_HEAD + " bytes", true);
             HttpRequest r = HttpRequest.parse(head, headLength);
             consumed += headLength;
-            startChecked = false;
+            nextHead();
             return r;
         } catch (HttpError e) {
-            startChecked = false;
+            nextHead();
             throw e;
         }
+    }
+
+    private void nextHead() {
+        leadingLineSkipped = false;
+        searched = 0;
+        lineEnd = -1;
     }
 
     /** Bytes to drop from the front of the buffer after the last {@link #frame}. */
@@ -60,8 +71,7 @@ public final class HeadFramer {
     }
 
     /** An incomplete head that is already too long: 414 for the request line, 431 for the rest; else null. */
-    private static HttpError tooLong(byte[] in, int len) {
-        int lineEnd = requestLineEnd(in, len);
+    private static HttpError tooLong(int lineEnd, int len) {
         if (lineEnd > HttpRequest.MAX_REQUEST_LINE || (lineEnd < 0 && len > HttpRequest.MAX_REQUEST_LINE))
             return new HttpError(414, "request line longer than " + HttpRequest.MAX_REQUEST_LINE + " bytes", true);
         if (len > HttpRequest.MAX_HEAD)
@@ -69,9 +79,9 @@ public final class HeadFramer {
         return null;
     }
 
-    /** Index of the CR ending the request line, or -1 if it has not arrived. */
-    private static int requestLineEnd(byte[] in, int len) {
-        for (int i = 0; i + 1 < len; i++) if (in[i] == '\r' && in[i + 1] == '\n') return i;
+    /** Index of the CR ending the request line, searching from `from`, or -1 if it has not arrived. */
+    private static int requestLineEnd(byte[] in, int from, int len) {
+        for (int i = Math.max(0, from); i + 1 < len; i++) if (in[i] == '\r' && in[i + 1] == '\n') return i;
         return -1;
     }
 }

@@ -86,7 +86,12 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
      * @throws HttpError 400 for a bare LF (lines end in CRLF here): refused at once, not after the idle timeout
      */
     public static int headLength(byte[] buf, int len) throws HttpError {
-        for (int i = 0; i < len; i++) {
+        return headLength(buf, 0, len);
+    }
+
+    /** {@link #headLength(byte[], int)} for bytes of which buf[0, from) were searched already (and held no end). */
+    public static int headLength(byte[] buf, int from, int len) throws HttpError {
+        for (int i = Math.max(0, from); i < len; i++) {
             if (buf[i] != '\n') continue;
             if (i == 0 || buf[i - 1] != '\r') throw new HttpError(400, "a bare LF in the request head", true);
             if (i >= 3 && buf[i - 2] == '\n' && buf[i - 3] == '\r') return i + 1;

@@ -83,4 +83,33 @@ class HeadFramerTest {
     private static HttpError refused(byte[] in) {
         return assertThrows(HttpError.class, () -> new HeadFramer().frame(in, in.length));
     }
+
+    /** What it remembers of a trickling head (how far it searched) changes no verdict: a late bare LF, a line grown too long, then a fresh head. */
+    @Test
+    void aTricklingHeadIsJudgedAsAWholeOneIs() throws HttpError {
+        HeadFramer f = new HeadFramer();
+        byte[] bareLf = bytes("GET /a HTTP/1.1\r\nHost: x\nX: y\r\n\r\n");
+        HttpError e = null;
+        for (int len = 1; len <= bareLf.length && e == null; len++) {
+            try {
+                assertNull(f.frame(bareLf, len));
+            } catch (HttpError refused) {
+                e = refused;
+            }
+        }
+        assertEquals(400, e == null ? -1 : e.status, "the bare LF is refused when it arrives");
+        byte[] longLine = bytes("GET /" + "a".repeat(HttpRequest.MAX_REQUEST_LINE) + " HTTP/1.1\r\n\r\n");
+        e = null;
+        for (int len = 1; len <= longLine.length && e == null; len++) {
+            try {
+                assertNull(f.frame(longLine, len));
+            } catch (HttpError refused) {
+                e = refused;
+            }
+        }
+        assertEquals(414, e == null ? -1 : e.status);
+        byte[] in = bytes(GET);
+        for (int len = 1; len < in.length; len++) assertNull(f.frame(in, len));
+        assertEquals("/a", f.frame(in, in.length).target(), "after a refusal, a new head is searched from its start");
+    }
 }
