@@ -11,15 +11,12 @@ import jnr.ffi.Pointer;
  * What one connection has yet to send, in order (libuv's write queue): segments of heap bytes, of
  * native memory (a pooled copy buffer, or memory another owns, such as a cached response) or of a
  * file, sent with sendfile(2). Drained by {@link #flush} within the turn's byte budget. A segment's
- * owner is told once it is sent or dropped. Segments are reused: a queue allocates at most
- * {@link #MAX_SEGMENTS} of them in its life, and none until its first write comes up short.
+ * owner is told once it is sent or dropped. Segments are reused: a queue holds no ring until
+ * something is queued, and then a ring that doubles when full (as many segments as the most it
+ * ever held at once: one or two for echo, 34 for a 16-part multipart/byteranges). What a protocol
+ * queues is bounded by the protocol (echo's --max-buffer, one response at a time for files).
  */
 final class WriteQueue {
-    /**
-     * Enough for the largest response the file server queues at once: a multipart/byteranges of 16
-     * parts (its head, each part's head and file region, the close delimiter: 34 segments).
-     */
-    static final int MAX_SEGMENTS = 40;
     private static final int BYTES = 0, MEMORY = 1, FILE = 2;
 
     private static final class Segment {
@@ -32,7 +29,7 @@ final class WriteQueue {
         Object token;
     }
 
-    private final Segment[] segments = new Segment[MAX_SEGMENTS];
+    private Segment[] segments;  // a ring, its length a power of two; null until the first add
     private int first, count;
 
     boolean isEmpty() {
@@ -43,7 +40,7 @@ final class WriteQueue {
     long bytes() {
         long n = 0;
         for (int i = 0; i < count; i++) {
-            Segment s = segments[(first + i) % MAX_SEGMENTS];
+            Segment s = segments[(first + i) & (segments.length - 1)];
             n += s.end - s.at;
         }
         return n;
@@ -51,7 +48,7 @@ final class WriteQueue {
 
     /** Queues b, joined to heap bytes queued last (a head behind a 100 Continue goes out with it). */
     void bytes(byte[] b) {
-        Segment last = count == 0 ? null : segments[(first + count - 1) % MAX_SEGMENTS];
+        Segment last = count == 0 ? null : segments[(first + count - 1) & (segments.length - 1)];
         if (last != null && last.kind == BYTES) {
             int left = (int) (last.end - last.at);
             byte[] joined = new byte[left + b.length];
@@ -88,7 +85,7 @@ final class WriteQueue {
      * what is queued plus n within the pool's buffer size.
      */
     void copy(Pointer src, long offset, int n, BufferPool pool) {
-        Segment last = count == 0 ? null : segments[(first + count - 1) % MAX_SEGMENTS];
+        Segment last = count == 0 ? null : segments[(first + count - 1) & (segments.length - 1)];
         if (last == null || last.owner != pool) {
             Pointer buffer = pool.take();
             last = add(MEMORY, pool, buffer);
@@ -119,8 +116,9 @@ final class WriteQueue {
     }
 
     private Segment add(int kind, Connection.Owner owner, Object token) {
-        if (count == MAX_SEGMENTS) throw new IllegalStateException("more than " + MAX_SEGMENTS + " writes queued on one connection");
-        int i = (first + count) % MAX_SEGMENTS;
+        if (segments == null) segments = new Segment[4];
+        else if (count == segments.length) grow();
+        int i = (first + count) & (segments.length - 1);
         Segment s = segments[i];
         if (s == null) s = segments[i] = new Segment();
         s.kind = kind;
@@ -128,6 +126,14 @@ final class WriteQueue {
         s.token = token;
         count++;
         return s;
+    }
+
+    /** Twice the ring, the queued segments first, in order. */
+    private void grow() {
+        Segment[] bigger = new Segment[segments.length * 2];
+        for (int k = 0; k < segments.length; k++) bigger[k] = segments[(first + k) & (segments.length - 1)];
+        segments = bigger;
+        first = 0;
     }
 
     /**
@@ -161,7 +167,7 @@ final class WriteQueue {
             c.active();  // a slow reader that is making progress is not idle
             if (s.at == s.end) {
                 release(s);
-                first = (first + 1) % MAX_SEGMENTS;
+                first = (first + 1) & (segments.length - 1);
                 count--;
             }
         }
@@ -176,7 +182,7 @@ final class WriteQueue {
     void clear() {
         for (; count > 0; count--) {
             release(segments[first]);
-            first = (first + 1) % MAX_SEGMENTS;
+            first = (first + 1) & (segments.length - 1);
         }
         first = 0;
     }
