@@ -30,8 +30,8 @@ public record RangeSet(List<ByteRange> ranges) {
      * What a Range header asks of a file of size bytes; null to send the whole file (200): no
      * header, another unit, a header that does not parse (which a server ignores, section 14.2),
      * more than {@link #MAX_RANGES} ranges, or ranges adding up to more than the file (both the
-     * CVE-2011-3192 defence; nginx has the second), or a suffix or a range from 0 of an empty file (nginx). A single range
-     * gives what {@link ByteRange#parse} gives, but for that last case, where it gives 416.
+     * CVE-2011-3192 defence; nginx has the second), or a suffix or a range from 0 of an empty file
+     * (nginx). Ranges that cannot be satisfied are left out, the others still sent.
      *
      * @throws HttpError 416 when the header parses but none of its ranges can be satisfied
      */

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 
@@ -58,7 +59,7 @@ class RangeSetTest {
             for (String h : headers) {
                 if (size == 0 && h != null && h.replace(" ", "").matches("(?i)bytes=(-[0-9]+|0+-.*)")) continue;  // below
                 String expected = outcome(() -> {
-                    ByteRange r = ByteRange.parse(h, size);
+                    ByteRange r = singleRange(h, size);
                     return r == null ? null : List.of(r);
                 });
                 assertEquals(expected, outcome(() -> ranges(h, size)), h + " on " + size + " bytes");
@@ -67,7 +68,7 @@ class RangeSetTest {
 
     @Test
     void aSuffixOrARangeFromZeroOfAnEmptyFileIsTheWholeEmptyFile() throws HttpError {
-        // RFC 9110 section 14.1.2 calls a suffix satisfiable; ByteRange.parse answers 416, nginx 200 (and to 0-0, 0-, -0)
+        // RFC 9110 section 14.1.2 calls a suffix satisfiable; a single-range parser answers 416, nginx 200 (and to 0-0, 0-, -0)
         assertNull(ranges("bytes=-1", 0));
         assertNull(ranges("bytes=0-0,-5", 0));
         assertNull(ranges("bytes=-0", 0));
@@ -222,5 +223,30 @@ class RangeSetTest {
         byte[] bytes = out.toByteArray();
         assertEquals(body.contentLength(), bytes.length, "Content-Length is the sum of the segments");
         return bytes;
+    }
+
+    /**
+     * The single-range parser the server had before RangeSet (RFC 9110 section 14.1 grammar; several
+     * ranges, another unit or a header that does not parse: null, the whole file), kept as the
+     * oracle for one range.
+     */
+    private static ByteRange singleRange(String header, long size) throws HttpError {
+        if (header == null) return null;
+        String h = header.strip();
+        if (!h.toLowerCase(Locale.ROOT).startsWith("bytes=") || h.indexOf(',') >= 0) return null;
+        String spec = h.substring(6).strip();
+        int dash = spec.indexOf('-');
+        if (dash < 0) return null;
+        String first = spec.substring(0, dash).strip(), last = spec.substring(dash + 1).strip();
+        if (first.isEmpty()) {
+            long n = ByteRange.digits(last);
+            if (n < 0) return null;
+            if (n == 0 || size == 0) throw new HttpError(416, "range not satisfiable");
+            return new ByteRange(Math.max(0, size - n), size - 1);
+        }
+        long start = ByteRange.digits(first), end = last.isEmpty() ? Long.MAX_VALUE : ByteRange.digits(last);
+        if (start < 0 || end < 0 || end < start) return null;
+        if (start >= size) throw new HttpError(416, "range not satisfiable");
+        return new ByteRange(start, Math.min(end, size - 1));
     }
 }
