@@ -2,7 +2,6 @@ package io.muxkit.files;
 
 import static io.muxkit.http.ResponseHead.headers;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -67,7 +66,7 @@ final class Responses {
         if (e.status == 405) h.put("Allow", allow);
         String statusLine = e.status + " " + ResponseHead.reason(e.status);
         boolean ours = e.status >= 500 && e.status != 501 && e.status != 505;
-        if (ours) log.accept(statusLine + " to " + peer(c) + (c.request == null ? "" : " for " + c.request.method() + " "
+        if (ours) log.accept(statusLine + " to " + Sockets.peerAddress(c.fd, "a peer already gone") + (c.request == null ? "" : " for " + c.request.method() + " "
                 + c.request.target()) + ": " + e.getMessage());
         String body = statusLine + (ours ? "" : ": " + e.getMessage()) + "\n";
         boolean bodyUnread = c.request != null && c.request.method().equals("PUT");
@@ -81,14 +80,6 @@ final class Responses {
             return r.chunked() ? maxUpload : Math.max(0, r.contentLength());
         } catch (HttpError malformed) {
             return 0;
-        }
-    }
-
-    private static String peer(FileConnection c) {
-        try {
-            return Sockets.peerAddress(c.fd);
-        } catch (IOException gone) {
-            return "a peer already gone";
         }
     }
 

@@ -54,6 +54,15 @@ public final class Sockets {
         return new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /** {@link #peerAddress}, or whenGone when the peer has gone already (ENOTCONN). */
+    public static String peerAddress(int fd, String whenGone) {
+        try {
+            return peerAddress(fd);
+        } catch (NativeIOException gone) {
+            return whenGone;
+        }
+    }
+
     public static int localPort(int fd) throws NativeIOException {
         return Native.check(LIB.mk_local_port(fd), "getsockname", fd);
     }

@@ -59,15 +59,6 @@ public final class ServerLoop {
         return new Counts(open, accepted, refusedFdLimit, refusedMaxConn, shedNoFd, idleClosed, ioCalls);
     }
 
-    /** For a trace: the peer's address, or "?" when it is gone already (tracing never refuses a connection). */
-    private static String peerOf(int fd) {
-        try {
-            return Sockets.peerAddress(fd);
-        } catch (IOException gone) {
-            return "?";
-        }
-    }
-
     /** The protocol made a syscall of its own (a read, a write): counted for --stats. */
     public void countIo() {
         ioCalls++;
@@ -161,7 +152,7 @@ public final class ServerLoop {
                 continue;
             }
             try {
-                if (loop.multiplexer().tracing()) loop.multiplexer().describe(fd, "conn " + peerOf(fd));
+                if (loop.multiplexer().tracing()) loop.multiplexer().describe(fd, "conn " + Sockets.peerAddress(fd, "?"));  // (a peer gone already is not refused for a trace)
                 loop.register(fd, READ, protocol.handler());
                 Sockets.setNoDelay(fd);
             } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE
