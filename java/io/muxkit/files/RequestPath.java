@@ -68,8 +68,7 @@ public record RequestPath(String relative, boolean trailingSlash) {
         boolean slash = path.endsWith("/");
         StringBuilder rel = new StringBuilder();
         for (String segment : path.split("/")) {
-            if (segment.isEmpty() || segment.equals(".")) continue;
-            if (segment.equals("..")) throw new HttpError(400, ".. is not allowed in paths");
+            if (segment.isEmpty()) continue;  // the leading one (DotSegments left no other, and no "." or "..")
             if (segment.startsWith(RootDir.UPLOAD_PREFIX)) throw new HttpError(403, "that name is reserved for uploads in progress");
             if (segment.startsWith(".") && !allowDotFiles) throw new HttpError(404, "not found");
             if (rel.length() > 0) rel.append('/');
