@@ -268,10 +268,9 @@ final class GetResponder {
 
     /**
      * A worker reads and renders the listing (a large directory takes a while); the connection
-     * waits for it, and the loop serves the others meanwhile. True when the worker took the fd.
+     * waits for it (read DONE, writing IDLE), and the loop serves the others meanwhile. True when the worker took the fd.
      */
     private boolean list(FileConnection c, int dirFd, String rel, String accept) {
-        c.reading = FileConnection.Reading.DONE;  // writing stays IDLE: the request waits
         boolean taken = blocking.submit(loop, () -> {
             Pointer scratch = NativeMemory.allocate(LISTING_SCRATCH);
             try {
