@@ -124,6 +124,22 @@ class FdtestCommandTest {
         assertTrue(report.get("max_fds").asLong() < 64 - Fill.NEAR, r.output());
     }
 
+    /** A server that forks to the background leaves the process group: fdtest says so (exit 2) instead of watching a parent that ended. */
+    @Test
+    void aServerThatGoesToTheBackgroundIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumePython();
+        Path pidfile = dir.resolve("daemon.pid");
+        try {
+            ChildJvm.Result r = fdtest(List.of("--nofile", "64", "--seconds", "1"),
+                    List.of("python3", SERVERS.resolve("daemon_echo.py").toString(), "{port}", pidfile.toString()));
+            assertEquals(2, r.exit(), r.output());
+            assertTrue(r.output().contains("went to the background (a daemon)") && r.output().contains("ss -ltnp"), r.output());
+        } finally {
+            if (Files.exists(pidfile))
+                ProcessHandle.of(Long.parseLong(Files.readString(pidfile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     @Test
     void theHelpNamesEveryExitStatus() throws Exception {
         ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "fdtest", "--help");
