@@ -53,7 +53,7 @@ final class FdtestCommand implements Callable<Integer> {
         long hard = Rlimits.nofile().hard();
         Checks.range("--nofile", nofile, 16, (int) Math.min(hard, Integer.MAX_VALUE));
         // fdtest holds what it opens (served, and unanswered, connections) in this process: they must fit its own limit
-        int room = (int) Math.max(1, Math.min(100_000, Rlimits.nofile().soft() - SystemLimits.countOpenFds()[0] - 64));
+        int room = (int) Math.max(1, Math.min(100_000, SystemLimits.freeFds(ListenOptions.RESERVED_FDS)));
         int m = connections == null ? Math.min(3 * nofile, room) : connections;
         Checks.range("--connections", m, 1, room);
         Checks.seconds("--seconds", seconds, false, 600);

@@ -43,6 +43,11 @@ public record SystemLimits(long nofileSoft, long nofileHard, long nrOpen, long f
         return maxFdLimit && startedSoft >= 0 && startedSoft < nofileHard;
     }
 
+    /** What this process can still open: the soft RLIMIT_NOFILE less the fds open now and a headroom kept for the JVM. */
+    public static long freeFds(int headroom) {
+        return Rlimits.nofile().soft() - countOpenFds()[0] - headroom;
+    }
+
     /** {count, highest} of this process's open fds. */
     public static int[] countOpenFds() {
         String[] names = new java.io.File("/proc/self/fd").list();

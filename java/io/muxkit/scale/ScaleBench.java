@@ -53,7 +53,7 @@ public final class ScaleBench {
     }
 
     private static long freeFds() {
-        return Rlimits.nofile().soft() - SystemLimits.countOpenFds()[0] - FD_HEADROOM;
+        return SystemLimits.freeFds(FD_HEADROOM);
     }
 
     public static String name(Backend backend, FdSetMode mode) {
