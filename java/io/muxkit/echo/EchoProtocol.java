@@ -83,8 +83,8 @@ final class EchoProtocol implements Protocol {
             } else if ((ops & (READ | HANGUP)) != 0 && !c.peerClosed()) {
                 readAndEcho(c);
             }
-            if (c.writing() && (ops & (WRITE | HANGUP)) != 0) c.flush();
-            if (c.peerClosed() && !c.writing()) {
+            if (c.hasQueued() && (ops & (WRITE | HANGUP)) != 0) c.flush();
+            if (c.peerClosed() && !c.hasQueued()) {
                 conns.close(c);
                 return;
             }
@@ -101,7 +101,7 @@ final class EchoProtocol implements Protocol {
         while (true) {
             int room = maxBuffered - (int) c.queuedBytes();
             if (room <= 0) return;
-            if (!c.writing() && !pending.available()) {  // a short write now would have nowhere to go
+            if (!c.hasQueued() && !pending.available()) {  // a short write now would have nowhere to go
                 echoUnbuffered(c);
                 return;
             }

@@ -80,7 +80,7 @@ final class FileProtocol implements Protocol {
             if (c.reading == FileConnection.Reading.LINGERING) {
                 if (now - c.lingerUntilNanos > 0) close(c);
             } else if (c.reading == FileConnection.Reading.HEAD && c.headStartNanos != 0
-                    && c.headStartNanos < activeSinceNanos && !c.writing()) {
+                    && c.headStartNanos < activeSinceNanos && !c.hasQueued()) {
                 responses.error(c, new HttpError(408, "the request head took too long", true));
                 c.newTurn();
                 try {
@@ -142,7 +142,7 @@ final class FileProtocol implements Protocol {
         if (!progress(c)) return;
         boolean moreToDo = c.turnRequests <= 0 && c.inLen > 0;  // out of turn with requests waiting
         boolean working = c.waiting() || (c.upload != null && c.upload.busy);
-        if (c.peerClosed() && !c.writing() && !moreToDo && !working) {
+        if (c.peerClosed() && !c.hasQueued() && !moreToDo && !working) {
             close(c);
             return;
         }
@@ -152,7 +152,7 @@ final class FileProtocol implements Protocol {
     /** Sends, reads bodies and starts requests as far as the bytes allow; false once the connection is closed or lingering. */
     private boolean progress(FileConnection c) throws IOException {
         while (true) {
-            if (c.writing() || c.writing == FileConnection.Writing.RESPONSE) {
+            if (c.hasQueued() || c.writing == FileConnection.Writing.RESPONSE) {
                 if (!c.flush()) return true;
                 if (c.writing == FileConnection.Writing.RESPONSE) {
                     if (c.closeAfterResponse) {

@@ -142,7 +142,7 @@ public class Connection {
     // ---- writing ----
 
     /** Whether bytes wait in the write queue. */
-    public boolean writing() {
+    public boolean hasQueued() {
         return !out.isEmpty();
     }
 

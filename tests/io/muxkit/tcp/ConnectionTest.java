@@ -82,7 +82,7 @@ class ConnectionTest {
         Pointer chunk = NativeMemory.allocate(64 * 1024);
         List<Byte> expected = new ArrayList<>();
         try {
-            for (int round = 0; !c.writing(); round++) {
+            for (int round = 0; !c.hasQueued(); round++) {
                 for (int i = 0; i < chunk.size(); i++) {
                     chunk.putByte(i, (byte) (round + i));
                     expected.add((byte) (round + i));
