@@ -35,17 +35,14 @@ class EchoBuffersTest {
                     SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
                     ch.configureBlocking(false);
                     peers.add(ch);
-                    // write without reading until nothing more is taken for 300 ms: the kernel's buffers are
-                    // full both ways, the server's write came up short and it holds the rest in a buffer
-                    for (long idleSince = System.nanoTime(); System.nanoTime() - idleSince < 300_000_000L; ) {
+                    // write without reading until the kernel takes no more and the server holds one more buffer: the
+                    // kernel's buffers are full both ways, the server's write came up short and it holds the rest
+                    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < deadline; ) {
                         out.clear();
                         int n = ch.write(out);
-                        if (n > 0) {
-                            sent[i] += n;
-                            idleSince = System.nanoTime();
-                        } else {
-                            Thread.sleep(5);
-                        }
+                        if (n > 0) sent[i] += n;
+                        else if (server.stats().buffersHeld() > i) break;
+                        else Thread.sleep(5);
                     }
                 }
                 assertEquals(count, server.stats().buffersHeld(), "every peer that does not read left a write pending");
