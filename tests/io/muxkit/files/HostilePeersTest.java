@@ -43,12 +43,33 @@ import io.muxkit.testing.Multiplexers;
 class HostilePeersTest {
     @TempDir
     Path root;
+    /** The large directories the listing tests only read, made once for every backend (tens of thousands of files). */
+    @TempDir
+    static Path largeDirectories;
+    private static boolean largeDirectoriesMade;
     private FileServer server;
 
     private void start(Backend backend, boolean allowUpload, boolean allowDotFiles) throws IOException {
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
+        start(backend, root, allowUpload, allowDotFiles);
+    }
+
+    private void start(Backend backend, Path served, boolean allowUpload, boolean allowDotFiles) throws IOException {
+        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), served,
                 allowUpload, 200L << 20, allowDotFiles);
         server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+    }
+
+    /** many/ (20,000 files), amp/ (10,000 names of 205 bytes, each 1 KB once escaped) and ok.txt, served read-only. */
+    private static synchronized Path largeDirectories() throws IOException {
+        if (!largeDirectoriesMade) {
+            Path many = Files.createDirectory(largeDirectories.resolve("many"));
+            for (int i = 0; i < 20_000; i++) Files.createFile(many.resolve(String.format("file-%06d.txt", i)));
+            Path amp = Files.createDirectory(largeDirectories.resolve("amp"));
+            for (int i = 0; i < 10_000; i++) Files.createFile(amp.resolve(String.format("%05d", i) + "&".repeat(200)));
+            Files.writeString(largeDirectories.resolve("ok.txt"), "ok");
+            largeDirectoriesMade = true;
+        }
+        return largeDirectories;
     }
 
     @AfterEach
@@ -290,10 +311,7 @@ class HostilePeersTest {
     /** Pipelined requests for a large directory's listing are answered one turn at a time: another client is served between them. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void pipelinedListingsDoNotHoldTheLoop(Backend backend) throws Exception {
-        Path many = Files.createDirectory(root.resolve("many"));
-        for (int i = 0; i < 20_000; i++) Files.createFile(many.resolve(String.format("file-%06d.txt", i)));
-        Files.writeString(root.resolve("ok.txt"), "ok");
-        start(backend, false, false);
+        start(backend, largeDirectories(), false, false);
         try (Socket flood = new Socket("127.0.0.1", server.port())) {
             flood.getOutputStream().write("HEAD /many/ HTTP/1.1\r\nHost: a\r\n\r\n".repeat(490).getBytes());
             Thread.sleep(200);
@@ -307,9 +325,7 @@ class HostilePeersTest {
     /** A listing is at most 1 MiB however long its names are after escaping, and says what it left out. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aListingIsBoundedInBytes(Backend backend) throws Exception {
-        Path amp = Files.createDirectory(root.resolve("amp"));
-        for (int i = 0; i < 10_000; i++) Files.createFile(amp.resolve(String.format("%05d", i) + "&".repeat(200)));
-        start(backend, false, false);
+        start(backend, largeDirectories(), false, false);
         String html = get("/amp/");
         assertStatus(200, html, "the listing");
         assertTrue(html.length() < Listing.MAX_BYTES + 2048, "the listing holds " + html.length() + " bytes");
