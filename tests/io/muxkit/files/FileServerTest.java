@@ -40,6 +40,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FileServerTest {
     @TempDir
     Path root;
+    /** 100 MiB of random bytes and their digest, made once for every backend (each copies the file into its root). */
+    @TempDir
+    static Path shared;
+    private static Path hundredMebibytes;
+    private static String hundredMebibytesDigest;
     private FileServer server;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -53,6 +58,23 @@ class FileServerTest {
     @AfterEach
     void stop() {
         if (server != null) server.close();
+    }
+
+    private static synchronized Path hundredMebibytes() throws Exception {
+        if (hundredMebibytes == null) {
+            Path big = shared.resolve("big.bin");
+            Random random = new Random(7);
+            byte[] block = new byte[1 << 20];
+            try (OutputStream out = Files.newOutputStream(big)) {
+                for (int i = 0; i < 100; i++) {
+                    random.nextBytes(block);
+                    out.write(block);
+                }
+            }
+            hundredMebibytesDigest = sha256(big);
+            hundredMebibytes = big;
+        }
+        return hundredMebibytes;
     }
 
     private HttpResponse<byte[]> get(String url, String... headers) throws Exception {
@@ -349,16 +371,8 @@ class FileServerTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void hundredMebibytesDownAndUpCheckedByDigest(Backend backend) throws Exception {
-        Path big = root.resolve("big.bin");
-        Random random = new Random(7);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(big)) {
-            for (int i = 0; i < 100; i++) {
-                random.nextBytes(block);
-                out.write(block);
-            }
-        }
-        String digest = sha256(big);
+        Files.copy(hundredMebibytes(), root.resolve("big.bin"));  // a copy: the cache takes only files of one link
+        String digest = hundredMebibytesDigest;
         String base = start(backend, true, 15_000);
         Path down = Files.createTempFile("muxkit-down", ".bin");
         try {
