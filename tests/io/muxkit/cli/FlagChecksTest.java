@@ -3,14 +3,12 @@ package io.muxkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.InProcessCli;
 
 /** Every duration and size flag is checked before anything starts: out of range is exit 2 naming the flag, never an overflow. */
 class FlagChecksTest {
@@ -33,14 +31,9 @@ class FlagChecksTest {
             "demo --seconds 0|--seconds must be a number of seconds in (0, 60]",
             "soak --minutes 1 --faults garbage|--faults: MUXKIT_FAULTS: 'garbage' is not call:ERRNO:probability" })
     void outOfRangeIsAUsageError(String args, String message) {
-        // in this JVM: the command line muxkit's main runs, whose exit status main passes to System.exit
-        StringWriter out = new StringWriter();
-        picocli.CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(out, true));
-        int exit = cl.execute(args.split(" "));
-        assertEquals(2, exit, out.toString());
-        assertTrue(out.toString().contains("muxkit: " + message), out.toString());
+        ChildJvm.Result r = InProcessCli.run(args.split(" "));
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().contains("muxkit: " + message), r.output());
     }
 
     /** fdtest's bound is what its own process's fd limit holds: in a JVM of its own, as a user runs it. */

@@ -19,6 +19,7 @@ import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.InProcessCli;
 import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -130,12 +131,13 @@ class EchoAtTheLimitsTest {
             p.stop();
         }
         assertTrue(Files.readString(file).contains("[trace] poll register(fd="), "the file has the lines too");
-        ChildJvm.Result refused = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--port", "0", "--trace-file", dir.resolve("no/such/dir/t").toString());
+        // the refusals come before anything starts: checked in this JVM
+        ChildJvm.Result refused = InProcessCli.run("echo", "--port", "0", "--trace-file", dir.resolve("no/such/dir/t").toString());
         assertEquals(2, refused.exit(), refused.output());
         assertTrue(refused.output().contains("--trace-file: cannot write"), refused.output());
         Path fifo = dir.resolve("fifo");  // its open would wait for a reader: refused, not a hang
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        ChildJvm.Result blocked = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--port", "0", "--trace-file", fifo.toString());
+        ChildJvm.Result blocked = InProcessCli.run("echo", "--port", "0", "--trace-file", fifo.toString());
         assertEquals(2, blocked.exit(), blocked.output());
         assertTrue(blocked.output().contains("opening a FIFO would wait for a reader"), blocked.output());
     }

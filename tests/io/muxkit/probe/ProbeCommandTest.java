@@ -10,6 +10,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.InProcessCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -88,7 +89,7 @@ class ProbeCommandTest {
 
     @Test
     void badFlagsAreUsageErrorsAndAnImpossibleLimitIsExplained() throws Exception {
-        ChildJvm.Result backend = ChildJvm.run(null, "io.muxkit.cli.Main", "probe", "--backend", "kqueue");
+        ChildJvm.Result backend = InProcessCli.run("probe", "--backend", "kqueue");  // refused before it starts: in this JVM
         assertEquals(2, backend.exit(), backend.output());
         assertTrue(backend.output().contains("unknown backend 'kqueue'"), backend.output());
         ChildJvm.Result both = ChildJvm.run(null, "io.muxkit.cli.Main", "probe", "--raise", "--limit", "10");
