@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.muxkit.mux.Backend;
@@ -67,10 +69,13 @@ class TimelineTest {
                 NativeMemory.free(buf);
             }
         }
+        // at least the 150 ms slept (more on a busy machine: the thread may wait for a core too)
         String warning = log.toString(StandardCharsets.UTF_8);
-        assertTrue(warning.matches("(?s)muxkit: slow-loop held 1[5-9]\\d ms by slow READ fd " + pair[0] + "\\b.*"), warning);
+        Matcher w = Pattern.compile("muxkit: slow-loop held (\\d+) ms by slow READ fd " + pair[0] + "\\b").matcher(warning);
+        assertTrue(w.find() && Long.parseLong(w.group(1)) >= 150, warning);
         String lag = monitor.lagLine(false);
-        assertTrue(lag.matches("iteration p50 .* max 1[5-9]\\d ms, longest slow READ fd " + pair[0] + " 1[5-9]\\d ms"), lag);
+        Matcher l = Pattern.compile("iteration p50 .* max (\\d+) ms, longest slow READ fd " + pair[0] + " (\\d+) ms").matcher(lag);
+        assertTrue(l.matches() && Long.parseLong(l.group(1)) >= 150 && Long.parseLong(l.group(2)) >= 150, lag);
         Path file = dir.resolve("slow.json");
         timeline.write(file);
         TraceFile trace = TraceFile.read(file);
