@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.muxkit.echo.EchoServer;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
+import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.FdScope;
+import io.muxkit.testing.Multiplexers;
 import io.muxkit.testing.TraceFile;
 import jnr.ffi.Pointer;
 import io.muxkit.ffi.NativeMemory;
@@ -112,6 +116,30 @@ class TimelineTest {
             assertEquals(written.dropped(), trace.otherData().get("events_dropped").asLong());
             assertTrue(trace.slices("task").size() >= events / 3 - 1, "the last turns' tasks");
         }
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aRefusedConnectionIsAnInstantAndTheOpenOnesACounter(Backend backend) throws Exception {
+        Timeline timeline = new Timeline("test", backend.id(), 10_000);
+        LoopMonitor.install(new LoopMonitor(0, false, timeline));
+        EchoServer.Config config = new EchoServer.Config(new ListenConfig("127.0.0.1", 0, 1, 1, 0), 64 * 1024);
+        try (EchoServer server = new EchoServer(config, Multiplexers.of(backend), System.err).start();
+             Socket served = new Socket("127.0.0.1", server.port()); Socket refused = new Socket("127.0.0.1", server.port())) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (server.stats().refusedMaxConn() < 1 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertEquals(1, server.stats().refusedMaxConn());
+        }
+        Path file = dir.resolve("refused.json");
+        timeline.write(file);
+        TraceFile trace = TraceFile.read(file);
+        trace.checkStructure("test");
+        List<JsonNode> marks = trace.named("refused: max-conn");
+        assertEquals(1, marks.size(), marks::toString);
+        assertEquals("i", marks.get(0).get("ph").asText());
+        assertEquals("limit", marks.get(0).get("cat").asText());
+        assertTrue(marks.get(0).get("args").get("fd").isIntegralNumber(), marks::toString);
+        List<Integer> open = trace.named("connections").stream().map(c -> c.get("args").get("open").asInt()).toList();
+        assertEquals(List.of(1, 0), open, "opened, then closed at shutdown");
     }
 
     private static void sleep(long millis) {
