@@ -1,6 +1,7 @@
 package io.muxkit.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,8 +14,10 @@ import io.muxkit.timeline.TimelineChart;
 import io.muxkit.timeline.TimelineSummary;
 import io.muxkit.timeline.TraceFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, description = {
         "Wait and dispatch durations, ready fds per wait, iterations, counters and instants of a timeline.",
@@ -26,6 +29,9 @@ final class TimelineSummaryCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.png",
             description = "Draw wait durations, dispatch durations and ready fds per wait (one bar per file).")
     Path chart;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -41,17 +47,24 @@ final class TimelineSummaryCommand implements Callable<Integer> {
                 return refuse(f, "cannot read it: " + e.getMessage());
             }
         }
-        System.out.print(SummaryReport.text(summaries));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(SummaryReport.text(summaries));
+        out.flush();
         if (chart != null) {
-            TimelineChart.write(summaries, chart);
-            System.err.println("timeline summary: chart written to " + chart + " (" + Files.size(chart) + " bytes)");
+            try {
+                TimelineChart.write(summaries, chart);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("muxkit timeline summary: cannot write " + chart + ": " + e);
+                return 1;
+            }
+            spec.commandLine().getErr().println("timeline summary: chart written to " + chart + " (" + Files.size(chart) + " bytes)");
         }
         return 0;
     }
 
     /** A file that cannot be summarized: one line naming it and why, exit 2. */
-    private static int refuse(Path file, String why) {
-        System.err.println("muxkit timeline summary: " + file + ": " + why);
+    private int refuse(Path file, String why) {
+        spec.commandLine().getErr().println("muxkit timeline summary: " + file + ": " + why);
         return 2;
     }
 }

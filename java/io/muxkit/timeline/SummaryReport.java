@@ -1,9 +1,11 @@
 package io.muxkit.timeline;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -31,22 +33,24 @@ public final class SummaryReport {
         row("events kept / dropped", s -> s.otherCount("events_kept") < 0 ? "not said"
                 : s.otherCount("events_kept") + " / " + s.otherCount("events_dropped")
                   + (s.otherCount("events_dropped") > 0 ? " (the ring kept the last ones)" : ""));
-        row("time span", s -> fmt("%.3f s", s.spanUs() / 1e6));
+        row("time span", s -> time(s.spanUs()));
         row("waits", s -> s.waits.count() + " " + String.join("/", s.waitNames.keySet()));
-        row("  time in waits", s -> fmt("%.3f s, %.1f%% of the loops' time", s.waits.sum() / 1e6, 100 * s.waitShare()));
-        row("  us p50 / p99 / max", s -> durations(s.waits));
+        row("  time in waits", s -> time(s.waits.sum()) + fmt(", %.1f%% of the loops' time", 100 * s.waitShare()));
+        row("  wait us p50/p99/max", s -> durations(s.waits));
         row("ready fds per wait", s -> s.readyPerWait.count() == 0 ? "not said"
                 : fmt("mean %.2f, p50 %.0f, p99 %.0f, max %.0f", s.readyPerWait.mean(), s.readyPerWait.percentile(50),
                         s.readyPerWait.percentile(99), s.readyPerWait.max()));
-        int buckets = files.stream().mapToInt(s -> s.readyPerWait.powerOfTwoCounts().length).max().orElse(0);
+        Map<TimelineSummary, long[]> ready = new IdentityHashMap<>();
+        files.forEach(s -> ready.put(s, s.readyPerWait.powerOfTwoCounts()));
+        int buckets = ready.values().stream().mapToInt(c -> c.length).max().orElse(0);
         for (int i = 0; i < buckets; i++) {
             int b = i;
-            row("  " + readyLabel(b) + " ready", s -> share(s.readyPerWait.powerOfTwoCounts(), b, s.readyPerWait.count()));
+            row("  " + readyLabel(b) + " ready", s -> share(ready.get(s), b, s.readyPerWait.count()));
         }
         row("dispatches", s -> String.valueOf(s.dispatches.count()));
-        row("  us p50 / p99 / max", s -> durations(s.dispatches));
+        row("  dispatch us p50/p99/max", s -> durations(s.dispatches));
         row("iterations", s -> String.valueOf(s.iterations.count()));
-        row("  us p50 / p99 / max", s -> durations(s.iterations));
+        row("  iteration us p50/p99/max", s -> durations(s.iterations));
         row("timers / tasks", s -> s.timers + " / " + s.tasks);
         Set<String> counters = new LinkedHashSet<>();
         files.forEach(s -> counters.addAll(s.counterMax.keySet()));
@@ -77,8 +81,8 @@ public final class SummaryReport {
         for (TimelineSummary s : files) {
             out.append('\n').append("slowest dispatches in ").append(s.file.getFileName()).append(":\n");
             for (TimelineSummary.Dispatch d : s.slowest)
-                out.append(fmt("  %10.1f us  %-12s fd=%s role=%s at %.3f s on %s%n", d.durUs(), d.name(), d.fd(), d.role(),
-                        d.tsUs() / 1e6, s.threadNames.getOrDefault(d.thread(), d.thread())));
+                out.append(fmt("  %10.1f us  %-12s fd=%s role=%s at %s on %s%n", d.durUs(), d.name(), d.fd(), d.role(),
+                        time(d.tsUs()), s.threadNames.getOrDefault(d.thread(), d.thread())));
             if (s.slowest.isEmpty()) out.append("  none\n");
         }
         return out.toString();
@@ -88,6 +92,11 @@ public final class SummaryReport {
     static String readyLabel(int i) {
         if (i < 2) return String.valueOf(i);
         return Distribution.bucketStart(i) + "-" + (2 * Distribution.bucketStart(i) - 1);
+    }
+
+    /** µs as seconds, or as ms below a second. */
+    private static String time(double us) {
+        return us >= 1e6 ? fmt("%.3f s", us / 1e6) : fmt("%.3f ms", us / 1e3);
     }
 
     private static String durations(Distribution d) {

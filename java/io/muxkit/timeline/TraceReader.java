@@ -1,6 +1,7 @@
 package io.muxkit.timeline;
 
 import java.io.BufferedInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,10 +12,11 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 
 /**
@@ -32,13 +34,15 @@ public final class TraceReader {
     public static Map<String, Object> read(Path file, Consumer<TraceEvent> events) throws IOException, TraceFormatException {
         try (InputStream in = open(file); JsonParser p = JSON.createParser(in)) {
             return read(p, events);
-        } catch (JsonEOFException e) {
-            throw new TraceFormatException("not JSON: it ends at line " + e.getLocation().getLineNr()
-                    + " before its last ']' or '}' (cut short, or still being written?)");
-        } catch (StreamReadException e) {
+        } catch (JsonProcessingException e) {  // bad syntax, or past Jackson's limits (nesting 1000 deep)
             String why = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
-            throw new TraceFormatException("not JSON: " + why + " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            if (e instanceof JsonEOFException || why.startsWith("Unexpected end-of-input"))
+                throw new TraceFormatException("not JSON: it ends at line " + (at == null ? "?" : at.getLineNr())
+                        + " before its last ']' or '}' (cut short, or still being written?)");
+            throw new TraceFormatException("not JSON: " + why + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (CharConversionException e) {
+            throw new TraceFormatException("not JSON: " + e.getMessage());
         }
     }
 
