@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import io.muxkit.echo.EchoServer;
 import io.muxkit.echo.EchoStats;
+import io.muxkit.loop.LoopMonitor;
 import io.muxkit.tcp.ListenConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,7 @@ final class EchoCommand implements Callable<Integer> {
             description = "Bytes buffered per peer before it is no longer read (default: ${DEFAULT-VALUE}).")
     int maxBuffer;
 
-    @Option(names = "--stats", description = "Print a line of counters every second.")
+    @Option(names = "--stats", description = "Print a line of counters every second, with the loops' lag: iteration time p50, p99, max and the longest handler.")
     boolean stats;
 
     @Override
@@ -41,6 +42,7 @@ final class EchoCommand implements Callable<Integer> {
         Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);
         var choice = mux.choice();
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
+        LoopMonitor monitor = mux.monitor("echo");
         StopSignal stop = new StopSignal();
         try (EchoServer server = new EchoServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);
@@ -55,14 +57,16 @@ final class EchoCommand implements Callable<Integer> {
                 if (!stats) continue;
                 EchoStats now = server.stats();
                 long nanos = System.nanoTime();
-                System.out.println(now.line(last, (nanos - lastNanos) / 1e9));
+                System.out.println(now.line(last, (nanos - lastNanos) / 1e9) + "  " + monitor.lagLine(true));
                 last = now;
                 lastNanos = nanos;
             }
             System.out.println("stopping: closing " + server.stats().open() + " connections");
             server.close();
             System.out.println("final: " + server.stats().summary());
+            System.out.println("lag: " + monitor.lagLine(false));
         }
+        mux.writeTimeline();
         return stop.exitStatus();
     }
 }

@@ -46,6 +46,12 @@ final class ExampleCommand implements Runnable {
         int port() {
             return Checks.range("--port", port, 0, 65535);
         }
+
+        /** The multiplexer an example serves on, after installing what its loop measures (--timeline, --lag-warn). */
+        io.muxkit.mux.Multiplexer multiplexer(String example) {
+            mux.monitor("example " + example);
+            return mux.factory().get();
+        }
     }
 
     /** --host and --port of the server a client example talks to. */
@@ -69,7 +75,7 @@ final class ExampleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SelectEcho.serve(server.mux.factory().get(), server.host, server.port(), System.out);
+            SelectEcho.serve(server.multiplexer("select-echo"), server.host, server.port(), System.out);
             return 0;
         }
     }
@@ -82,7 +88,7 @@ final class ExampleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            CallbackEcho.serve(server.mux.factory().get(), server.host, server.port(), System.out);
+            CallbackEcho.serve(server.multiplexer("callback-echo"), server.host, server.port(), System.out);
             return 0;
         }
     }
@@ -116,7 +122,7 @@ final class ExampleCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
-            FileShare.serve(server.mux.factory().get(), server.host, server.port(), root, System.out);
+            FileShare.serve(server.multiplexer("file-server"), server.host, server.port(), root, System.out);
             return 0;
         }
     }

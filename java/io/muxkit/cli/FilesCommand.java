@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.muxkit.files.FileServer;
+import io.muxkit.loop.LoopMonitor;
 import io.muxkit.tcp.ListenConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,6 +102,7 @@ final class FilesCommand implements Callable<Integer> {
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
                 throw new UsageException("--index " + index + ": a list of file names, such as index.html,index.htm");
         FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
+        LoopMonitor monitor = mux.monitor("files");
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);
@@ -115,14 +117,16 @@ final class FilesCommand implements Callable<Integer> {
                 if (!stats) continue;
                 long requests = server.requests();
                 FileServer.CacheStats now = server.cacheStats();
-                System.out.printf(Locale.ROOT, "requests/s %d  conns %d  cache hits %d  misses %d  invalidations %d  entries %d  bytes %d  watches %d%n",
+                System.out.printf(Locale.ROOT, "requests/s %d  conns %d  cache hits %d  misses %d  invalidations %d  entries %d  bytes %d  watches %d  %s%n",
                         requests - lastRequests, server.openConnections(), now.hits() - last.hits(), now.misses() - last.misses(),
-                        now.invalidations() - last.invalidations(), now.entries(), now.bytes(), now.watches());
+                        now.invalidations() - last.invalidations(), now.entries(), now.bytes(), now.watches(), monitor.lagLine(true));
                 lastRequests = requests;
                 last = now;
             }
             System.out.println("stopping after " + server.requests() + " requests");
         }
+        System.out.println("lag: " + monitor.lagLine(false));
+        mux.writeTimeline();
         return stop.exitStatus();
     }
 }

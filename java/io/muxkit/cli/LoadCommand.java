@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
+import io.muxkit.loop.LoopMonitor;
 import io.muxkit.output.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,13 +45,15 @@ final class LoadCommand implements Callable<Integer> {
         Checks.range("--depth", depth, 1, 1024);
         Checks.seconds("--duration", duration, false, 3600);
         Checks.range("--port", port, 1, 65535);
+        LoopMonitor monitor = mux.monitor("load");
         LoadClient.Result result;
         try (EventLoop loop = new EventLoop(mux.factory().get())) {
             result = new LoadClient(loop, new LoadClient.Config(host, port, connections, size, depth, duration),
                     json ? System.err : System.out).run();
         }
+        mux.writeTimeline();
         if (json) System.out.println(Json.write(result.toJson()));
-        else System.out.println("load: " + result.summary());
+        else System.out.println("load: " + result.summary() + "\nlag: " + monitor.lagLine(false));
         if (result.connectFailures() + result.refused() >= connections) {
             System.err.println("load: no connection was served (is an echo server listening on " + host + ":" + port + "?)");
             return 1;

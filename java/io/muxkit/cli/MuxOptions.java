@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
+import io.muxkit.loop.LoopMonitor;
+import io.muxkit.loop.Timeline;
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.mux.FdSetMode;
 import io.muxkit.mux.Multiplexer;
@@ -16,7 +18,10 @@ import io.muxkit.mux.TracingMultiplexer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** --backend, --select-fdset, --trace and --trace-file: how a server or client command opens its multiplexers. */
+/**
+ * --backend, --select-fdset, --trace and --trace-file: how a server or client command opens its
+ * multiplexers; --timeline, --timeline-events and --lag-warn: what its loops measure and record.
+ */
 final class MuxOptions {
     private static final int TRACE_LINES_PER_SECOND = 50;
 
@@ -34,10 +39,60 @@ final class MuxOptions {
     @Option(names = "--trace-file", paramLabel = "FILE", description = "Write the trace, every line, to FILE (with or without --trace).")
     Path traceFile;
 
+    @Option(names = "--timeline", paramLabel = "FILE",
+            description = "Record each loop's waits, handlers, timers, tasks, counters and refusals, and write them to FILE at exit"
+                    + " (also on SIGINT and SIGTERM): Chrome Trace Event JSON, for Perfetto UI or `muxkit timeline summary` (docs/timeline.md).")
+    Path timeline;
+
+    @Option(names = "--timeline-events", paramLabel = "N", defaultValue = "" + Timeline.DEFAULT_EVENTS,
+            description = "The last N events each loop thread keeps for --timeline, " + Timeline.BYTES_PER_EVENT
+                    + " bytes each (default: ${DEFAULT-VALUE}, about " + (Timeline.DEFAULT_EVENTS * (long) Timeline.BYTES_PER_EVENT >> 20)
+                    + " MiB per loop thread).")
+    int timelineEvents;
+
+    @Option(names = "--lag-warn", paramLabel = "MS", defaultValue = "" + LoopMonitor.DEFAULT_WARN_MILLIS,
+            description = "Warn (at most a line a second) when a handler, timer or task holds its loop longer than this; 0: never (default: ${DEFAULT-VALUE}).")
+    long lagWarn;
+
     private SyscallTrace sink;
+    private Timeline recorded;
+    private boolean written;
 
     BackendChoice choice() {
         return backend.choose();
+    }
+
+    /**
+     * What every loop of this command measures, installed before they are made: the lag figures
+     * (for --stats and the exit line) and warning, and the timeline with --timeline, which is
+     * also written at the JVM's exit if the command did not write it (the examples serve until killed).
+     */
+    LoopMonitor monitor(String command) {
+        Checks.range("--lag-warn", lagWarn, 0, 3_600_000);
+        if (timeline != null) {
+            Checks.range("--timeline-events", timelineEvents, 1, 100_000_000);
+            Path dir = timeline.toAbsolutePath().getParent();
+            if (Files.isDirectory(timeline) || dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir))
+                throw new UsageException("--timeline: cannot write " + timeline + " (a file in a writable directory is needed)");
+            recorded = new Timeline(command, choice().backend().id(), timelineEvents);
+            Runtime.getRuntime().addShutdownHook(new Thread(this::writeTimeline, "write the timeline"));
+        }
+        LoopMonitor monitor = new LoopMonitor(lagWarn, true, recorded);
+        LoopMonitor.install(monitor);
+        return monitor;
+    }
+
+    /** Writes --timeline's file once (a second call does nothing) and says so on stderr; loops may still run. */
+    synchronized void writeTimeline() {
+        if (recorded == null || written) return;
+        written = true;
+        try {
+            Timeline.Written w = recorded.write(timeline);
+            System.err.println("timeline: " + w.kept() + " events written to " + timeline
+                    + (w.dropped() > 0 ? " (" + w.dropped() + " older ones dropped: --timeline-events " + timelineEvents + " per loop)" : ""));
+        } catch (IOException e) {
+            System.err.println("muxkit: --timeline: could not write " + timeline + ": " + e.getMessage());
+        }
     }
 
     /** Opens one multiplexer per call, of the chosen backend; a failure to open is thrown unchecked. */

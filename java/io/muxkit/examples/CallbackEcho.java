@@ -34,7 +34,7 @@ public final class CallbackEcho {
         try (EventLoop loop = new EventLoop(mux)) {
             server = Sockets.listen(host, port, false, 1024);  // backlog: room for a burst of connects
             CallbackEcho echo = new CallbackEcho(loop);
-            loop.register(server, Multiplexer.READ, echo::accept);
+            loop.register(server, Multiplexer.READ, echo::accept, "listen");
             out.println("listening on " + host + ":" + Sockets.localPort(server) + " backend=" + mux.backend().id());
             loop.run();
         } finally {
@@ -44,7 +44,7 @@ public final class CallbackEcho {
 
     private void accept(int server, int ops) throws IOException {
         int conn = Sockets.accept(server);
-        if (conn != Native.AGAIN) loop.register(conn, Multiplexer.READ, this::echo);
+        if (conn != Native.AGAIN) loop.register(conn, Multiplexer.READ, this::echo, "conn");
     }
 
     private void echo(int conn, int ops) throws IOException {

@@ -60,7 +60,7 @@ public final class FileShare {
         try (EventLoop loop = new EventLoop(mux)) {
             server = Sockets.listen(host, port, false, 1024);  // backlog: room for a burst of connects
             FileShare share = new FileShare(loop, root.toAbsolutePath());
-            loop.register(server, Multiplexer.READ, share::accept);
+            loop.register(server, Multiplexer.READ, share::accept, "listen");
             out.println("listening on " + host + ":" + Sockets.localPort(server) + " backend=" + mux.backend().id()
                     + " root=" + share.root);
             loop.run();
@@ -72,7 +72,7 @@ public final class FileShare {
     private void accept(int server, int ops) throws IOException {
         int conn = Sockets.accept(server);
         if (conn == Native.AGAIN) return;
-        loop.register(conn, Multiplexer.READ, this::ready);
+        loop.register(conn, Multiplexer.READ, this::ready, "conn");
         peers.put(conn, new Peer());
     }
 

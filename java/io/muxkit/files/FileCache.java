@@ -19,6 +19,7 @@ import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.HttpError;
 import io.muxkit.loop.EventLoop;
+import io.muxkit.loop.Timeline;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
 import jnr.ffi.Pointer;
@@ -175,7 +176,7 @@ final class FileCache implements AutoCloseable {
         int fd = Native.check(LIB.mk_inotify_init(), "inotify_init1", -1);
         try {
             loop.multiplexer().describe(fd, "inotify");
-            loop.registerFirst(fd, Multiplexer.READ, (ready, ops) -> drain());
+            loop.registerFirst(fd, Multiplexer.READ, (ready, ops) -> drain(), "inotify");
         } catch (IOException | RuntimeException e) {
             Fds.closeQuietly(fd);
             throw e;
@@ -192,6 +193,7 @@ final class FileCache implements AutoCloseable {
         Entry e = entries.get(path);
         if (e == null) {
             misses++;
+            loop.counter(Timeline.CACHE, hits, misses);
             return null;
         }
         long now = System.nanoTime();
@@ -199,11 +201,13 @@ final class FileCache implements AutoCloseable {
             if (!unchanged(e) || !sameBytes(e)) {
                 drop(e, true);
                 misses++;
+                loop.counter(Timeline.CACHE, hits, misses);
                 return null;
             }
             e.validatedNanos = now;
         }
         hits++;
+        loop.counter(Timeline.CACHE, hits, misses);
         return e;
     }
 

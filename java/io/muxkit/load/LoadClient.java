@@ -154,7 +154,7 @@ public final class LoadClient {
                 try {
                     int fd = Sockets.connect(config.host(), config.port());
                     fds[opened[0]] = fd;
-                    loop.register(fd, WRITE, onIdle);
+                    loop.register(fd, WRITE, onIdle, "idle client");
                 } catch (IOException e) {
                     failedConnect(e.getMessage());
                     if (--pending[0] == 0) loop.stop();
@@ -219,7 +219,7 @@ public final class LoadClient {
                 continue;
             }
             try {
-                loop.register(fd, WRITE, this::onReady);
+                loop.register(fd, WRITE, this::onReady, "client");
             } catch (IOException e) {
                 Fds.closeQuietly(fd);
                 failedConnect(e.getMessage());
@@ -269,6 +269,7 @@ public final class LoadClient {
             int w = Fds.write(c.fd, pattern, (c.seed + c.sent) & 0xff, n);
             if (w == Native.AGAIN) return;
             c.sent += w;
+            loop.countBytes(w);
         }
     }
 
@@ -298,6 +299,7 @@ public final class LoadClient {
             }
             c.received += n;
             bytes += n;
+            loop.countBytes(n);
             long now = System.nanoTime();
             while (c.received >= (c.completed + 1) * config.size()) {
                 latency.recordValue(Math.min((now - c.startNanos[(int) (c.completed % config.depth())]) / 1000,

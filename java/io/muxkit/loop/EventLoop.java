@@ -8,6 +8,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.muxkit.ffi.Faults;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.mux.MuxStats;
 import io.muxkit.net.Fds;
@@ -20,10 +21,13 @@ import io.muxkit.net.Fds;
  * <p>Each ready entry is checked again when its turn comes in a batch (as libuv and Redis do): an
  * fd closed by an earlier handler of the same batch is skipped, even if its number was reused
  * since (an accept in the same batch), and its ops are masked by the interest it has now.
+ *
+ * <p>Each handler, timer and task is timed (one clock read after it: it began where the one
+ * before ended) for the loop's lag ({@link LoopMonitor}) and, when one is recorded, the timeline.
  */
 public final class EventLoop implements AutoCloseable {
     private final Multiplexer mux;
-    private final FdTable<Handler> handlers = new FdTable<>();
+    private final FdTable<Registration> handlers = new FdTable<>();
     private int[] firstFds = new int[0];      // dispatched before the others of each batch
     private long batch;                       // the batch of ready fds being dispatched
     private long[] closedInBatch = new long[256];  // by fd: the batch in which it was last closed
@@ -35,6 +39,21 @@ public final class EventLoop implements AutoCloseable {
     private volatile Thread thread;
 
     private final PrintStream log;
+    private final LoopMonitor monitor;
+    private final LoopLag lag;
+    /** This thread's track of the timeline; null (no timeline) costs one check per event. */
+    private TimelineRing ring;
+    private boolean faultsOn;
+    private long faultsSeen;
+    /** When the last handler, timer or task ended (or the wait returned): where the next one began. */
+    private long last;
+    private long bytesMoved;
+
+    /** A handler and what its fd is, for the lag figures and the timeline ("conn", "listen", ...). */
+    private record Registration(Handler handler, String role) {}
+
+    /** The role of an fd registered without one. */
+    public static final String FD = "fd";
 
     /** A loop over mux whose handler failures are reported on System.err. */
     public EventLoop(Multiplexer mux) {
@@ -45,6 +64,8 @@ public final class EventLoop implements AutoCloseable {
     public EventLoop(Multiplexer mux, PrintStream log) {
         this.mux = mux;
         this.log = log;
+        this.monitor = LoopMonitor.installed();
+        this.lag = monitor.newLag(log);
     }
 
     public Multiplexer multiplexer() {
@@ -53,8 +74,13 @@ public final class EventLoop implements AutoCloseable {
 
     /** Watches fd; handler is called with its ready ops. */
     public void register(int fd, int interest, Handler handler) throws IOException {
+        register(fd, interest, handler, FD);
+    }
+
+    /** {@link #register}, naming what fd is (a constant such as "conn", "listen", "client") in lag warnings and the timeline. */
+    public void register(int fd, int interest, Handler handler, String role) throws IOException {
         mux.register(fd, interest);
-        handlers.put(fd, handler);
+        handlers.put(fd, new Registration(handler, role));
     }
 
     /**
@@ -62,8 +88,8 @@ public final class EventLoop implements AutoCloseable {
      * anything else, {@link #afterNextWait} tasks included: a file cache's inotify fd, drained
      * before the requests read in the batch before are served (see {@link #afterNextWait}).
      */
-    public void registerFirst(int fd, int interest, Handler handler) throws IOException {
-        register(fd, interest, handler);
+    public void registerFirst(int fd, int interest, Handler handler, String role) throws IOException {
+        register(fd, interest, handler, role);
         firstFds = Arrays.copyOf(firstFds, firstFds.length + 1);
         firstFds[firstFds.length - 1] = fd;
     }
@@ -148,12 +174,31 @@ public final class EventLoop implements AutoCloseable {
         return mux.stats();
     }
 
+    /** The stream layer counts the bytes it moves, so that a dispatch's slice says how many it moved. Loop thread. */
+    public void countBytes(long n) {
+        bytesMoved += n;
+    }
+
+    /** Records a counter's values on the timeline, if one is recorded (v2 for a series of two). Loop thread. */
+    public void counter(Timeline.Series series, long v1, long v2) {
+        if (ring != null) ring.counter(System.nanoTime(), series, v1, v2);
+    }
+
+    /** Records an instant on the timeline, if one is recorded: a refusal, an errno (0: none) on fd (-1: none). Loop thread. */
+    public void mark(Timeline.Mark mark, int fd, int errno) {
+        if (ring != null) ring.instant(System.nanoTime(), mark, fd, errno, 0);
+    }
+
     /** Runs until stop(); may be called again after it returned. */
     public void run() throws IOException {
         thread = Thread.currentThread();
+        startRecording();
+        last = System.nanoTime();
         try {
             while (!stopping) {
+                long turnStart = last;
                 int n = mux.select(timeoutNanos(), TimeUnit.NANOSECONDS);
+                long workStart = last = System.nanoTime();
                 batch++;
                 if (firstFds.length > 0)
                     for (int i = 0; i < n; i++) if (isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
@@ -161,12 +206,35 @@ public final class EventLoop implements AutoCloseable {
                 for (int i = 0; i < n; i++) if (firstFds.length == 0 || !isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
                 runTimers();
                 runTasks();
+                lag.iteration(last - workStart);
+                if (ring != null) endIteration(turnStart, n);
             }
+            long turnStart = last;
             runTasks();
+            if (ring != null && last != turnStart) endIteration(turnStart, 0);  // the last turn has no wait
         } finally {
             thread = null;
             stopping = false;  // so the loop can be run again; a stop() before run() still counts
         }
+    }
+
+    /** The first run() on a thread with a timeline recorded takes a track for it and listens to the waits. */
+    private void startRecording() {
+        Timeline timeline = monitor.timeline();
+        if (timeline == null || ring != null) return;
+        ring = timeline.ring(mux.backend().waitCall());
+        mux.waitListener(ring);
+        faultsOn = Faults.active() != null;
+        faultsSeen = faultsOn ? Faults.injected() : 0;
+    }
+
+    private void endIteration(long turnStart, int ready) {
+        if (faultsOn) {
+            long injected = Faults.injected();  // over the process: on this track when they came in this turn
+            if (injected != faultsSeen) ring.instant(last, Timeline.FAULT, -1, 0, injected - faultsSeen);
+            faultsSeen = injected;
+        }
+        ring.iteration(turnStart, last, ready);
     }
 
     /** Closes the multiplexer (not the fds still registered: their owners close them). */
@@ -189,7 +257,7 @@ public final class EventLoop implements AutoCloseable {
         while ((t = timers.peek()) != null && t.dueNanos <= now) {
             timers.poll();
             if (t.cancelled) continue;
-            guard(t.task);
+            timed(t.task, TimelineRing.TIMER, "timer");
             if (t.periodNanos > 0 && !t.cancelled) {
                 t.dueNanos = Math.max(t.dueNanos + t.periodNanos, now);  // no burst to catch up after a stall
                 timers.add(t);
@@ -199,7 +267,7 @@ public final class EventLoop implements AutoCloseable {
 
     private void runTasks() {
         Runnable task;
-        while ((task = tasks.poll()) != null) guard(task);
+        while ((task = tasks.poll()) != null) timed(task, TimelineRing.TASK, "task");
     }
 
     /** The tasks deferred before this wait; those they defer in turn wait for the next one. */
@@ -208,7 +276,7 @@ public final class EventLoop implements AutoCloseable {
         afterWait = afterWaitRunning;
         afterWaitRunning = now;
         Runnable task;
-        while ((task = now.poll()) != null) guard(task);
+        while ((task = now.poll()) != null) timed(task, TimelineRing.TASK, "task");
     }
 
     private boolean isFirst(int fd) {
@@ -219,11 +287,26 @@ public final class EventLoop implements AutoCloseable {
     /** One ready entry, checked against what earlier handlers of the batch did. */
     private void dispatch(int fd, int ops) {
         if (fd < closedInBatch.length && closedInBatch[fd] == batch) return;  // closed (and maybe reused) in this batch
-        Handler h = handlers.get(fd);
+        Registration r = handlers.get(fd);
         int interest = mux.interest(fd);
-        if (h == null || interest < 0) return;
+        if (r == null || interest < 0) return;
         int current = ops & (interest | Multiplexer.ERROR | Multiplexer.HANGUP);
-        if (current != 0) guard(h, fd, current);
+        if (current == 0) return;
+        long bytesBefore = bytesMoved;
+        guard(r.handler, fd, current);
+        long now = System.nanoTime(), took = now - last;
+        if (took > lag.notable) lag.held(took, r.role, fd, current);
+        if (ring != null) ring.dispatch(last, now, fd, r.role, current, bytesMoved - bytesBefore);
+        last = now;
+    }
+
+    /** A timer or task, timed like a handler. */
+    private void timed(Runnable task, byte kind, String what) {
+        guard(task);
+        long now = System.nanoTime(), took = now - last;
+        if (took > lag.notable) lag.held(took, what, -1, 0);
+        if (ring != null) ring.job(kind, last, now, what);
+        last = now;
     }
 
     private void guard(Handler h, int fd, int ops) {

@@ -71,6 +71,8 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private long waits, events, interrupts, blockedNanos;
     /** The shim, or a decorator of it that writes each call down: chosen once, when the multiplexer opens. */
     protected final MuxSyscalls lib;
+    /** Told of each wait; null (the usual case) costs one check per wait. */
+    private WaitListener waitListener;
     /** lib when it is that decorator (fds' roles are named there), else null. */
     private final TracedSyscalls traced;
 
@@ -189,6 +191,11 @@ abstract class AbstractMultiplexer implements Multiplexer {
     }
 
     @Override
+    public final void waitListener(WaitListener listener) {
+        this.waitListener = listener;
+    }
+
+    @Override
     public final boolean tracing() {
         return traced != null;
     }
@@ -295,12 +302,16 @@ abstract class AbstractMultiplexer implements Multiplexer {
         try {
             while (true) {
                 Wait w;
-                if (nanos == 0) {
+                WaitListener listener = waitListener;
+                if (nanos == 0 && listener == null) {
                     w = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
                 } else {
+                    int before = readyCount;
                     long start = System.nanoTime();
                     w = waitOnce(nanos);
-                    blockedNanos += System.nanoTime() - start;
+                    long end = System.nanoTime();
+                    if (nanos != 0) blockedNanos += end - start;
+                    if (listener != null) listener.waited(start, end, nanos, readyCount - before, registered);
                 }
                 waits++;
                 if (w == Wait.INTERRUPTED) interrupts++;

@@ -21,6 +21,16 @@ public enum Backend {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The wait syscall as --trace and a timeline name it: pselect6, ppoll, epoll_wait (epoll_pwait2 for a timeout to the nanosecond, named the same), io_uring_enter. */
+    public String waitCall() {
+        return switch (this) {
+            case SELECT -> "pselect6";
+            case POLL -> "ppoll";
+            case EPOLL -> "epoll_wait";
+            case URING -> "io_uring_enter";
+        };
+    }
+
     /** Whether an {@link FdSetMode} applies: only select keeps fd_set bitmaps. */
     public boolean usesFdSet() {
         return this == SELECT;

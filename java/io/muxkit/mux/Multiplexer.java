@@ -174,6 +174,9 @@ public interface Multiplexer extends AutoCloseable {
     /** Names fd's role in a syscall trace ("listen :9000", "conn 127.0.0.1:51234"); nothing without one. */
     default void describe(int fd, String role) {}
 
+    /** Tells listener of each wait syscall from now on (null: no one). Call on the thread that waits. */
+    void waitListener(WaitListener listener);
+
     /** Whether syscalls are traced: callers name roles only then (a peer's address costs a syscall). */
     default boolean tracing() {
         return false;

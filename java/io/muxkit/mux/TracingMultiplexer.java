@@ -49,6 +49,11 @@ public final class TracingMultiplexer implements Multiplexer {
         return inner.backend();
     }
 
+    @Override
+    public void waitListener(WaitListener listener) {
+        inner.waitListener(listener);
+    }
+
     /**
      * What a call cost in the kernel: its syscalls, and on uring the requests it submitted (a
      * registration change there is queued for the next wait, which submits it with its own syscall).

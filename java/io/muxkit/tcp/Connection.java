@@ -69,6 +69,11 @@ public class Connection {
         loop.server.countIo();
     }
 
+    /** Bytes read or written: the loop's count, for the dispatch's slice on a timeline. */
+    void moved(long n) {
+        loop.eventLoop.countBytes(n);
+    }
+
     // ---- reading ----
 
     /**
@@ -102,7 +107,10 @@ public class Connection {
             return 0;
         }
         if (n < want) drained = true;
-        if (!peek) active();
+        if (!peek) {
+            active();
+            moved(n);
+        }
         return n;
     }
 
@@ -117,7 +125,10 @@ public class Connection {
         for (int tries = 0; taken < n && tries < READS_PER_TURN; tries++) {
             countIo();
             int r = Fds.read(fd, loop.readBuffer(), n - taken);
-            if (r > 0) taken += r;
+            if (r > 0) {
+                taken += r;
+                moved(r);
+            }
         }
         if (taken < n) throw new NativeIOException("read", fd, Native.EAGAIN);
         active();
@@ -136,6 +147,7 @@ public class Connection {
             }
             dropped += n;
         }
+        moved(dropped);
         return dropped;
     }
 
@@ -166,7 +178,10 @@ public class Connection {
     public int tryWrite(Pointer src, long offset, int n) throws NativeIOException {
         countIo();
         int w = Math.max(0, Fds.write(fd, src, offset, n));
-        if (w > 0) active();
+        if (w > 0) {
+            active();
+            moved(w);
+        }
         return w;
     }
 

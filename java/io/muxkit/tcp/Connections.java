@@ -3,6 +3,7 @@ package io.muxkit.tcp;
 import java.util.function.Consumer;
 
 import io.muxkit.ffi.NativeMemory;
+import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.FdTable;
 import jnr.ffi.Pointer;
 
@@ -27,6 +28,7 @@ public final class Connections<C extends Connection> {
     public record Settings(int readChunk, long turnBytes, boolean cork, boolean trackActivity, BufferPool pool) {}
 
     final ServerLoop server;
+    final EventLoop eventLoop;
     final long turnBytes;
     final boolean cork, trackActivity;
     final BufferPool pool;
@@ -36,6 +38,7 @@ public final class Connections<C extends Connection> {
 
     public Connections(ServerLoop server, Settings settings) {
         this.server = server;
+        this.eventLoop = server.loop();
         this.readChunk = settings.readChunk();
         this.turnBytes = settings.turnBytes();
         this.cork = settings.cork();

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.loop.EventLoop;
+import io.muxkit.loop.Timeline;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
 import io.muxkit.output.RateLimitedLog;
@@ -77,7 +78,7 @@ public final class ServerLoop {
     void start(Protocol protocol) throws IOException {
         this.protocol = protocol;
         loop.multiplexer().describe(listenFd, "listen :" + Sockets.localPort(listenFd));
-        loop.register(listenFd, READ, (fd, ops) -> onAcceptable());
+        loop.register(listenFd, READ, (fd, ops) -> onAcceptable(), "listen");
         if (config.idleTimeoutMillis() > 0) {
             loop.scheduleRepeating(Math.max(10, Math.min(1000, config.idleTimeoutMillis() / 4)),
                     () -> protocol.closeIdle(System.nanoTime() - config.idleTimeoutMillis() * 1_000_000));
@@ -114,6 +115,7 @@ public final class ServerLoop {
     /** The protocol closes its connections through here, so the counts stay right. */
     public void closeConnection(int fd) {
         open--;
+        loop.counter(Timeline.CONNECTIONS, open, 0);
         openOnAllLoops.decrementAndGet();
         loop.close(fd);
     }
@@ -136,6 +138,8 @@ public final class ServerLoop {
             try {
                 fd = Sockets.accept(listenFd);
             } catch (NativeIOException e) {
+                if (e.errno() == Native.EMFILE || e.errno() == Native.ENFILE)
+                    loop.mark(e.errno() == Native.EMFILE ? Timeline.EMFILE : Timeline.ENFILE, listenFd, e.errno());
                 if ((e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) && giveBackFds.getAsBoolean()) continue;
                 if (e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) shed(e);
                 else log.log(e.getMessage());
@@ -147,22 +151,25 @@ public final class ServerLoop {
             if (openOnAllLoops.incrementAndGet() > config.maxConnections()) {
                 openOnAllLoops.decrementAndGet();
                 refusedMaxConn++;
+                loop.mark(Timeline.REFUSED_MAX_CONN, fd, 0);
                 Fds.closeQuietly(fd);
                 log.log("refused a connection: --max-conn " + config.maxConnections() + " reached");
                 continue;
             }
             try {
                 if (loop.multiplexer().tracing()) loop.multiplexer().describe(fd, "conn " + Sockets.peerAddress(fd, "?"));  // (a peer gone already is not refused for a trace)
-                loop.register(fd, READ, protocol.handler());
+                loop.register(fd, READ, protocol.handler(), "conn");
                 Sockets.setNoDelay(fd);
             } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE
                 openOnAllLoops.decrementAndGet();
                 refusedFdLimit++;
+                loop.mark(Timeline.REFUSED_FD_LIMIT, fd, 0);
                 loop.close(fd);
                 log.log("refused a connection: " + e.getMessage());
                 continue;
             }
             open++;
+            loop.counter(Timeline.CONNECTIONS, open, 0);
             protocol.opened(fd);
         }
     }

@@ -165,6 +165,7 @@ final class WriteQueue {
             s.at += w;
             c.turnBytes -= w;
             c.active();  // a slow reader that is making progress is not idle
+            c.moved(w);
             if (s.at == s.end) {
                 release(s);
                 first = (first + 1) & (segments.length - 1);

@@ -1,0 +1,229 @@
+package io.muxkit.loop;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.mux.TracingMultiplexer;
+import io.muxkit.output.TraceEventWriter;
+
+/**
+ * A process's timeline: a ring of the last N events per loop thread ({@link TimelineRing}),
+ * written on demand as Chrome Trace Event JSON (docs/timeline.md): a track per loop thread, an
+ * iteration slice per turn of the loop enclosing its wait (named after the syscall), its handler
+ * dispatches, timers and tasks; counters of fds, connections and the file cache; instants for
+ * refusals, EMFILE and injected faults. Slices nest on each track: those the ring's wrap or a
+ * turn still running cut from their iteration are dropped, and counted as dropped.
+ */
+public final class Timeline {
+    /** Events a loop thread keeps by default. */
+    public static final int DEFAULT_EVENTS = 500_000;
+    /** What one event takes in a ring: 4 longs, 3 ints, a byte and a reference. */
+    public static final int BYTES_PER_EVENT = 4 * 8 + 3 * 4 + 1 + 4;
+
+    /** A counter's track: name, and the key of each of its (at most two) series. */
+    public record Series(String name, String key1, String key2) {}
+
+    /** An instant's category and name. */
+    public record Mark(String cat, String name) {}
+
+    public static final Series CONNECTIONS = new Series("connections", "open", null);
+    public static final Series CACHE = new Series("cache", "hits", "misses");
+    public static final Mark REFUSED_FD_LIMIT = new Mark("limit", "refused: fd limit");
+    public static final Mark REFUSED_MAX_CONN = new Mark("limit", "refused: max-conn");
+    public static final Mark EMFILE = new Mark("error", "EMFILE");
+    public static final Mark ENFILE = new Mark("error", "ENFILE");
+    public static final Mark FAULT = new Mark("fault", "fault injected");
+
+    /** What a write kept and left out. */
+    public record Written(long kept, long dropped) {}
+
+    private final long origin = System.nanoTime();
+    private final String command, backend;
+    private final int eventsPerLoop;
+    private final List<TimelineRing> rings = new ArrayList<>();
+
+    /**
+     * @param command       names the process's track: "echo" gives "muxkit echo (epoll)"
+     * @param eventsPerLoop the ring's size per loop thread
+     */
+    public Timeline(String command, String backend, int eventsPerLoop) {
+        if (eventsPerLoop < 1) throw new IllegalArgumentException("eventsPerLoop must be positive, not " + eventsPerLoop);
+        this.command = command;
+        this.backend = backend;
+        this.eventsPerLoop = eventsPerLoop;
+    }
+
+    /** A new track for the calling loop thread, numbered 1, 2, ... in the order they start. */
+    synchronized TimelineRing ring(String waitCall) {
+        TimelineRing ring = new TimelineRing(rings.size() + 1, Thread.currentThread().getName(), waitCall, eventsPerLoop);
+        rings.add(ring);
+        return ring;
+    }
+
+    /** Writes the timeline to file, atomically (file.tmp, then renamed): what was kept and dropped. Loops may still run. */
+    public Written write(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        long kept = 0, dropped = 0;
+        List<TimelineRing> all;
+        synchronized (this) {
+            all = List.copyOf(rings);
+        }
+        try (Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+            TraceEventWriter json = new TraceEventWriter(out, ProcessHandle.current().pid());
+            json.metadata("process_name", 0, "muxkit " + command + " (" + backend + ")");
+            for (TimelineRing ring : all) {
+                json.metadata("thread_name", ring.tid, ring.threadName + " (" + backend + ")");
+                Snapshot s = new Snapshot(ring);
+                kept += s.write(json, ring, origin);
+                dropped += s.dropped;
+            }
+            Map<String, Object> other = new LinkedHashMap<>();
+            other.put("command", command);
+            other.put("backend", backend);
+            other.put("events_kept", kept);
+            other.put("events_dropped", dropped);
+            other.put("version", 1);
+            json.finish(other);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Written(kept, dropped);
+    }
+
+    /**
+     * One ring's events copied out, oldest first (while its loop may go on recording: what it
+     * overwrote meanwhile is dropped), sorted by start, parents before their children.
+     */
+    private static final class Snapshot {
+        final long[] start, end, x, y;
+        final byte[] kind;
+        final int[] fd, a, b;
+        final Object[] label;
+        int n;
+        long dropped;
+
+        Snapshot(TimelineRing r) {
+            long before = r.count(), from = Math.max(0, before - r.capacity());
+            int size = (int) (before - from);
+            start = new long[size];
+            end = new long[size];
+            x = new long[size];
+            y = new long[size];
+            kind = new byte[size];
+            fd = new int[size];
+            a = new int[size];
+            b = new int[size];
+            label = new Object[size];
+            for (int j = 0; j < size; j++) {
+                int i = (int) ((from + j) % r.capacity());
+                start[j] = r.start[i];
+                end[j] = r.end[i];
+                x[j] = r.x[i];
+                y[j] = r.y[i];
+                kind[j] = r.kind[i];
+                fd[j] = r.fd[i];
+                a[j] = r.a[i];
+                b[j] = r.b[i];
+                label[j] = r.label[i];
+            }
+            // an event is whole if its slot was not taken again while we copied (the event being written then included)
+            long valid = Math.max(from, r.count() + 1 - r.capacity());
+            int skip = (int) Math.min(size, valid - from);
+            n = size;
+            dropped = from;
+            if (skip > 0) {
+                for (int j = 0; j < size; j++) kind[j] = j < skip ? -1 : kind[j];
+                dropped += skip;
+            }
+        }
+
+        /** Writes the events that nest; returns how many went out, and counts the rest in dropped. */
+        long write(TraceEventWriter json, TimelineRing ring, long origin) throws IOException {
+            Integer[] order = new Integer[n];
+            for (int j = 0; j < n; j++) order[j] = j;
+            Arrays.sort(order, (p, q) -> {
+                int c = Long.compare(start[p], start[q]);
+                if (c != 0) return c;
+                c = Long.compare(end[q], end[p]);  // the longer one encloses the other
+                if (c != 0) return c;
+                return Integer.compare(depth(kind[p]), depth(kind[q]));
+            });
+            int[] open = new int[8];  // the enclosing slices, innermost last
+            int depth = 0;
+            long kept = 0;
+            int tid = ring.tid;
+            for (int j : order) {
+                byte k = kind[j];
+                if (k < 0) continue;
+                if (k == TimelineRing.COUNTER || k == TimelineRing.INSTANT) {
+                    point(json, j, tid, origin);
+                    kept++;
+                    continue;
+                }
+                while (depth > 0 && end[open[depth - 1]] <= start[j]) depth--;
+                boolean orphan = k == TimelineRing.ITERATION ? depth > 0 : depth == 0 || end[j] > end[open[depth - 1]];
+                if (orphan) {
+                    dropped++;
+                    continue;
+                }
+                if (depth == open.length) open = Arrays.copyOf(open, depth * 2);
+                open[depth++] = j;
+                slice(json, j, ring, origin);
+                kept++;
+                if (k == TimelineRing.WAIT) {
+                    json.counter("fds", end[j] - origin, tid).arg("registered", b[j]).arg("ready", a[j]).end();
+                    kept++;
+                }
+            }
+            return kept;
+        }
+
+        private static int depth(byte kind) {
+            return kind == TimelineRing.ITERATION ? 0 : 1;
+        }
+
+        private void slice(TraceEventWriter json, int j, TimelineRing ring, long origin) throws IOException {
+            long ts = start[j] - origin, dur = end[j] - start[j];
+            int tid = ring.tid;
+            switch (kind[j]) {
+                case TimelineRing.ITERATION -> json.slice("iteration", "iteration", ts, dur, tid).arg("ready", a[j]).end();
+                case TimelineRing.WAIT -> json.slice("wait", ring.waitCall, ts, dur, tid).argMillis("timeout_ms", x[j])
+                        .arg("ready", a[j]).arg("registered", b[j]).end();
+                case TimelineRing.DISPATCH -> {
+                    String role = (String) label[j], ops = TracingMultiplexer.opsText(a[j]);
+                    json.slice("dispatch", role + " " + ops, ts, dur, tid).arg("fd", fd[j]).arg("role", role)
+                            .arg("ops", ops).arg("bytes", x[j]).end();
+                }
+                case TimelineRing.TIMER -> json.slice("timer", (String) label[j], ts, dur, tid).end();
+                default -> json.slice("task", (String) label[j], ts, dur, tid).end();
+            }
+        }
+
+        private void point(TraceEventWriter json, int j, int tid, long origin) throws IOException {
+            long ts = start[j] - origin;
+            if (kind[j] == TimelineRing.COUNTER) {
+                Series s = (Series) label[j];
+                json.counter(s.name(), ts, tid).arg(s.key1(), x[j]);
+                if (s.key2() != null) json.arg(s.key2(), y[j]);
+                json.end();
+                return;
+            }
+            Mark m = (Mark) label[j];
+            json.instant(m.cat(), m.name(), ts, tid);
+            if (fd[j] >= 0) json.arg("fd", fd[j]);
+            if (a[j] != 0) json.arg("errno", Native.errnoName(a[j]));
+            if (x[j] != 0) json.arg("count", x[j]);
+            json.end();
+        }
+    }
+}

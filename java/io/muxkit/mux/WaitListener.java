@@ -1,0 +1,18 @@
+package io.muxkit.mux;
+
+/**
+ * Told of each wait syscall a multiplexer makes (an EINTR retry is a wait of its own), on the
+ * thread that waited: what an event loop's timeline records. Set with
+ * {@link Multiplexer#waitListener}; without one, a wait costs no clock read it did not already need.
+ */
+@FunctionalInterface
+public interface WaitListener {
+    /**
+     * @param startNanos   System.nanoTime() before the call
+     * @param endNanos     System.nanoTime() after it
+     * @param timeoutNanos what the call was given: -1 forever, 0 no wait
+     * @param ready        the entries it added to the ready set (the wakeup and masked-out entries not counted)
+     * @param registered   the fds registered during the call
+     */
+    void waited(long startNanos, long endNanos, long timeoutNanos, int ready, int registered);
+}
