@@ -35,7 +35,7 @@ public final class SummaryReport {
                   + (s.otherCount("events_dropped") > 0 ? " (the ring kept the last ones)" : ""));
         row("time span", s -> time(s.spanUs()));
         row("waits", s -> s.waits.count() + " " + String.join("/", s.waitNames.keySet()));
-        row("  time in waits", s -> time(s.waits.sum()) + fmt(", %.1f%% of the loops' time", 100 * s.waitShare()));
+        row("  time in waits", s -> time(s.waits.sum()) + fmt(", %.1f%% of the loops' time", 100 * s.share(s.waits)));
         row("  wait us p50/p99/max", s -> durations(s.waits));
         row("ready fds per wait", s -> s.readyPerWait.count() == 0 ? "not said"
                 : fmt("mean %.2f, p50 %.0f, p99 %.0f, max %.0f", s.readyPerWait.mean(), s.readyPerWait.percentile(50),
@@ -48,6 +48,7 @@ public final class SummaryReport {
             row("  " + readyLabel(b) + " ready", s -> share(ready.get(s), b, s.readyPerWait.count()));
         }
         row("dispatches", s -> String.valueOf(s.dispatches.count()));
+        row("  time in dispatches", s -> time(s.dispatches.sum()) + fmt(", %.1f%% of the loops' time", 100 * s.share(s.dispatches)));
         row("  dispatch us p50/p99/max", s -> durations(s.dispatches));
         row("iterations", s -> String.valueOf(s.iterations.count()));
         row("  iteration us p50/p99/max", s -> durations(s.iterations));

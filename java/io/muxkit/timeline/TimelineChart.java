@@ -50,6 +50,7 @@ public final class TimelineChart {
         for (TimelineSummary f : files) bins = Math.max(bins, values.apply(f).powerOfTwoCounts().length);
         List<String> x = new ArrayList<>();
         for (int i = 0; i < bins; i++) x.add(label.apply(i));
+        if (bins > 16) chart.getStyler().setXAxisLabelRotation(45);  // "128k256k512k" would run together
         for (TimelineSummary f : files) {
             Distribution d = values.apply(f);
             long[] counts = d.powerOfTwoCounts();

@@ -141,10 +141,10 @@ public final class TimelineSummary {
         return end > start ? end - start : 0;
     }
 
-    /** The share of the loop threads' time spent in waits, 0 to 1. */
-    public double waitShare() {
+    /** The share of the loop threads' time (the span, once per loop thread) spent in these slices, 0 to 1. */
+    public double share(Distribution slices) {
         double span = spanUs() * loopThreads();
-        return span > 0 ? waits.sum() / span : Double.NaN;
+        return span > 0 ? slices.sum() / span : Double.NaN;
     }
 
     /** otherData's count of events kept or dropped, -1 when it does not say. */

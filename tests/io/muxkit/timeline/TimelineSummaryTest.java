@@ -104,7 +104,8 @@ class TimelineSummaryTest {
         assertEquals(Map.of("fds", 13.0, "connections", 3.0), s.counterMax);
         double span = 100 + 17 + 4 + 2;  // waits, dispatches, one µs per iteration, the timer at the end
         assertEquals(span, s.spanUs());
-        assertEquals(100 / span, s.waitShare(), 1e-12);
+        assertEquals(100 / span, s.share(s.waits), 1e-12);
+        assertEquals(17 / span, s.share(s.dispatches), 1e-12);
     }
 
     @Test
