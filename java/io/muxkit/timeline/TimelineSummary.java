@@ -72,7 +72,7 @@ public final class TimelineSummary {
             case "C" -> {
                 for (Map.Entry<String, Object> a : e.args().entrySet())
                     if (a.getValue() instanceof Double v)
-                        counterMax.merge(e.args().size() == 1 ? e.name() : e.name() + "." + a.getKey(), v, Math::max);
+                        counterMax.merge(e.args().size() == 1 ? String.valueOf(e.name()) : e.name() + "." + a.getKey(), v, Math::max);
             }
             case "i", "I" -> instants.merge(String.valueOf(e.name()), 1, Integer::sum);
             default -> { }  // B/E pairs, flows, async events: not what muxkit writes

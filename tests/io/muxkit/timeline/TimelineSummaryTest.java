@@ -217,6 +217,27 @@ class TimelineSummaryTest {
         assertEquals("", r.out(), "nothing printed for the good file either");
     }
 
+    /** Whatever a damaged file holds (cut anywhere, bytes changed), the answer is a summary or a TraceFormatException. */
+    @Test
+    void aDamagedTraceIsASummaryOrARefusalNeverACrash() throws Exception {
+        byte[] good = trace("epoll", "epoll_wait", WAITS, READY, DISPATCHES).getBytes(StandardCharsets.UTF_8);
+        java.util.Random random = new java.util.Random(23);
+        byte[] alphabet = "{}[]:,\"0-9.eE ntfrua\\\u00ff".getBytes(StandardCharsets.UTF_8);
+        Path f = dir.resolve("damaged.json");
+        for (int i = 0; i < 400; i++) {
+            byte[] bytes = java.util.Arrays.copyOf(good, i < 200 ? random.nextInt(good.length) : good.length);  // cut short
+            for (int k = random.nextInt(4); k >= 0 && i >= 200; k--)  // or a few bytes changed
+                bytes[random.nextInt(bytes.length)] = alphabet[random.nextInt(alphabet.length)];
+            Files.write(f, bytes);
+            try {
+                TimelineSummary s = TimelineSummary.read(f);
+                SummaryReport.text(List.of(s));
+            } catch (TraceFormatException expected) {
+                assertEquals(1, expected.getMessage().lines().count(), expected.getMessage());
+            }
+        }
+    }
+
     @Test
     void threeFilesAreAUsageError() {
         assertEquals(2, cli("a", "b", "c").exit());
