@@ -1,0 +1,124 @@
+package io.muxkit.loop;
+
+import static io.muxkit.mux.Multiplexer.READ;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.muxkit.mux.Backend;
+import io.muxkit.mux.Multiplexer;
+import io.muxkit.net.Fds;
+import io.muxkit.testing.FdScope;
+import io.muxkit.testing.TraceFile;
+import jnr.ffi.Pointer;
+import io.muxkit.ffi.NativeMemory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A loop's lag figures, its warning about a slow handler, and the timeline's ring when it wraps. */
+class TimelineTest {
+    private final FdScope fds = new FdScope();
+    private final LoopMonitor before = LoopMonitor.installed();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void restore() {
+        LoopMonitor.install(before);
+        fds.close();
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aSlowHandlerShowsInTheLagFiguresTheWarningAndTheTimeline(Backend backend) throws Exception {
+        Timeline timeline = new Timeline("test", backend.id(), 10_000);
+        LoopMonitor monitor = new LoopMonitor(100, true, timeline);
+        LoopMonitor.install(monitor);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int[] pair = fds.socketPair();
+        Thread thread;
+        try (EventLoop loop = new EventLoop(Multiplexer.open(backend), new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            Pointer buf = NativeMemory.allocate(16);
+            try {
+                loop.register(pair[0], READ, (fd, ops) -> {
+                    loop.countBytes(Fds.read(fd, buf, 16));
+                    sleep(150);  // held on purpose
+                    loop.stop();
+                }, "slow");
+                fds.write(pair[1], 1);
+                thread = new Thread(() -> {
+                    try {
+                        loop.run();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }, "slow-loop");
+                thread.start();
+                thread.join(10_000);
+            } finally {
+                NativeMemory.free(buf);
+            }
+        }
+        // at least the 150 ms slept (more on a busy machine: the thread may wait for a core too)
+        String warning = log.toString(StandardCharsets.UTF_8);
+        Matcher w = Pattern.compile("muxkit: slow-loop held (\\d+) ms by slow READ fd " + pair[0] + "\\b").matcher(warning);
+        assertTrue(w.find() && Long.parseLong(w.group(1)) >= 150, warning);
+        String lag = monitor.lagLine(false);
+        Matcher l = Pattern.compile("iteration p50 .* max (\\d+) ms, longest slow READ fd " + pair[0] + " (\\d+) ms").matcher(lag);
+        assertTrue(l.matches() && Long.parseLong(l.group(1)) >= 150 && Long.parseLong(l.group(2)) >= 150, lag);
+        Path file = dir.resolve("slow.json");
+        timeline.write(file);
+        TraceFile trace = TraceFile.read(file);
+        trace.checkStructure("test");
+        List<JsonNode> slow = trace.slices("dispatch").stream().filter(d -> d.get("name").asText().equals("slow READ")).toList();
+        assertEquals(1, slow.size(), slow::toString);
+        assertTrue(TraceFile.nanos(slow.get(0).get("dur")) >= 150_000_000L, slow::toString);
+        assertEquals(1, slow.get(0).get("args").get("bytes").asLong(), "the byte the handler read");
+        assertEquals("slow-loop (" + backend.id() + ")", trace.events.stream().filter(e -> e.get("name").asText().equals("thread_name"))
+                .findFirst().orElseThrow().get("args").get("name").asText());
+    }
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aSmallRingKeepsTheLastEventsAndStillNests(Backend backend) throws Exception {
+        int events = 50;
+        Timeline timeline = new Timeline("test", backend.id(), events);
+        LoopMonitor.install(new LoopMonitor(0, false, timeline));
+        try (EventLoop loop = new EventLoop(Multiplexer.open(backend))) {
+            int[] left = { 500 };
+            Runnable[] again = new Runnable[1];
+            again[0] = () -> {  // a task a turn: a wait that does not block, then the task
+                if (--left[0] == 0) loop.stop();
+                else loop.afterNextWait(again[0]);
+            };
+            loop.execute(again[0]);
+            loop.run();
+            Path file = dir.resolve("ring.json");
+            Timeline.Written written = timeline.write(file);
+            TraceFile trace = TraceFile.read(file);
+            trace.checkStructure("test");
+            long fromRing = trace.events.stream().filter(e -> !e.get("ph").asText().equals("M") && !e.get("name").asText().equals("fds")).count();
+            assertTrue(fromRing <= events && fromRing >= events - 3, "the ring's last " + events + " (less a cut iteration): " + fromRing);
+            assertTrue(written.dropped() >= 3 * 500 - events, "dropped: " + written.dropped());
+            assertEquals(written.dropped(), trace.otherData().get("events_dropped").asLong());
+            assertTrue(trace.slices("task").size() >= events / 3 - 1, "the last turns' tasks");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
