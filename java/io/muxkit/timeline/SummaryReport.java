@@ -52,6 +52,7 @@ public final class SummaryReport {
         row("  dispatch us p50/p99/max", s -> durations(s.dispatches));
         row("iterations", s -> String.valueOf(s.iterations.count()));
         row("  iteration us p50/p99/max", s -> durations(s.iterations));
+        row("  less its waits (lag)", s -> durations(s.iterationWork));
         row("timers / tasks", s -> s.timers + " / " + s.tasks);
         Set<String> counters = new LinkedHashSet<>();
         files.forEach(s -> counters.addAll(s.counterMax.keySet()));

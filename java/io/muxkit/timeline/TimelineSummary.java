@@ -28,6 +28,8 @@ public final class TimelineSummary {
     public final Distribution readyPerWait = new Distribution();
     public final Distribution dispatches = new Distribution();
     public final Distribution iterations = new Distribution();
+    /** Each iteration less the waits in it: the loop's work, what the lag figures (--stats, the exit line) measure. */
+    public final Distribution iterationWork = new Distribution();
     public final List<Dispatch> slowest = new ArrayList<>();
     public final Map<String, Integer> instants = new TreeMap<>();
     /** Each counter series (name, or name.key when a counter has several) to its largest value. */
@@ -39,6 +41,8 @@ public final class TimelineSummary {
     public long tasks;
     public String processName;
     private final Map<String, Boolean> waitThreads = new LinkedHashMap<>();
+    /** Per track, the iteration whose waits are being added up: {start, end, µs waited}. */
+    private final Map<String, double[]> openIteration = new LinkedHashMap<>();
     private double start = Double.POSITIVE_INFINITY, end = Double.NEGATIVE_INFINITY;
 
     private TimelineSummary(Path file, Map<String, Object> otherData) {
@@ -50,6 +54,7 @@ public final class TimelineSummary {
     public static TimelineSummary read(Path file) throws IOException, TraceFormatException {
         TimelineSummary s = new TimelineSummary(file, new LinkedHashMap<>());
         s.otherData.putAll(TraceReader.read(file, s::add));
+        for (double[] it : s.openIteration.values()) s.iterationWork.add(it[1] - it[0] - it[2]);
         if (s.waits.count() == 0)
             throw new TraceFormatException("no wait slices (cat \"wait\"): not a muxkit timeline, or its loop never waited");
         return s;
@@ -84,6 +89,8 @@ public final class TimelineSummary {
         switch (e.cat()) {
             case "wait" -> {
                 waits.add(e.dur());
+                double[] it = openIteration.get(e.thread());
+                if (it != null && e.ts() >= it[0] && e.ts() + e.dur() <= it[1]) it[2] += e.dur();
                 waitThreads.put(e.thread(), true);
                 waitNames.merge(String.valueOf(e.name()), 1, Integer::sum);
                 double ready = e.number("ready");
@@ -97,7 +104,13 @@ public final class TimelineSummary {
                     if (slowest.size() > SLOWEST) slowest.remove(SLOWEST);
                 }
             }
-            case "iteration" -> iterations.add(e.dur());
+            case "iteration" -> {
+                // a track's events come in the order of ts, a parent before its children: the next
+                // iteration on this track closes the one before it
+                iterations.add(e.dur());
+                double[] done = openIteration.put(e.thread(), new double[] { e.ts(), e.ts() + e.dur(), 0 });
+                if (done != null) iterationWork.add(done[1] - done[0] - done[2]);
+            }
             case "timer" -> timers++;
             case "task" -> tasks++;
             default -> { }

@@ -98,6 +98,9 @@ class TimelineSummaryTest {
         assertEquals("conn READ", s.slowest.get(0).name());
         assertEquals(4, s.iterations.count());
         assertEquals(48, s.iterations.max());  // 40 + 7 + 1
+        assertEquals(4, s.iterationWork.count());
+        assertEquals(8, s.iterationWork.max(), "the iteration less its wait: 7 + 1");
+        assertEquals(2, s.iterationWork.percentile(25), "1 + 1");
         assertEquals(1, s.timers);
         assertEquals(2, s.tasks);
         assertEquals(Map.of("refused: fd limit", 2, "EMFILE", 1), s.instants);
