@@ -68,7 +68,7 @@ public final class TimelineChart {
         return sameBackend ? f.backend() + " (" + (files.indexOf(f) + 1) + ": " + f.file.getFileName() + ")" : f.backend();
     }
 
-    /** "<1", "1", "2", "4" ... "512", "1k", "2k" ... µs: the start of power-of-two bin i. */
+    /** {@code "<1", "1", "2", "4" ... "512", "1k", "2k"} (µs): the start of power-of-two bin i. */
     private static String durationLabel(int i) {
         if (i == 0) return "<1";
         long start = Distribution.bucketStart(i);
