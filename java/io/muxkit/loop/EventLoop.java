@@ -44,7 +44,6 @@ public final class EventLoop implements AutoCloseable {
     /** This thread's track of the timeline; null (no timeline) costs one check per event. */
     private TimelineRing ring;
     private boolean faultsOn;
-    private long faultsSeen;
     /** When the last handler, timer or task ended (or the wait returned): where the next one began. */
     private long last;
     private long bytesMoved;
@@ -225,14 +224,12 @@ public final class EventLoop implements AutoCloseable {
         ring = timeline.ring(mux.backend().waitCall());
         mux.waitListener(ring);
         faultsOn = Faults.active() != null;
-        faultsSeen = faultsOn ? Faults.injected() : 0;
     }
 
     private void endIteration(long turnStart, int ready) {
         if (faultsOn) {
-            long injected = Faults.injected();  // over the process: on this track when they came in this turn
-            if (injected != faultsSeen) ring.instant(last, Timeline.FAULT, -1, 0, injected - faultsSeen);
-            faultsSeen = injected;
+            long injected = ring.timeline.newFaults(Faults.injected());
+            if (injected > 0) ring.instant(last, Timeline.FAULT, -1, 0, injected);
         }
         ring.iteration(turnStart, last, ready);
     }

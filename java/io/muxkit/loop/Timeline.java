@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.mux.TracingMultiplexer;
@@ -52,6 +53,7 @@ public final class Timeline {
     private final String command, backend;
     private final int eventsPerLoop;
     private final List<TimelineRing> rings = new ArrayList<>();
+    private final AtomicLong faultsSeen = new AtomicLong();
 
     /**
      * @param command       names the process's track: "echo" gives "muxkit echo (epoll)"
@@ -66,9 +68,21 @@ public final class Timeline {
 
     /** A new track for the calling loop thread, numbered 1, 2, ... in the order they start. */
     synchronized TimelineRing ring(String waitCall) {
-        TimelineRing ring = new TimelineRing(rings.size() + 1, Thread.currentThread().getName(), waitCall, eventsPerLoop);
+        TimelineRing ring = new TimelineRing(this, rings.size() + 1, Thread.currentThread().getName(), waitCall, eventsPerLoop);
         rings.add(ring);
         return ring;
+    }
+
+    /**
+     * The faults injected since any loop last asked, given the process's count now (the shim counts
+     * them over every thread): each is marked once, on the track of the loop whose turn saw it first.
+     */
+    long newFaults(long injectedNow) {
+        while (true) {
+            long seen = faultsSeen.get();
+            if (injectedNow <= seen) return 0;
+            if (faultsSeen.compareAndSet(seen, injectedNow)) return injectedNow - seen;
+        }
     }
 
     /** Writes the timeline to file, atomically (file.tmp, then renamed): what was kept and dropped. Loops may still run. */

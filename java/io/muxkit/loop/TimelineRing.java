@@ -14,6 +14,7 @@ import io.muxkit.mux.WaitListener;
 final class TimelineRing implements WaitListener {
     static final byte ITERATION = 0, WAIT = 1, DISPATCH = 2, TIMER = 3, TASK = 4, COUNTER = 5, INSTANT = 6;
 
+    final Timeline timeline;
     final int tid;
     final String threadName;
     final String waitCall;
@@ -34,7 +35,8 @@ final class TimelineRing implements WaitListener {
         }
     }
 
-    TimelineRing(int tid, String threadName, String waitCall, int capacity) {
+    TimelineRing(Timeline timeline, int tid, String threadName, String waitCall, int capacity) {
+        this.timeline = timeline;
         this.tid = tid;
         this.threadName = threadName;
         this.waitCall = waitCall;
