@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "muxkit", mixinStandardHelpOptions = true, version = "muxkit 0.1.0",
         description = "select, poll, epoll and io_uring for the JVM, at the level of the syscalls.",
-        subcommands = { BackendsCommand.class, ProbeCommand.class, EchoCommand.class, LoadCommand.class, DemoCommand.class, FilesCommand.class, ScaleCommand.class, SoakCommand.class, FdtestCommand.class, ExampleCommand.class })
+        subcommands = { BackendsCommand.class, ProbeCommand.class, EchoCommand.class, LoadCommand.class, DemoCommand.class, FilesCommand.class, ScaleCommand.class, SoakCommand.class, FdtestCommand.class, ExampleCommand.class, TimelineCommand.class })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import io.muxkit.output.BackendColors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -46,8 +47,8 @@ public final class ScaleChart {
                 y[i] = p.get(i)[1];
             }
             XYSeries s = chart.addSeries(e.getKey(), x, y);
-            s.setLineColor(color(e.getKey()));
-            s.setMarkerColor(color(e.getKey()));
+            s.setLineColor(BackendColors.of(e.getKey()));
+            s.setMarkerColor(BackendColors.of(e.getKey()));
         }
         save(chart, file);
     }
@@ -68,17 +69,9 @@ public final class ScaleChart {
         save(chart, file);
     }
 
-    /** select blue, poll red, epoll green, uring purple, in both charts. */
-    private static java.awt.Color color(String backend) {
-        String b = backend.replace("c-", "");
-        return b.startsWith("select") ? new java.awt.Color(0x1f77b4)
-                : b.equals("poll") ? new java.awt.Color(0xd62728)
-                : b.equals("uring") ? new java.awt.Color(0x9467bd) : new java.awt.Color(0x2ca02c);
-    }
-
     /** One colour per backend, darker for more active descriptors; the C reference dashed in the same colour. */
     private static void style(XYSeries s, ScaleRow r) {
-        java.awt.Color base = color(r.backend());
+        java.awt.Color base = BackendColors.of(r.backend());
         s.setLineColor(r.active() > 1 ? base.darker() : base);
         s.setMarkerColor(r.active() > 1 ? base.darker() : base);
         s.setMarker(r.active() > 1 ? SeriesMarkers.SQUARE : SeriesMarkers.CIRCLE);
