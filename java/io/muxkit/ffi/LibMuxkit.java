@@ -1,6 +1,5 @@
 package io.muxkit.ffi;
 
-import jnr.ffi.Pointer;
 import jnr.ffi.annotations.Encoding;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
@@ -11,6 +10,9 @@ import jnr.ffi.annotations.Out;
  * classes of io.muxkit.mux and io.muxkit.net). File names go to C as UTF-8 whatever the locale
  * (under LANG=C the JVM's own encoding would turn every non-ASCII character into '?'). Every function returns
  * its result or -errno, so errno is never read from Java and every call takes jnr-ffi's fast path.
+ * Memory goes in as a native address (a long) or a Java array, never as a binding's own type: a
+ * {@link Binding} provides it (jnr-ffi loads this interface directly, hence its annotations,
+ * which the FFM binding ignores).
  * The calls of the multiplexers are in {@link MuxSyscalls}, which a syscall trace decorates.
  */
 public interface LibMuxkit extends MuxSyscalls {
@@ -30,7 +32,7 @@ public interface LibMuxkit extends MuxSyscalls {
     // a file name's own bytes, NUL-terminated: a name need not be UTF-8 (the file server's paths)
     @IgnoreError int mk_openat_beneath(int dirfd, @In byte[] path, int flags, int mode, int resolve);
     @IgnoreError int mk_fstatat(int dirfd, @In byte[] name, @Out long[] out);
-    @IgnoreError int mk_getdents(int dirfd, Pointer buf, int len);
+    @IgnoreError int mk_getdents(int dirfd, long buf, int len);
     @IgnoreError int mk_inotify_init();
     @IgnoreError int mk_inotify_watch_fd(int ifd, int dirfd, int mask);
     @IgnoreError int mk_inotify_rm_watch(int ifd, int wd);
@@ -42,14 +44,12 @@ public interface LibMuxkit extends MuxSyscalls {
     @IgnoreError int mk_unlinkat(int dirfd, @Encoding("UTF-8") String name);
     @IgnoreError int mk_dup2(int oldfd, int newfd);
     @IgnoreError int mk_pipe2(@Out int[] fds, int flags);
-    @IgnoreError long mk_read(int fd, Pointer buf, long len);
-    @IgnoreError long mk_peek(int fd, long address, long len);
-    @IgnoreError long mk_write(int fd, Pointer buf, long len);
-    /** The same C functions given a raw address, so a slice of a buffer costs no Pointer object. */
+    /** Memory as a native address ({@link NativeBuffer#address()} + offset): a slice costs no object. */
     @IgnoreError long mk_read(int fd, long address, long len);
+    @IgnoreError long mk_peek(int fd, long address, long len);
     @IgnoreError long mk_write(int fd, long address, long len);
     @IgnoreError long mk_send(int fd, long address, long len, int flags);
-    /** The same C functions on a Java array (jnr-ffi copies it in or out around the call). */
+    /** The same C functions on a Java array (the binding copies it in or out around the call). */
     @IgnoreError long mk_read(int fd, @Out byte[] buf, long len);
     @IgnoreError long mk_write(int fd, @In byte[] buf, long len);
     @IgnoreError long mk_sendfile(int outFd, int inFd, long offset, long count);
