@@ -22,7 +22,7 @@ import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.FdScope;
 import io.muxkit.testing.Multiplexers;
 import io.muxkit.testing.TraceFile;
-import jnr.ffi.Pointer;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,7 @@ class TimelineTest {
         int[] pair = fds.socketPair();
         Thread thread;
         try (EventLoop loop = new EventLoop(Multiplexer.open(backend), new PrintStream(log, true, StandardCharsets.UTF_8))) {
-            Pointer buf = NativeMemory.allocate(16);
+            NativeBuffer buf = NativeMemory.allocate(16);
             try {
                 loop.register(pair[0], READ, (fd, ops) -> {
                     loop.countBytes(Fds.read(fd, buf, 16));
