@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.muxkit.echo.EchoServer;
+import io.muxkit.ffi.NativeBuffer;
+import io.muxkit.ffi.NativeMemory;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
@@ -22,8 +24,6 @@ import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.FdScope;
 import io.muxkit.testing.Multiplexers;
 import io.muxkit.testing.TraceFile;
-import io.muxkit.ffi.NativeBuffer;
-import io.muxkit.ffi.NativeMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
