@@ -4,7 +4,10 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -71,9 +74,12 @@ final class MuxOptions {
         Checks.range("--lag-warn", lagWarn, 0, 3_600_000);
         if (timeline != null) {
             Checks.range("--timeline-events", timelineEvents, 1, 100_000_000);
-            Path dir = timeline.toAbsolutePath().getParent();
-            if (Files.isDirectory(timeline) || dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir))
-                throw new UsageException("--timeline: cannot write " + timeline + " (a file in a writable directory is needed)");
+            if (Files.isDirectory(timeline)) throw new UsageException("--timeline: cannot write " + timeline + ": a directory");
+            try {
+                Timeline.checkWritable(timeline);
+            } catch (IOException e) {
+                throw new UsageException("--timeline: cannot write " + timeline + ": " + why(e));
+            }
             recorded = new Timeline(command, choice().backend().id(), timelineEvents);
             Runtime.getRuntime().addShutdownHook(new Thread(this::writeTimeline, "write the timeline"));
         }
@@ -91,8 +97,16 @@ final class MuxOptions {
             System.err.println("timeline: " + w.kept() + " events written to " + timeline
                     + (w.dropped() > 0 ? " (" + w.dropped() + " older ones dropped: --timeline-events " + timelineEvents + " per loop)" : ""));
         } catch (IOException e) {
-            System.err.println("muxkit: --timeline: could not write " + timeline + ": " + e.getMessage());
+            System.err.println("muxkit: --timeline: could not write " + timeline + ": " + why(e));
         }
+    }
+
+    /** What went wrong, in words: a FileSystemException's message is only its path. */
+    private static String why(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file or directory";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /** Opens one multiplexer per call, of the chosen backend; a failure to open is thrown unchecked. */

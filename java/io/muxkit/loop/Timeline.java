@@ -85,9 +85,35 @@ public final class Timeline {
         }
     }
 
-    /** Writes the timeline to file, atomically (file.tmp, then renamed): what was kept and dropped. Loops may still run. */
+    /**
+     * Creates file's file.tmp and deletes it: a file that {@link #write} could not write (its
+     * directory missing, read-only or not ours) is found before anything is recorded.
+     */
+    public static void checkWritable(Path file) throws IOException {
+        Path tmp = tmpFile(file);
+        Files.newOutputStream(tmp).close();
+        Files.delete(tmp);
+    }
+
+    private static Path tmpFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    /**
+     * Writes the timeline to file, atomically (file.tmp, then renamed; file.tmp is removed if
+     * that fails): what was kept and dropped. Loops may still run.
+     */
     public Written write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = tmpFile(file);
+        try {
+            return write(file, tmp);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    private Written write(Path file, Path tmp) throws IOException {
         long kept = 0, dropped = 0;
         List<TimelineRing> all;
         synchronized (this) {

@@ -21,7 +21,9 @@ class FlagChecksTest {
             "echo --max-buffer 0|--max-buffer must be in [1, 1073741824]",
             "echo --lag-warn -1|--lag-warn must be in [0, 3600000]",
             "echo --timeline t.json --timeline-events 0|--timeline-events must be in [1, 100000000]",
-            "echo --timeline /no/such/dir/t.json|--timeline: cannot write /no/such/dir/t.json",
+            "echo --timeline /no/such/dir/t.json|--timeline: cannot write /no/such/dir/t.json: no such file or directory",
+            "echo --timeline /proc/t.json|--timeline: cannot write /proc/t.json: ",  // a directory no one can create a file in, even root
+            "echo --timeline .|--timeline: cannot write .: a directory",
             "files --root . --idle-timeout Infinity|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --idle-timeout 0|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --max-upload -1|--max-upload must be in [0, 1125899906842624]",

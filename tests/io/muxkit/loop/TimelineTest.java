@@ -2,12 +2,16 @@ package io.muxkit.loop;
 
 import static io.muxkit.mux.Multiplexer.READ;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,6 +29,7 @@ import io.muxkit.testing.TraceFile;
 import jnr.ffi.Pointer;
 import io.muxkit.ffi.NativeMemory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -140,6 +145,16 @@ class TimelineTest {
         assertTrue(marks.get(0).get("args").get("fd").isIntegralNumber(), marks::toString);
         List<Integer> open = trace.named("connections").stream().map(c -> c.get("args").get("open").asInt()).toList();
         assertEquals(List.of(1, 0), open, "opened, then closed at shutdown");
+    }
+
+    /** A write that fails (here the rename, onto a directory) leaves neither FILE nor FILE.tmp behind. */
+    @Test
+    void aFailedWriteLeavesNoTmpFile() throws Exception {
+        Path file = dir.resolve("t.json");
+        Files.createDirectories(file.resolve("inside"));
+        Timeline.checkWritable(file);  // the directory is writable: the rename is what fails
+        assertThrows(IOException.class, () -> new Timeline("test", "epoll", 10).write(file));
+        assertFalse(Files.exists(dir.resolve("t.json.tmp")));
     }
 
     private static void sleep(long millis) {
