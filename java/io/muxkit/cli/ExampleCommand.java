@@ -49,7 +49,7 @@ final class ExampleCommand implements Runnable {
 
         /** The multiplexer an example serves on, after installing what its loop measures (--timeline, --lag-warn). */
         io.muxkit.mux.Multiplexer multiplexer(String example) {
-            mux.monitor("example " + example);
+            mux.monitor("example " + example, 1);
             return mux.factory().get();
         }
     }

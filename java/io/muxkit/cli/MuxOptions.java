@@ -69,11 +69,13 @@ final class MuxOptions {
      * What every loop of this command measures, installed before they are made: the lag figures
      * (for --stats and the exit line) and warning, and the timeline with --timeline, which is
      * also written at the JVM's exit if the command did not write it (the examples serve until killed).
+     * loops: how many loop threads the command runs, for the memory the timeline's rings take.
      */
-    LoopMonitor monitor(String command) {
+    LoopMonitor monitor(String command, int loops) {
         Checks.range("--lag-warn", lagWarn, 0, 3_600_000);
         if (timeline != null) {
             Checks.range("--timeline-events", timelineEvents, 1, 100_000_000);
+            checkHeap(loops);
             if (Files.isDirectory(timeline)) throw new UsageException("--timeline: cannot write " + timeline + ": a directory");
             try {
                 Timeline.checkWritable(timeline);
@@ -86,6 +88,19 @@ final class MuxOptions {
         LoopMonitor monitor = new LoopMonitor(lagWarn, true, recorded);
         LoopMonitor.install(monitor);
         return monitor;
+    }
+
+    /**
+     * The rings are allocated as the loops start, and writing copies one of them: refused at start
+     * if together they would take more than half the heap, rather than an OutOfMemoryError that
+     * kills a loop (or the write, at exit) after the server has started.
+     */
+    private void checkHeap(int loops) {
+        long need = (loops + 1L) * timelineEvents * Timeline.BYTES_PER_EVENT, heap = Runtime.getRuntime().maxMemory();
+        if (need > heap / 2)
+            throw new UsageException("--timeline-events " + timelineEvents + " for " + loops + (loops == 1 ? " loop" : " loops") + " needs "
+                    + (need >> 20) + " MiB (the rings and a copy to write), more than half the JVM's heap of " + (heap >> 20)
+                    + " MiB: fewer events, or a larger heap (JAVA_OPTS=-Xmx...)");
     }
 
     /** Writes --timeline's file once (a second call does nothing) and says so on stderr; loops may still run. */

@@ -105,11 +105,13 @@ public final class Timeline {
      */
     public Written write(Path file) throws IOException {
         Path tmp = tmpFile(file);
+        boolean written = false;
         try {
-            return write(file, tmp);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            Written w = write(file, tmp);
+            written = true;
+            return w;
+        } finally {
+            if (!written) Files.deleteIfExists(tmp);
         }
     }
 
