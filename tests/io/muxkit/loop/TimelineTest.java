@@ -147,6 +147,17 @@ class TimelineTest {
         assertEquals(List.of(1, 0), open, "opened, then closed at shutdown");
     }
 
+    /** --stats' iteration figures are of the interval (none in an idle one), the exit line's of the whole run. */
+    @Test
+    void theIntervalLagLineIsOfTheIntervalAndSaysWhenNoTurnEnded() {
+        LoopMonitor monitor = new LoopMonitor(0, true, null);
+        LoopLag lag = monitor.newLag(System.err);
+        lag.iteration(5_000_000);
+        assertTrue(monitor.lagLine(true).startsWith("iteration p50 5.0"), monitor.lagLine(false));
+        assertEquals("iteration none, longest none", monitor.lagLine(true));
+        assertTrue(monitor.lagLine(false).startsWith("iteration p50 5.0"), monitor.lagLine(false));
+    }
+
     /** A write that fails (here the rename, onto a directory) leaves neither FILE nor FILE.tmp behind. */
     @Test
     void aFailedWriteLeavesNoTmpFile() throws Exception {
