@@ -127,7 +127,9 @@ public final class Timeline {
             for (TimelineRing ring : all) {
                 json.metadata("thread_name", ring.tid, ring.threadName + " (" + backend + ")");
                 Snapshot s = new Snapshot(ring);
-                kept += s.write(json, ring, origin);
+                // Chrome keys a counter by process and name: with several loops, an id per loop keeps
+                // each loop's samples on a track of its own (Perfetto: "connections id: 2 open")
+                kept += s.write(json, ring, origin, all.size() > 1 ? Integer.toString(ring.tid) : null);
                 dropped += s.dropped;
             }
             Map<String, Object> other = new LinkedHashMap<>();
@@ -189,8 +191,8 @@ public final class Timeline {
             }
         }
 
-        /** Writes the events that nest; returns how many went out, and counts the rest in dropped. */
-        long write(TraceEventWriter json, TimelineRing ring, long origin) throws IOException {
+        /** Writes the events that nest (counters with counterId, or none); returns how many went out, and counts the rest in dropped. */
+        long write(TraceEventWriter json, TimelineRing ring, long origin, String counterId) throws IOException {
             Integer[] order = new Integer[n];
             for (int j = 0; j < n; j++) order[j] = j;
             Arrays.sort(order, (p, q) -> {
@@ -208,7 +210,7 @@ public final class Timeline {
                 byte k = kind[j];
                 if (k < 0) continue;
                 if (k == TimelineRing.COUNTER || k == TimelineRing.INSTANT) {
-                    point(json, j, tid, origin);
+                    point(json, j, tid, origin, counterId);
                     kept++;
                     continue;
                 }
@@ -223,7 +225,7 @@ public final class Timeline {
                 slice(json, j, ring, origin);
                 kept++;
                 if (k == TimelineRing.WAIT) {
-                    json.counter("fds", end[j] - origin, tid).arg("registered", b[j]).arg("ready", a[j]).end();
+                    json.counter("fds", end[j] - origin, tid, counterId).arg("registered", b[j]).arg("ready", a[j]).end();
                     kept++;
                 }
             }
@@ -251,11 +253,11 @@ public final class Timeline {
             }
         }
 
-        private void point(TraceEventWriter json, int j, int tid, long origin) throws IOException {
+        private void point(TraceEventWriter json, int j, int tid, long origin, String counterId) throws IOException {
             long ts = start[j] - origin;
             if (kind[j] == TimelineRing.COUNTER) {
                 Series s = (Series) label[j];
-                json.counter(s.name(), ts, tid).arg(s.key1(), x[j]);
+                json.counter(s.name(), ts, tid, counterId).arg(s.key1(), x[j]);
                 if (s.key2() != null) json.arg(s.key2(), y[j]);
                 json.end();
                 return;

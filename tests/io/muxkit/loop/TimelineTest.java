@@ -147,6 +147,37 @@ class TimelineTest {
         assertEquals(List.of(1, 0), open, "opened, then closed at shutdown");
     }
 
+    /** Chrome keys counters by process, name and id: with two loops each counter names its loop's id, so their samples draw two tracks. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void withTwoLoopsEachLoopsCountersHaveTheirOwnId(Backend backend) throws Exception {
+        Timeline timeline = new Timeline("test", backend.id(), 1000);
+        LoopMonitor.install(new LoopMonitor(0, false, timeline));
+        for (int open : new int[] { 3, 5 }) {  // one loop after the other, each on its own thread
+            try (EventLoop loop = new EventLoop(Multiplexer.open(backend))) {
+                loop.execute(() -> {
+                    loop.counter(Timeline.CONNECTIONS, open, 0);
+                    loop.stop();
+                });
+                Thread t = new Thread(() -> {
+                    try {
+                        loop.run();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                }, "loop-" + open);
+                t.start();
+                t.join(10_000);
+            }
+        }
+        Path file = dir.resolve("two.json");
+        timeline.write(file);
+        TraceFile trace = TraceFile.read(file);
+        trace.checkStructure("test");
+        List<String> ids = trace.named("connections").stream().map(c -> c.get("id").asText() + "=" + c.get("args").get("open").asInt()).toList();
+        assertEquals(List.of("1=3", "2=5"), ids);
+        assertTrue(trace.named("fds").stream().allMatch(c -> c.get("id").asText().equals(c.get("tid").asText())), "the fds counters too");
+    }
+
     /** --stats' iteration figures are of the interval (none in an idle one), the exit line's of the whole run. */
     @Test
     void theIntervalLagLineIsOfTheIntervalAndSaysWhenNoTurnEnded() {
