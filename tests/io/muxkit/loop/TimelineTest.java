@@ -98,6 +98,37 @@ class TimelineTest {
                 .findFirst().orElseThrow().get("args").get("name").asText());
     }
 
+    /** A slow timer and a slow task hold the loop as a handler does: the warning, the longest, the iteration's max and the slice name them. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aSlowTimerOrTaskShowsLikeAHandler(Backend backend) throws Exception {
+        for (String what : new String[] { "timer", "task" }) {
+            Timeline timeline = new Timeline("test", backend.id(), 1000);
+            LoopMonitor monitor = new LoopMonitor(100, true, timeline);
+            LoopMonitor.install(monitor);
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            try (EventLoop loop = new EventLoop(Multiplexer.open(backend), new PrintStream(log, true, StandardCharsets.UTF_8))) {
+                Runnable slow = () -> {
+                    sleep(150);
+                    loop.stop();
+                };
+                if (what.equals("timer")) loop.schedule(10, slow);
+                else loop.execute(slow);
+                loop.run();
+            }
+            String warning = log.toString(StandardCharsets.UTF_8);
+            Matcher w = Pattern.compile("muxkit: \\S+ held (\\d+) ms by " + what + "\n").matcher(warning);
+            assertTrue(w.find() && Long.parseLong(w.group(1)) >= 150, warning);
+            String lag = monitor.lagLine(false);
+            Matcher l = Pattern.compile("iteration p50 .* max (\\d+) ms, longest " + what + " (\\d+) ms").matcher(lag);
+            assertTrue(l.matches() && Long.parseLong(l.group(1)) >= 150 && Long.parseLong(l.group(2)) >= 150, lag);
+            Path file = dir.resolve(what + ".json");
+            timeline.write(file);
+            TraceFile trace = TraceFile.read(file);
+            trace.checkStructure("test");
+            assertTrue(trace.slices(what).stream().anyMatch(t -> TraceFile.nanos(t.get("dur")) >= 150_000_000L), () -> trace.slices(what).toString());
+        }
+    }
+
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aSmallRingKeepsTheLastEventsAndStillNests(Backend backend) throws Exception {
         int events = 50;
