@@ -110,7 +110,8 @@ final class MuxOptions {
         try {
             Timeline.Written w = recorded.write(timeline);
             System.err.println("timeline: " + w.kept() + " events written to " + timeline
-                    + (w.dropped() > 0 ? " (" + w.dropped() + " older ones dropped: --timeline-events " + timelineEvents + " per loop)" : ""));
+                    + (w.overwritten() > 0 ? " (" + w.overwritten() + " older ones overwritten: --timeline-events " + timelineEvents + " per loop)" : "")
+                    + (w.cut() > 0 ? " (" + w.cut() + " left out: a turn's slices whose iteration was overwritten or not finished)" : ""));
         } catch (IOException e) {
             System.err.println("muxkit: --timeline: could not write " + timeline + ": " + why(e));
         }

@@ -46,8 +46,17 @@ public final class Timeline {
     public static final Mark ENFILE = new Mark("error", "ENFILE");
     public static final Mark FAULT = new Mark("fault", "fault injected");
 
-    /** What a write kept and left out. */
-    public record Written(long kept, long dropped) {}
+    /**
+     * What a write kept and left out: the events the ring had overwritten (it wrapped), and the
+     * slices cut from their iteration (the oldest turn's, whose iteration was overwritten, and the
+     * turn under way, which has none yet).
+     */
+    public record Written(long kept, long overwritten, long cut) {
+        /** All left out: otherData's events_dropped. */
+        public long dropped() {
+            return overwritten + cut;
+        }
+    }
 
     private final long origin = System.nanoTime();
     private final String command, backend;
@@ -116,7 +125,7 @@ public final class Timeline {
     }
 
     private Written write(Path file, Path tmp) throws IOException {
-        long kept = 0, dropped = 0;
+        long kept = 0, overwritten = 0, cut = 0;
         List<TimelineRing> all;
         synchronized (this) {
             all = List.copyOf(rings);
@@ -130,18 +139,19 @@ public final class Timeline {
                 // Chrome keys a counter by process and name: with several loops, an id per loop keeps
                 // each loop's samples on a track of its own (Perfetto: "connections id: 2 open")
                 kept += s.write(json, ring, origin, all.size() > 1 ? Integer.toString(ring.tid) : null);
-                dropped += s.dropped;
+                overwritten += s.overwritten;
+                cut += s.cut;
             }
             Map<String, Object> other = new LinkedHashMap<>();
             other.put("command", command);
             other.put("backend", backend);
             other.put("events_kept", kept);
-            other.put("events_dropped", dropped);
+            other.put("events_dropped", overwritten + cut);
             other.put("version", 1);
             json.finish(other);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Written(kept, dropped);
+        return new Written(kept, overwritten, cut);
     }
 
     /**
@@ -154,7 +164,7 @@ public final class Timeline {
         final int[] fd, a, b;
         final Object[] label;
         int n;
-        long dropped;
+        long overwritten, cut;
 
         Snapshot(TimelineRing r) {
             long before = r.count(), from = Math.max(0, before - r.capacity());
@@ -184,14 +194,11 @@ public final class Timeline {
             long valid = Math.max(from, r.count() + 1 - r.capacity());
             int skip = (int) Math.min(size, valid - from);
             n = size;
-            dropped = from;
-            if (skip > 0) {
-                for (int j = 0; j < size; j++) kind[j] = j < skip ? -1 : kind[j];
-                dropped += skip;
-            }
+            overwritten = from + skip;
+            for (int j = 0; j < skip; j++) kind[j] = -1;
         }
 
-        /** Writes the events that nest (counters with counterId, or none); returns how many went out, and counts the rest in dropped. */
+        /** Writes the events that nest (counters with counterId, or none); returns how many went out, and counts the rest in cut. */
         long write(TraceEventWriter json, TimelineRing ring, long origin, String counterId) throws IOException {
             Integer[] order = new Integer[n];
             for (int j = 0; j < n; j++) order[j] = j;
@@ -217,7 +224,7 @@ public final class Timeline {
                 while (depth > 0 && end[open[depth - 1]] <= start[j]) depth--;
                 boolean orphan = k == TimelineRing.ITERATION ? depth > 0 : depth == 0 || end[j] > end[open[depth - 1]];
                 if (orphan) {
-                    dropped++;
+                    cut++;
                     continue;
                 }
                 if (depth == open.length) open = Arrays.copyOf(open, depth * 2);

@@ -129,6 +129,28 @@ class TimelineTest {
         }
     }
 
+    /** Written while a turn is under way (a signal's hook), its slices are left out as cut, not counted as overwritten by the ring. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aTurnUnderWayIsCutNotOverwritten(Backend backend) throws Exception {
+        Timeline timeline = new Timeline("test", backend.id(), 1000);
+        LoopMonitor.install(new LoopMonitor(0, false, timeline));
+        Timeline.Written[] written = new Timeline.Written[1];
+        try (EventLoop loop = new EventLoop(Multiplexer.open(backend))) {
+            loop.execute(() -> loop.execute(() -> {  // the second turn's task: its wait is recorded, its iteration not yet
+                try {
+                    written[0] = timeline.write(dir.resolve("midturn.json"));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+                loop.stop();
+            }));
+            loop.run();
+        }
+        assertEquals(0, written[0].overwritten(), written[0]::toString);
+        assertTrue(written[0].cut() >= 1, written[0]::toString);
+        TraceFile.read(dir.resolve("midturn.json")).checkStructure("test");
+    }
+
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aSmallRingKeepsTheLastEventsAndStillNests(Backend backend) throws Exception {
         int events = 50;
