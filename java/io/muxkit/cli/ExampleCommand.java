@@ -75,6 +75,9 @@ final class ExampleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (server.mux.timeline != null)  // refused rather than an empty file
+                throw new UsageException("--timeline: select-echo waits on a Multiplexer without an event loop: nothing to record"
+                        + " (callback-echo is the same server on the EventLoop)");
             SelectEcho.serve(server.multiplexer("select-echo"), server.host, server.port(), System.out);
             return 0;
         }

@@ -25,6 +25,7 @@ class FlagChecksTest {
             "echo --timeline /no/such/dir/t.json|--timeline: cannot write /no/such/dir/t.json: no such file or directory",
             "echo --timeline /proc/t.json|--timeline: cannot write /proc/t.json: ",  // a directory no one can create a file in, even root
             "echo --timeline .|--timeline: cannot write .: a directory",
+            "example select-echo --timeline t.json|--timeline: select-echo waits on a Multiplexer without an event loop: nothing to record",
             "files --root . --idle-timeout Infinity|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --idle-timeout 0|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --max-upload -1|--max-upload must be in [0, 1125899906842624]",
