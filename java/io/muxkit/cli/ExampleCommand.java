@@ -47,8 +47,13 @@ final class ExampleCommand implements Runnable {
             return Checks.range("--port", port, 0, 65535);
         }
 
-        /** The multiplexer an example serves on, after installing what its loop measures (--timeline, --lag-warn). */
+        /**
+         * The multiplexer an example serves on, on this thread, after installing what its loop
+         * measures (--timeline, --lag-warn); the thread is named for the timeline's track and the
+         * lag warning ("callback-echo-loop", not "main").
+         */
         io.muxkit.mux.Multiplexer multiplexer(String example) {
+            Thread.currentThread().setName(example + "-loop");
             mux.monitor("example " + example, 1);
             return mux.factory().get();
         }
