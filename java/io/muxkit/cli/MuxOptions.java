@@ -54,7 +54,7 @@ final class MuxOptions {
     int timelineEvents;
 
     @Option(names = "--lag-warn", paramLabel = "MS", defaultValue = "" + LoopMonitor.DEFAULT_WARN_MILLIS,
-            description = "Warn (at most a line a second) when a handler, timer or task holds its loop longer than this; 0: never (default: ${DEFAULT-VALUE}).")
+            description = "Warn (at most a line a second per loop) when a handler, timer or task holds its loop longer than this; 0: never (default: ${DEFAULT-VALUE}).")
     long lagWarn;
 
     private SyscallTrace sink;

@@ -83,6 +83,6 @@ public final class LoopMonitor {
     }
 
     private static Histogram histogram() {
-        return new Histogram(1, 3_600_000_000_000L, 2);
+        return new Histogram(1, LoopLag.MOST_NANOS, 2);  // the range of the loops' recorders, which are added into it
     }
 }
