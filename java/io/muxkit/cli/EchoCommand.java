@@ -42,7 +42,7 @@ final class EchoCommand implements Callable<Integer> {
         Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);
         var choice = mux.choice();
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
-        LoopMonitor monitor = mux.monitor("echo");
+        LoopMonitor monitor = mux.monitor("echo", listen.loops);
         StopSignal stop = new StopSignal();
         try (EchoServer server = new EchoServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);

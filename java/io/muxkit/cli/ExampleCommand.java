@@ -47,9 +47,14 @@ final class ExampleCommand implements Runnable {
             return Checks.range("--port", port, 0, 65535);
         }
 
-        /** The multiplexer an example serves on, after installing what its loop measures (--timeline, --lag-warn). */
+        /**
+         * The multiplexer an example serves on, on this thread, after installing what its loop
+         * measures (--timeline, --lag-warn); the thread is named for the timeline's track and the
+         * lag warning ("callback-echo-loop", not "main").
+         */
         io.muxkit.mux.Multiplexer multiplexer(String example) {
-            mux.monitor("example " + example);
+            Thread.currentThread().setName(example + "-loop");
+            mux.monitor("example " + example, 1);
             return mux.factory().get();
         }
     }
@@ -75,6 +80,9 @@ final class ExampleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (server.mux.timeline != null)  // refused rather than an empty file
+                throw new UsageException("--timeline: select-echo waits on a Multiplexer without an event loop: nothing to record"
+                        + " (callback-echo is the same server on the EventLoop)");
             SelectEcho.serve(server.multiplexer("select-echo"), server.host, server.port(), System.out);
             return 0;
         }

@@ -102,7 +102,7 @@ final class FilesCommand implements Callable<Integer> {
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
                 throw new UsageException("--index " + index + ": a list of file names, such as index.html,index.htm");
         FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
-        LoopMonitor monitor = mux.monitor("files");
+        LoopMonitor monitor = mux.monitor("files", listen.loops);
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
             server.whenLoopDies(stop::failed);

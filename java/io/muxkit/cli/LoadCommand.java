@@ -45,7 +45,8 @@ final class LoadCommand implements Callable<Integer> {
         Checks.range("--depth", depth, 1, 1024);
         Checks.seconds("--duration", duration, false, 3600);
         Checks.range("--port", port, 1, 65535);
-        LoopMonitor monitor = mux.monitor("load");
+        Thread.currentThread().setName("load-loop");  // the loop runs here: its timeline track and lag warning name it
+        LoopMonitor monitor = mux.monitor("load", 1);
         LoadClient.Result result;
         try (EventLoop loop = new EventLoop(mux.factory().get())) {
             result = new LoadClient(loop, new LoadClient.Config(host, port, connections, size, depth, duration),

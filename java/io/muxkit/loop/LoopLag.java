@@ -16,7 +16,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  */
 final class LoopLag {
     /** Iteration times above an hour are counted as an hour. */
-    private static final long MOST_NANOS = 3_600_000_000_000L;
+    static final long MOST_NANOS = 3_600_000_000_000L;
 
     /** What held a loop longest: a handler (fd >= 0, with its role and ops), a timer or a task (fd -1). */
     record Held(long nanos, String what, int fd, String ops) {

@@ -59,8 +59,9 @@ public final class LoopMonitor {
 
     /**
      * "iteration p50 0.004 ms p99 0.051 ms max 2.3 ms, longest conn READ fd 17 2.3 ms": the
-     * iterations of every loop since the last call (sinceLast) or since the start, and the longest
-     * handler since the start. For a --stats line, once a second, from one thread.
+     * iterations of every loop since the last call (sinceLast) or since the start ("iteration none"
+     * if no loop finished a turn), and the longest handler since the start. For a --stats line,
+     * once a second, from one thread.
      */
     public synchronized String lagLine(boolean sinceLast) {
         interval.reset();
@@ -71,8 +72,10 @@ public final class LoopMonitor {
         }
         total.add(interval);
         Histogram h = sinceLast ? interval : total;
-        return String.format(Locale.ROOT, "iteration p50 %s p99 %s max %s, longest %s", ms(h.getValueAtPercentile(50)),
-                ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()), longest == null ? "none" : longest + " " + ms(longest.nanos()));
+        String held = ", longest " + (longest == null ? "none" : longest + " " + ms(longest.nanos()));
+        if (h.getTotalCount() == 0) return "iteration none" + held;  // waiting all along: no turn to measure (not turns of 0 ms)
+        return String.format(Locale.ROOT, "iteration p50 %s p99 %s max %s", ms(h.getValueAtPercentile(50)),
+                ms(h.getValueAtPercentile(99)), ms(h.getMaxValue())) + held;
     }
 
     private static String ms(long nanos) {
@@ -80,6 +83,6 @@ public final class LoopMonitor {
     }
 
     private static Histogram histogram() {
-        return new Histogram(1, 3_600_000_000_000L, 2);
+        return new Histogram(1, LoopLag.MOST_NANOS, 2);  // the range of the loops' recorders, which are added into it
     }
 }

@@ -46,8 +46,17 @@ public final class Timeline {
     public static final Mark ENFILE = new Mark("error", "ENFILE");
     public static final Mark FAULT = new Mark("fault", "fault injected");
 
-    /** What a write kept and left out. */
-    public record Written(long kept, long dropped) {}
+    /**
+     * What a write kept and left out: the events the ring had overwritten (it wrapped), and the
+     * slices cut from their iteration (the oldest turn's, whose iteration was overwritten, and the
+     * turn under way, which has none yet).
+     */
+    public record Written(long kept, long overwritten, long cut) {
+        /** All left out: otherData's events_dropped. */
+        public long dropped() {
+            return overwritten + cut;
+        }
+    }
 
     private final long origin = System.nanoTime();
     private final String command, backend;
@@ -85,10 +94,38 @@ public final class Timeline {
         }
     }
 
-    /** Writes the timeline to file, atomically (file.tmp, then renamed): what was kept and dropped. Loops may still run. */
+    /**
+     * Creates file's file.tmp and deletes it: a file that {@link #write} could not write (its
+     * directory missing, read-only or not ours) is found before anything is recorded.
+     */
+    public static void checkWritable(Path file) throws IOException {
+        Path tmp = tmpFile(file);
+        Files.newOutputStream(tmp).close();
+        Files.delete(tmp);
+    }
+
+    private static Path tmpFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    /**
+     * Writes the timeline to file, atomically (file.tmp, then renamed; file.tmp is removed if
+     * that fails): what was kept and dropped. Loops may still run.
+     */
     public Written write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        long kept = 0, dropped = 0;
+        Path tmp = tmpFile(file);
+        boolean written = false;
+        try {
+            Written w = write(file, tmp);
+            written = true;
+            return w;
+        } finally {
+            if (!written) Files.deleteIfExists(tmp);
+        }
+    }
+
+    private Written write(Path file, Path tmp) throws IOException {
+        long kept = 0, overwritten = 0, cut = 0;
         List<TimelineRing> all;
         synchronized (this) {
             all = List.copyOf(rings);
@@ -99,19 +136,22 @@ public final class Timeline {
             for (TimelineRing ring : all) {
                 json.metadata("thread_name", ring.tid, ring.threadName + " (" + backend + ")");
                 Snapshot s = new Snapshot(ring);
-                kept += s.write(json, ring, origin);
-                dropped += s.dropped;
+                // Chrome keys a counter by process and name: with several loops, an id per loop keeps
+                // each loop's samples on a track of its own (Perfetto: "connections id: 2 open")
+                kept += s.write(json, ring, origin, all.size() > 1 ? Integer.toString(ring.tid) : null);
+                overwritten += s.overwritten;
+                cut += s.cut;
             }
             Map<String, Object> other = new LinkedHashMap<>();
             other.put("command", command);
             other.put("backend", backend);
             other.put("events_kept", kept);
-            other.put("events_dropped", dropped);
+            other.put("events_dropped", overwritten + cut);
             other.put("version", 1);
             json.finish(other);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Written(kept, dropped);
+        return new Written(kept, overwritten, cut);
     }
 
     /**
@@ -124,7 +164,7 @@ public final class Timeline {
         final int[] fd, a, b;
         final Object[] label;
         int n;
-        long dropped;
+        long overwritten, cut;
 
         Snapshot(TimelineRing r) {
             long before = r.count(), from = Math.max(0, before - r.capacity());
@@ -154,15 +194,12 @@ public final class Timeline {
             long valid = Math.max(from, r.count() + 1 - r.capacity());
             int skip = (int) Math.min(size, valid - from);
             n = size;
-            dropped = from;
-            if (skip > 0) {
-                for (int j = 0; j < size; j++) kind[j] = j < skip ? -1 : kind[j];
-                dropped += skip;
-            }
+            overwritten = from + skip;
+            for (int j = 0; j < skip; j++) kind[j] = -1;
         }
 
-        /** Writes the events that nest; returns how many went out, and counts the rest in dropped. */
-        long write(TraceEventWriter json, TimelineRing ring, long origin) throws IOException {
+        /** Writes the events that nest (counters with counterId, or none); returns how many went out, and counts the rest in cut. */
+        long write(TraceEventWriter json, TimelineRing ring, long origin, String counterId) throws IOException {
             Integer[] order = new Integer[n];
             for (int j = 0; j < n; j++) order[j] = j;
             Arrays.sort(order, (p, q) -> {
@@ -180,14 +217,14 @@ public final class Timeline {
                 byte k = kind[j];
                 if (k < 0) continue;
                 if (k == TimelineRing.COUNTER || k == TimelineRing.INSTANT) {
-                    point(json, j, tid, origin);
+                    point(json, j, tid, origin, counterId);
                     kept++;
                     continue;
                 }
                 while (depth > 0 && end[open[depth - 1]] <= start[j]) depth--;
                 boolean orphan = k == TimelineRing.ITERATION ? depth > 0 : depth == 0 || end[j] > end[open[depth - 1]];
                 if (orphan) {
-                    dropped++;
+                    cut++;
                     continue;
                 }
                 if (depth == open.length) open = Arrays.copyOf(open, depth * 2);
@@ -195,7 +232,7 @@ public final class Timeline {
                 slice(json, j, ring, origin);
                 kept++;
                 if (k == TimelineRing.WAIT) {
-                    json.counter("fds", end[j] - origin, tid).arg("registered", b[j]).arg("ready", a[j]).end();
+                    json.counter("fds", end[j] - origin, tid, counterId).arg("registered", b[j]).arg("ready", a[j]).end();
                     kept++;
                 }
             }
@@ -223,11 +260,11 @@ public final class Timeline {
             }
         }
 
-        private void point(TraceEventWriter json, int j, int tid, long origin) throws IOException {
+        private void point(TraceEventWriter json, int j, int tid, long origin, String counterId) throws IOException {
             long ts = start[j] - origin;
             if (kind[j] == TimelineRing.COUNTER) {
                 Series s = (Series) label[j];
-                json.counter(s.name(), ts, tid).arg(s.key1(), x[j]);
+                json.counter(s.name(), ts, tid, counterId).arg(s.key1(), x[j]);
                 if (s.key2() != null) json.arg(s.key2(), y[j]);
                 json.end();
                 return;

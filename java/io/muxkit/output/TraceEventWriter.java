@@ -38,9 +38,13 @@ public final class TraceEventWriter {
         return args();
     }
 
-    /** A counter sample (C): each arg is a series of the counter's track. */
-    public TraceEventWriter counter(String name, long tsNanos, int tid) throws IOException {
+    /** A counter sample (C): each arg is a series of the counter's track, which is the process's, keyed by name and id (null: none). */
+    public TraceEventWriter counter(String name, long tsNanos, int tid, String id) throws IOException {
         begin("C", null, name, tid);
+        if (id != null) {
+            out.write(",\"id\":");
+            string(id);
+        }
         out.write(",\"ts\":");
         micros(tsNanos);
         return args();

@@ -21,7 +21,11 @@ class FlagChecksTest {
             "echo --max-buffer 0|--max-buffer must be in [1, 1073741824]",
             "echo --lag-warn -1|--lag-warn must be in [0, 3600000]",
             "echo --timeline t.json --timeline-events 0|--timeline-events must be in [1, 100000000]",
-            "echo --timeline /no/such/dir/t.json|--timeline: cannot write /no/such/dir/t.json",
+            "echo --timeline t.json --timeline-events 100000000 --loops 256|--timeline-events 100000000 for 256 loops needs 1200962 MiB (the rings and a copy to write), more than half the JVM's heap",
+            "echo --timeline /no/such/dir/t.json|--timeline: cannot write /no/such/dir/t.json: no such file or directory",
+            "echo --timeline /proc/t.json|--timeline: cannot write /proc/t.json: ",  // a directory no one can create a file in, even root
+            "echo --timeline .|--timeline: cannot write .: a directory",
+            "example select-echo --timeline t.json|--timeline: select-echo waits on a Multiplexer without an event loop: nothing to record",
             "files --root . --idle-timeout Infinity|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --idle-timeout 0|--idle-timeout must be a number of seconds in (0, 604800]",
             "files --root . --max-upload -1|--max-upload must be in [0, 1125899906842624]",

@@ -65,6 +65,8 @@ public final class TraceFile {
         assertTrue(other.get("events_dropped").isIntegralNumber());
         long pid = -1, notMeta = 0;
         Set<Integer> named = new HashSet<>(), used = new HashSet<>();
+        Set<String> threadNames = new HashSet<>();
+        Map<Integer, Long> lastTs = new HashMap<>();
         Map<Integer, List<JsonNode>> slices = new HashMap<>();
         boolean process = false;
         for (JsonNode e : events) {
@@ -78,13 +80,19 @@ public final class TraceFile {
             assertTrue(e.get("args").isObject(), e::toString);
             if (ph.equals("M")) {
                 assertTrue(e.get("args").get("name").isTextual(), e::toString);
-                if (e.get("name").asText().equals("thread_name")) named.add(tid);
+                if (e.get("name").asText().equals("thread_name")) {
+                    named.add(tid);
+                    assertTrue(threadNames.add(e.get("args").get("name").asText()), () -> "a second track named so: " + e);
+                }
                 else process |= e.get("name").asText().equals("process_name") && tid == 0;
                 continue;
             }
             notMeta++;
             used.add(tid);
             assertTrue(e.get("ts").isNumber() && nanos(e.get("ts")) >= 0, e::toString);
+            long ts = nanos(e.get("ts")), before = lastTs.getOrDefault(tid, 0L);
+            assertTrue(ts >= before, () -> "each track's events in the order of ts: " + e + " after " + before + " ns");
+            lastTs.put(tid, ts);
             if (ph.equals("X")) {
                 assertTrue(e.get("dur").isNumber() && nanos(e.get("dur")) >= 0, e::toString);
                 assertTrue(e.get("cat").isTextual(), e::toString);
@@ -92,6 +100,7 @@ public final class TraceFile {
                 checkArgs(e);
             }
             if (ph.equals("i")) assertEquals("t", e.get("s").asText(), e::toString);
+            if (ph.equals("C")) e.get("args").forEach(v -> assertTrue(v.isNumber(), () -> "a counter's values are numbers: " + e));
         }
         assertTrue(process, "a process_name event");
         assertTrue(named.containsAll(used), "thread_name for every tid: named " + named + ", used " + used);
