@@ -239,7 +239,7 @@ class TimelineTest {
         for (Timeline timeline : new Timeline[] { null, new Timeline("test", backend.id(), 1000) }) {
             LoopMonitor.install(new LoopMonitor(100, true, timeline));
             int[] pair = fds.socketPair();
-            Pointer buf = NativeMemory.allocate(1);
+            NativeBuffer buf = NativeMemory.allocate(1);
             long[] turns = { 0 }, allocated = { 0 };
             try (EventLoop loop = new EventLoop(Multiplexer.open(backend))) {
                 loop.register(pair[0], READ, (fd, ops) -> {  // reads the byte and sends it again: ready every turn
