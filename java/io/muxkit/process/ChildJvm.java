@@ -32,7 +32,7 @@ public final class ChildJvm implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** {@code java -XX:-MaxFDLimit [what this JDK needs for jnr-ffi] [-Dmuxkit.childJvmFlags] -cp <our classpath> javaArgs...}. */
+    /** {@code java -XX:-MaxFDLimit [this JVM's binding and its flags: NativeAccess] [-Dmuxkit.childJvmFlags] -cp <our classpath> javaArgs...}. */
     public static List<String> javaCommand(List<String> javaArgs) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:-MaxFDLimit"));
