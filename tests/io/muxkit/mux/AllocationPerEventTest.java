@@ -2,12 +2,12 @@ package io.muxkit.mux;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
-import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
 import io.muxkit.testing.FdScope;
@@ -48,7 +48,7 @@ class AllocationPerEventTest {
         }
     }
 
-    private static void events(Multiplexer mux, int[] pair, NativeBuffer buf, int count) throws NativeIOException {
+    private static void events(Multiplexer mux, int[] pair, NativeBuffer buf, int count) throws IOException {
         for (int i = 0; i < count; i++) {
             buf.putByte(0, (byte) i);
             Fds.write(pair[1], buf, 1);
