@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "backends", mixinStandardHelpOptions = true,
-        description = "List the backends: available or why not, what limits each, and which is the default and why.")
+        description = "List the backends: available or why not, what limits each, and which is the default and why;"
+                + " and which binding (jnr or ffm) calls the shim, and why.")
 final class BackendsCommand implements Runnable {
     @Mixin
     BackendOption backend;
@@ -34,6 +35,7 @@ final class BackendsCommand implements Runnable {
             System.out.printf(Locale.ROOT, "%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
                     limits, why == null ? "" : " (" + why + ")");
         }
+        System.out.println("binding: " + Native.binding() + " (" + Native.bindingReason() + ")");
         System.out.println("default: " + choice.backend().id() + " (" + choice.source() + ")");
     }
 }

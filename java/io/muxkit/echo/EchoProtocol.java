@@ -7,13 +7,13 @@ import static io.muxkit.mux.Multiplexer.WRITE;
 
 import java.io.IOException;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.loop.Handler;
 import io.muxkit.tcp.BufferPool;
 import io.muxkit.tcp.Connections;
 import io.muxkit.tcp.Protocol;
 import io.muxkit.tcp.ServerLoop;
-import jnr.ffi.Pointer;
 
 /**
  * RFC 862 on one loop: write back what is read. A partial write waits for WRITE readiness; at most
@@ -97,7 +97,7 @@ final class EchoProtocol implements Protocol {
     }
 
     private void readAndEcho(EchoConnection c) throws NativeIOException {
-        Pointer buf = conns.readBuffer();
+        NativeBuffer buf = conns.readBuffer();
         while (true) {
             int room = maxBuffered - (int) c.queuedBytes();
             if (room <= 0) return;
@@ -120,7 +120,7 @@ final class EchoProtocol implements Protocol {
      * buffer is free, and only then.
      */
     private void echoUnbuffered(EchoConnection c) throws NativeIOException {
-        Pointer buf = conns.readBuffer();
+        NativeBuffer buf = conns.readBuffer();
         for (int n; (n = c.peek(Integer.MAX_VALUE)) > 0; ) {
             int written = c.tryWrite(buf, 0, n);
             if (written > 0) {

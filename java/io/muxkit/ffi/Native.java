@@ -1,15 +1,14 @@
 package io.muxkit.ffi;
 
-import jnr.ffi.Runtime;
-
 /**
  * The loaded shim, every constant and layout Java takes from it (resolved once, here), and the one
  * rule for its results: a value >= 0 is the result, -EAGAIN is {@link #AGAIN}, any other -errno
- * becomes a {@link NativeIOException} (Netty's {@code Errors.ioResult}).
+ * becomes a {@link NativeIOException} (Netty's {@code Errors.ioResult}). The shim is reached
+ * through the {@link Binding} that {@link Bindings} picked; nothing here depends on which.
  */
 public final class Native {
-    public static final LibMuxkit LIB = NativeLoader.load();
-    public static final Runtime RUNTIME = Runtime.getRuntime(LIB);
+    public static final LibMuxkit LIB = NativeLoader.load(Bindings.Current.BINDING);
+    private static final MemoryAccess MEMORY = Bindings.Current.BINDING.memory();
 
     static {  // a MUXKIT_FAULTS that does not parse fails loudly rather than testing nothing
         String faultsError = LIB.mk_faults_error();
@@ -100,6 +99,14 @@ public final class Native {
             throw new IllegalStateException("libmuxkit does not know the constant " + name);
         return (int) value;
     }
+
+    /** The binding that runs, "jnr" or "ffm". */
+    public static String binding() { return Bindings.Current.CHOICE.name(); }
+
+    /** Why that binding runs, e.g. "MUXKIT_BINDING=jnr" or "JDK 25: the default on JDK 22+". */
+    public static String bindingReason() { return Bindings.Current.CHOICE.reason(); }
+
+    static MemoryAccess memory() { return MEMORY; }
 
     public static String errnoName(int errno) { return LIB.mk_errno_name(errno); }
     public static String strerror(int errno) { return LIB.mk_strerror(errno); }

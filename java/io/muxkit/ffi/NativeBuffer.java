@@ -20,6 +20,15 @@ public final class NativeBuffer {
         this.size = size;
     }
 
+    /**
+     * Memory this code does not own, handed over by address: a syscall trace reads the arrays a
+     * multiplexer passes the shim through this. Checked against size like any buffer; never freed.
+     */
+    public static NativeBuffer view(long address, long size) {
+        if (address == 0 || size < 0) throw new IllegalArgumentException("no memory at 0x" + Long.toHexString(address) + ", " + size + " bytes");
+        return new NativeBuffer(address, size);
+    }
+
     public long address() { return address; }
     public long size() { return size; }
 

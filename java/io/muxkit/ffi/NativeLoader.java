@@ -9,10 +9,8 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import jnr.ffi.LibraryLoader;
-
 /**
- * Finds libmuxkit.so and loads it by absolute path. The library comes from
+ * Finds libmuxkit.so and has the binding load it by absolute path. The library comes from
  * {@code -Dmuxkit.native.path=FILE} when given, else it is extracted from the jar (or the classes
  * directory) into a private directory of its own, tried first in java.io.tmpdir and then in
  * ~/.cache/muxkit, since a tmpdir mounted noexec cannot map a library. An extracted copy is
@@ -25,17 +23,17 @@ final class NativeLoader {
 
     private NativeLoader() {}
 
-    static LibMuxkit load() {
+    static LibMuxkit load(Binding binding) {
         String override = System.getProperty(PATH_PROPERTY);
         if (override != null && !override.isEmpty()) {
             Path path = Paths.get(override).toAbsolutePath();
             if (!Files.isRegularFile(path))
                 throw new UnsatisfiedLinkError("muxkit: -D" + PATH_PROPERTY + "=" + override + ": no such file");
-            return load(path);
+            return load(binding, path);
         }
         Path extracted = extract();
         try {
-            return load(extracted);
+            return load(binding, extracted);
         } finally {
             try {
                 Files.deleteIfExists(extracted);
@@ -46,9 +44,9 @@ final class NativeLoader {
         }
     }
 
-    private static LibMuxkit load(Path library) {
+    private static LibMuxkit load(Binding binding, Path library) {
         try {
-            return LibraryLoader.create(LibMuxkit.class).failImmediately().load(library.toString());
+            return binding.load(library);
         } catch (UnsatisfiedLinkError e) {
             throw new UnsatisfiedLinkError("muxkit: cannot load " + library + ": " + e.getMessage());
         }

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Set;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.HttpError;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
-import jnr.ffi.Pointer;
 
 /**
  * One loop's cache of open files, kept true by inotify on the loop's own multiplexer. An entry
@@ -92,7 +92,7 @@ final class FileCache implements AutoCloseable {
         final RootDir.Stat stat;
         final String etag, lastModified, contentType;
         /** A small file's 200 response, head then body, responseLength bytes; null for a large file. */
-        Pointer response;
+        NativeBuffer response;
         int responseLength, headLength, dateOffset;
         long dateSecond;
         long validatedNanos;
@@ -140,7 +140,7 @@ final class FileCache implements AutoCloseable {
     private final Limits limits;
     private final EventLoop loop;
     private int inotifyFd = -1;  // -1 when inotify could not be had again after a reset: nothing is cached
-    private final Pointer events = NativeMemory.allocate(EVENT_BUFFER);
+    private final NativeBuffer events = NativeMemory.allocate(EVENT_BUFFER);
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);  // access order: LRU
     private final Map<Integer, Watch> watches = new HashMap<>();
     private final Map<Integer, Entry> fileWatches = new HashMap<>();
@@ -375,7 +375,7 @@ final class FileCache implements AutoCloseable {
 
     private boolean readResponse(Entry e, byte[] head) {
         int length = head.length + (int) e.stat.size();
-        Pointer block = NativeMemory.allocate(length);
+        NativeBuffer block = NativeMemory.allocate(length);
         block.put(0, head, 0, head.length);
         try {
             for (int at = head.length; at < length; ) {

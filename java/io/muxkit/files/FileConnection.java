@@ -3,12 +3,12 @@ package io.muxkit.files;
 import java.io.IOException;
 import java.util.Arrays;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HeadFramer;
 import io.muxkit.http.HttpRequest;
 import io.muxkit.tcp.Connection;
 import io.muxkit.tcp.Connections;
-import jnr.ffi.Pointer;
 
 /**
  * One HTTP peer of the file server: its stream, and its state split as hyper's conn.rs splits it,
@@ -98,7 +98,7 @@ final class FileConnection extends Connection {
     }
 
     /** Reads what the stream gives (into buf, then the input), as much as the input has room for; batch: the loop's now. */
-    void readInput(Pointer buf, long batch) throws NativeIOException {
+    void readInput(NativeBuffer buf, long batch) throws NativeIOException {
         for (int n; (n = read(room())) > 0; ) {
             if (inLen + n > in.length) in = Arrays.copyOf(in, Math.min(Math.max(inLen + n, in.length * 2), BODY_CAP));
             buf.get(0, in, inLen, n);

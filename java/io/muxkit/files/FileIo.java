@@ -3,8 +3,8 @@ package io.muxkit.files;
 import static io.muxkit.ffi.Native.LIB;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
-import jnr.ffi.Pointer;
 
 /**
  * Reads and writes of files (and of the inotify fd), as opposed to sockets: those go through the
@@ -15,12 +15,12 @@ final class FileIo {
     private FileIo() {}
 
     /** Bytes read into buf[offset, offset + len), 0 at the end of the file, {@link Native#AGAIN} when a nonblocking fd has none now. */
-    static int read(int fd, Pointer buf, long offset, int len) throws NativeIOException {
+    static int read(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_read(fd, buf.address() + offset, len), "read", fd);
     }
 
     /** Bytes written from buf[offset, offset + len). */
-    static int write(int fd, Pointer buf, long offset, int len) throws NativeIOException {
+    static int write(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_write(fd, buf.address() + offset, len), "write", fd);
     }
 }

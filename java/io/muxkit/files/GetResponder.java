@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.ByteRange;
@@ -19,7 +20,6 @@ import io.muxkit.loop.EventLoop;
 import io.muxkit.net.Fds;
 import io.muxkit.tcp.Connection;
 import io.muxkit.tcp.Connections;
-import jnr.ffi.Pointer;
 
 /**
  * GET and HEAD, as nginx's static module and its filters answer them: the file (from the cache
@@ -272,7 +272,7 @@ final class GetResponder {
      */
     private boolean list(FileConnection c, int dirFd, String rel, String accept) {
         boolean taken = blocking.submit(loop, () -> {
-            Pointer scratch = NativeMemory.allocate(LISTING_SCRATCH);
+            NativeBuffer scratch = NativeMemory.allocate(LISTING_SCRATCH);
             try {
                 return Listing.render(dirFd, rel, accept, config.allowDotFiles(), scratch);
             } finally {

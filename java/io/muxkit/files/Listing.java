@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HttpError;
 import io.muxkit.output.Json;
-import jnr.ffi.Pointer;
 
 /**
  * A directory listing, as HTML for browsers or JSON for {@code Accept: application/json}. The
@@ -46,7 +46,7 @@ final class Listing {
     private Listing() {}
 
     /** Lists the directory open as dirFd, shown as "/rel"; scratch is a native buffer for getdents. */
-    static Body render(int dirFd, String rel, String accept, boolean allowDotFiles, Pointer scratch) throws HttpError {
+    static Body render(int dirFd, String rel, String accept, boolean allowDotFiles, NativeBuffer scratch) throws HttpError {
         List<Map<String, Object>> entries = new ArrayList<>();
         List<String> listed = new ArrayList<>();  // each entry's name as read, for the HTML
         int total;
@@ -73,11 +73,11 @@ final class Listing {
     }
 
     /** The first MAX_ENTRIES names by name, in order, into names; returns how many the directory has. */
-    private static int firstNames(int dirFd, boolean allowDotFiles, Pointer buf, List<String> names) throws NativeIOException {
+    private static int firstNames(int dirFd, boolean allowDotFiles, NativeBuffer buf, List<String> names) throws NativeIOException {
         PriorityQueue<String> first = new PriorityQueue<>(Comparator.reverseOrder());  // top: the greatest kept
         int total = 0;
         byte[] name = new byte[256];
-        for (int n; (n = Native.check(LIB.mk_getdents(dirFd, buf, (int) buf.size()), "getdents64", dirFd)) > 0; ) {
+        for (int n; (n = Native.check(LIB.mk_getdents(dirFd, buf.address(), (int) buf.size()), "getdents64", dirFd)) > 0; ) {
             for (int at = 0; at < n; at += buf.getShort(at + Native.DIRENT_RECLEN) & 0xffff) {
                 int len = 0;
                 while (len < name.length && (name[len] = buf.getByte(at + Native.DIRENT_NAME + len)) != 0) len++;

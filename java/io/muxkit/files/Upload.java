@@ -6,13 +6,13 @@ import java.io.IOException;
 import java.security.SecureRandom;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.ChunkedDecoder;
 import io.muxkit.http.HttpError;
 import io.muxkit.http.HttpRequest;
 import io.muxkit.net.Fds;
-import jnr.ffi.Pointer;
 
 /**
  * One PUT. The loop decodes the body into a staging buffer ({@link #stage}); a worker writes it
@@ -35,7 +35,7 @@ final class Upload {
     private int dirFd, fd;
     private final String name;
     private final String target;             // the path beneath the root, for the file cache to drop
-    private Pointer staging = NativeMemory.allocate(STAGE);
+    private NativeBuffer staging = NativeMemory.allocate(STAGE);
     private int staged;                      // bytes in staging, waiting for writeStaged
     boolean busy;                            // a worker has this upload now: the loop leaves it alone
     boolean abandoned;                       // its connection closed while busy: abort when the worker is done

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.loop.EventLoop;
@@ -21,7 +22,6 @@ import io.muxkit.loop.Handler;
 import io.muxkit.loop.Timer;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
-import jnr.ffi.Pointer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -82,8 +82,8 @@ public final class LoadClient {
     private final EventLoop loop;
     private final Config config;
     private final PrintStream progress;
-    private final Pointer pattern = NativeMemory.allocate(CHUNK + 256);
-    private final Pointer buf = NativeMemory.allocate(CHUNK);
+    private final NativeBuffer pattern = NativeMemory.allocate(CHUNK + 256);
+    private final NativeBuffer buf = NativeMemory.allocate(CHUNK);
     private final byte[] scratch = new byte[CHUNK];
     private final Histogram latency = new Histogram(60_000_000L, 3);
     private final FdTable<LoadConnection> conns = new FdTable<>();

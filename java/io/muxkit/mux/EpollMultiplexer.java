@@ -4,9 +4,9 @@ import java.io.IOException;
 
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
-import jnr.ffi.Pointer;
 
 /**
  * epoll(7): the kernel keeps the interest set; epoll_wait fills a native array of packed
@@ -25,7 +25,7 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     }
 
     private final int epfd;
-    private Pointer events;
+    private NativeBuffer events;
     private int capacity = 64;
 
     EpollMultiplexer(MuxSyscalls lib) throws IOException {
@@ -71,7 +71,7 @@ final class EpollMultiplexer extends AbstractMultiplexer {
     @Override
     protected Wait waitOnce(long timeoutNanos) throws IOException {
         syscalls++;
-        int n = lib.mk_epoll_wait(epfd, events, capacity, timeoutNanos);
+        int n = lib.mk_epoll_wait(epfd, events.address(), capacity, timeoutNanos);
         if (n < 0) return failedWait(n, "epoll_wait");
         if (n == 0) return Wait.TIMED_OUT;
         for (int i = 0; i < n; i++) {

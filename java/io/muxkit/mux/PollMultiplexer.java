@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
-import jnr.ffi.Pointer;
 
 /**
  * poll(2): a dense array of struct pollfd in native memory, slot 0 the wakeup fd. An fd's slot
@@ -18,7 +18,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
     private static final int SIZE = Native.POLLFD_SIZE, FD = Native.POLLFD_FD,
             EVENTS = Native.POLLFD_EVENTS, REVENTS = Native.POLLFD_REVENTS;
 
-    private Pointer pollfds = NativeMemory.allocate(64L * SIZE);
+    private NativeBuffer pollfds = NativeMemory.allocate(64L * SIZE);
     private int capacity = 64;
     private int count;
     private int[] slotByFd = new int[64];
@@ -44,7 +44,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
         int slot = slotByFd[fd];
         int last = --count;
         if (slot != last) {
-            pollfds.transferTo((long) last * SIZE, pollfds, (long) slot * SIZE, SIZE);
+            pollfds.copyTo((long) last * SIZE, pollfds, (long) slot * SIZE, SIZE);
             slotByFd[pollfds.getInt((long) slot * SIZE + FD)] = slot;
         }
     }
@@ -52,7 +52,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
     @Override
     protected Wait waitOnce(long timeoutNanos) throws IOException {
         syscalls++;
-        int n = lib.mk_poll(pollfds, count, timeoutNanos);
+        int n = lib.mk_poll(pollfds.address(), count, timeoutNanos);
         if (n < 0) return failedWait(n, "poll");
         if (n == 0) return Wait.TIMED_OUT;
         for (int slot = 0, found = 0; slot < count && found < n; slot++) {
@@ -73,8 +73,8 @@ final class PollMultiplexer extends AbstractMultiplexer {
 
     private void append(int fd, int interest) {
         if (count == capacity) {
-            Pointer bigger = NativeMemory.allocate(2L * capacity * SIZE);
-            pollfds.transferTo(0, bigger, 0, (long) count * SIZE);
+            NativeBuffer bigger = NativeMemory.allocate(2L * capacity * SIZE);
+            pollfds.copyTo(0, bigger, 0, (long) count * SIZE);
             NativeMemory.free(pollfds);
             pollfds = bigger;
             capacity *= 2;

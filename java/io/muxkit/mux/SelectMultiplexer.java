@@ -4,8 +4,8 @@ import java.io.IOException;
 
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
-import jnr.ffi.Pointer;
 
 /**
  * select(2): master read and write bitmaps, copied into work bitmaps before each call (select
@@ -16,8 +16,8 @@ import jnr.ffi.Pointer;
 final class SelectMultiplexer extends AbstractMultiplexer {
     private final FdSetMode mode;
     private int bytes;                 // size of each bitmap
-    private Pointer readSet, writeSet, readWork, writeWork;
-    private Pointer readyFds, readyOps; // int arrays filled by mk_fdset_ready
+    private NativeBuffer readSet, writeSet, readWork, writeWork;
+    private NativeBuffer readyFds, readyOps; // int arrays filled by mk_fdset_ready
     private int readyCapacity;
     private int maxFd;
 
@@ -61,10 +61,10 @@ final class SelectMultiplexer extends AbstractMultiplexer {
 
     @Override
     protected Wait waitOnce(long timeoutNanos) throws IOException {
-        readSet.transferTo(0, readWork, 0, bytes);
-        writeSet.transferTo(0, writeWork, 0, bytes);
+        readSet.copyTo(0, readWork, 0, bytes);
+        writeSet.copyTo(0, writeWork, 0, bytes);
         syscalls++;
-        int n = lib.mk_select(maxFd + 1, readWork, writeWork, timeoutNanos);
+        int n = lib.mk_select(maxFd + 1, readWork.address(), writeWork.address(), timeoutNanos);
         if (n == -Native.EBADF) {
             reportClosed();
             return Wait.READY;
@@ -84,7 +84,7 @@ final class SelectMultiplexer extends AbstractMultiplexer {
             readyOps = NativeMemory.allocate(4L * readyCapacity);
         }
         // n counts an fd once per set it is in, so it bounds the number of distinct fds
-        int found = lib.mk_fdset_ready(readWork, writeWork, maxFd + 1, readyFds, readyOps, n);
+        int found = lib.mk_fdset_ready(readWork.address(), writeWork.address(), maxFd + 1, readyFds.address(), readyOps.address(), n);
         for (int i = 0; i < found; i++)
             ready(readyFds.getInt(4L * i), readyOps.getInt(4L * i));  // 1 = READ, 2 = WRITE: same bits
     }
@@ -94,24 +94,24 @@ final class SelectMultiplexer extends AbstractMultiplexer {
      * then wait again, without them and without blocking, for the rest.
      */
     private void reportClosed() throws IOException {
-        readSet.transferTo(0, readWork, 0, bytes);
-        writeSet.transferTo(0, writeWork, 0, bytes);
+        readSet.copyTo(0, readWork, 0, bytes);
+        writeSet.copyTo(0, writeWork, 0, bytes);
         for (int fd = 0; fd <= maxFd; fd++) {
             if (isRegistered(fd) && !isOpen(fd)) {
                 ready(fd, ERROR);
-                lib.mk_fdset_remove(readWork, bytes, fd);
-                lib.mk_fdset_remove(writeWork, bytes, fd);
+                lib.mk_fdset_remove(readWork.address(), bytes, fd);
+                lib.mk_fdset_remove(writeWork.address(), bytes, fd);
             }
         }
         syscalls++;
-        int n = lib.mk_select(maxFd + 1, readWork, writeWork, 0);
+        int n = lib.mk_select(maxFd + 1, readWork.address(), writeWork.address(), 0);
         if (n > 0) collect(n);
         else if (n < 0) failedWait(n, "select");  // EINTR: the caller's next wait reports the rest
     }
 
     @Override
     protected void release() {
-        for (Pointer p : new Pointer[] { readSet, writeSet, readWork, writeWork, readyFds, readyOps }) NativeMemory.free(p);
+        for (NativeBuffer p : new NativeBuffer[] { readSet, writeSet, readWork, writeWork, readyFds, readyOps }) NativeMemory.free(p);
         readSet = writeSet = readWork = writeWork = readyFds = readyOps = null;
     }
 
@@ -122,23 +122,23 @@ final class SelectMultiplexer extends AbstractMultiplexer {
     }
 
     private void addBits(int fd, int interest) {
-        if ((interest & READ) != 0) lib.mk_fdset_add(readSet, bytes, fd);
-        if ((interest & WRITE) != 0) lib.mk_fdset_add(writeSet, bytes, fd);
+        if ((interest & READ) != 0) lib.mk_fdset_add(readSet.address(), bytes, fd);
+        if ((interest & WRITE) != 0) lib.mk_fdset_add(writeSet.address(), bytes, fd);
     }
 
     private void removeBits(int fd) {
-        lib.mk_fdset_remove(readSet, bytes, fd);
-        lib.mk_fdset_remove(writeSet, bytes, fd);
+        lib.mk_fdset_remove(readSet.address(), bytes, fd);
+        lib.mk_fdset_remove(writeSet.address(), bytes, fd);
     }
 
     /** (Re)allocates the four bitmaps at newBytes each, keeping the master bits. */
     private void allocate(int newBytes) {
-        Pointer newRead = NativeMemory.allocate(newBytes), newWrite = NativeMemory.allocate(newBytes);
+        NativeBuffer newRead = NativeMemory.allocate(newBytes), newWrite = NativeMemory.allocate(newBytes);
         if (readSet != null) {
-            readSet.transferTo(0, newRead, 0, bytes);
-            writeSet.transferTo(0, newWrite, 0, bytes);
+            readSet.copyTo(0, newRead, 0, bytes);
+            writeSet.copyTo(0, newWrite, 0, bytes);
         }
-        for (Pointer p : new Pointer[] { readSet, writeSet, readWork, writeWork }) NativeMemory.free(p);
+        for (NativeBuffer p : new NativeBuffer[] { readSet, writeSet, readWork, writeWork }) NativeMemory.free(p);
         readSet = newRead;
         writeSet = newWrite;
         readWork = NativeMemory.allocate(newBytes);

@@ -2,20 +2,22 @@ package io.muxkit.mux;
 
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
-import jnr.ffi.Pointer;
+import io.muxkit.ffi.NativeBuffer;
 
 /**
  * The shim's multiplexing calls, each written to a {@link SyscallTrace} as strace writes it, then
  * passed on. A traced multiplexer is opened with one of these around {@link Native#LIB}, an
  * untraced one with the LIB itself: the backends hold no trace code and pay nothing when off.
  * Arrays are read from the caller's memory around the call (the fd_sets, the pollfds, the epoll
- * events, uring's requests and completions), and the fds this multiplexer creates get their roles
- * here: the eventfd is the wakeup, then the epoll fd or the ring. One per multiplexer.
+ * events, uring's requests and completions; each through a {@link NativeBuffer#view} of the address
+ * the call is given), and the fds this multiplexer creates get their roles here: the eventfd is
+ * the wakeup, then the epoll fd or the ring. One per multiplexer.
  */
 final class TracedSyscalls implements MuxSyscalls {
     private final MuxSyscalls lib;
     private final SyscallTrace trace;
     private int ringFd = -1;
+    private long ringSize;
 
     private TracedSyscalls(MuxSyscalls lib, SyscallTrace trace) {
         this.lib = lib;
@@ -35,7 +37,7 @@ final class TracedSyscalls implements MuxSyscalls {
     // ---- select ----
 
     @Override
-    public int mk_select(int nfds, Pointer readfds, Pointer writefds, long timeoutNanos) {
+    public int mk_select(int nfds, long readfds, long writefds, long timeoutNanos) {
         String in = fdSetText(readfds, nfds) + ", " + fdSetText(writefds, nfds);
         long start = System.nanoTime();
         int n = lib.mk_select(nfds, readfds, writefds, timeoutNanos);
@@ -47,7 +49,8 @@ final class TracedSyscalls implements MuxSyscalls {
     }
 
     /** A bitmap as strace writes it: [7 12]. */
-    private String fdSetText(Pointer set, int nfds) {
+    private String fdSetText(long address, int nfds) {
+        NativeBuffer set = NativeBuffer.view(address, (nfds + 7) >> 3);
         StringBuilder s = new StringBuilder("[");
         int written = 0, total = 0;
         for (int fd = 0; fd < nfds; fd++) if (isSet(set, fd)) total++;
@@ -59,14 +62,14 @@ final class TracedSyscalls implements MuxSyscalls {
         return s.append(']').toString();
     }
 
-    private static boolean isSet(Pointer set, int fd) {
+    private static boolean isSet(NativeBuffer set, int fd) {
         return (set.getByte(fd >> 3) & (1 << (fd & 7))) != 0;
     }
 
     // ---- poll ----
 
     @Override
-    public int mk_poll(Pointer pollfds, int nfds, long timeoutNanos) {
+    public int mk_poll(long pollfds, int nfds, long timeoutNanos) {
         String in = pollfdsText(pollfds, nfds, false);
         long start = System.nanoTime();
         int n = lib.mk_poll(pollfds, nfds, timeoutNanos);
@@ -77,8 +80,9 @@ final class TracedSyscalls implements MuxSyscalls {
     }
 
     /** The array as strace writes it: every entry's events, or (after the call) the entries with revents. */
-    private String pollfdsText(Pointer pollfds, int count, boolean revents) {
+    private String pollfdsText(long address, int count, boolean revents) {
         int size = Native.POLLFD_SIZE, bitsAt = revents ? Native.POLLFD_REVENTS : Native.POLLFD_EVENTS;
+        NativeBuffer pollfds = NativeBuffer.view(address, (long) Math.max(count, 0) * size);
         StringBuilder s = new StringBuilder("[");
         int total = 0, written = 0;
         for (int slot = 0; slot < count; slot++) if (!revents || pollfds.getShort((long) slot * size + bitsAt) != 0) total++;
@@ -114,10 +118,11 @@ final class TracedSyscalls implements MuxSyscalls {
     }
 
     @Override
-    public int mk_epoll_wait(int epfd, Pointer events, int max, long timeoutNanos) {
+    public int mk_epoll_wait(int epfd, long address, int max, long timeoutNanos) {
         long start = System.nanoTime();
-        int n = lib.mk_epoll_wait(epfd, events, max, timeoutNanos);
+        int n = lib.mk_epoll_wait(epfd, address, max, timeoutNanos);
         long took = System.nanoTime() - start;
+        NativeBuffer events = NativeBuffer.view(address, (long) Math.max(n, 0) * Native.EPOLL_EVENT_SIZE);
         StringBuilder ready = new StringBuilder("[");
         for (int i = 0; i < n && SyscallText.room(ready, i, n); i++) {
             long at = (long) i * Native.EPOLL_EVENT_SIZE;
@@ -135,10 +140,11 @@ final class TracedSyscalls implements MuxSyscalls {
     // ---- io_uring ----
 
     @Override
-    public int mk_uring_init(Pointer ring, int entries, int cqEntries) {
+    public int mk_uring_init(long ring, int entries, int cqEntries) {
         int fd = lib.mk_uring_init(ring, entries, cqEntries);
         if (fd >= 0) {
             ringFd = fd;
+            ringSize = lib.mk_uring_size();
             trace.role(fd, "io_uring");
         }
         trace.line("io_uring_setup(" + entries + ", {flags=IORING_SETUP_CQSIZE|IORING_SETUP_SUBMIT_ALL|IORING_SETUP_COOP_TASKRUN"
@@ -147,7 +153,7 @@ final class TracedSyscalls implements MuxSyscalls {
     }
 
     @Override
-    public void mk_uring_exit(Pointer ring) {
+    public void mk_uring_exit(long ring) {
         lib.mk_uring_exit(ring);
         if (ringFd < 0) return;
         trace.line("close(" + trace.fd(ringFd) + ") = 0 (after munmap of the rings: every request in flight is cancelled)");
@@ -157,9 +163,9 @@ final class TracedSyscalls implements MuxSyscalls {
 
     /** Used only for cancellations that cannot wait for the next wait: a poll holds its file until its POLL_REMOVE goes in. */
     @Override
-    public int mk_uring_submit(Pointer ring, Pointer ops, int nops) {
+    public int mk_uring_submit(long ring, long ops, int nops) {
         int rc = lib.mk_uring_submit(ring, ops, nops);
-        traceRequests(ops, UringMultiplexer.taken(ring));
+        traceRequests(ops, nops, UringMultiplexer.taken(NativeBuffer.view(ring, ringSize)));
         trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + nops + ", min_complete=0, flags=0)"
                 + SyscallText.result(rc < 0 ? rc : nops) + " (POLL_REMOVE goes in at once: a poll holds its file)");
         return rc;
@@ -167,12 +173,14 @@ final class TracedSyscalls implements MuxSyscalls {
 
     /** The requests the shim put in the ring, then the io_uring_enter it made (or that none was needed), then the completions read. */
     @Override
-    public int mk_uring_wait(Pointer ring, Pointer ops, int nops, long timeoutNanos, Pointer cqes, int max) {
+    public int mk_uring_wait(long ringAddress, long ops, int nops, long timeoutNanos, long cqeAddress, int max) {
+        NativeBuffer ring = NativeBuffer.view(ringAddress, ringSize);
         long entersBefore = UringMultiplexer.enters(ring), submittedBefore = UringMultiplexer.submitted(ring), start = System.nanoTime();
-        int n = lib.mk_uring_wait(ring, ops, nops, timeoutNanos, cqes, max);
+        int n = lib.mk_uring_wait(ringAddress, ops, nops, timeoutNanos, cqeAddress, max);
         long took = System.nanoTime() - start;
         long enters = UringMultiplexer.enters(ring) - entersBefore, taken = UringMultiplexer.submitted(ring) - submittedBefore;
-        traceRequests(ops, UringMultiplexer.taken(ring));
+        traceRequests(ops, nops, UringMultiplexer.taken(ring));
+        NativeBuffer cqes = NativeBuffer.view(cqeAddress, (long) Math.max(n, 0) * Native.CQE_SIZE);
         String call = enters == 0 ? "(no io_uring_enter: " + nops + " to submit, the completion queue read from shared memory)"
                 : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + nops + ", min_complete=" + (timeoutNanos == 0 ? 0 : 1)
                   + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos) + "}")
@@ -190,7 +198,8 @@ final class TracedSyscalls implements MuxSyscalls {
     }
 
     /** One line per request the last call put in the ring (the first `taken` ops), before the enter that submits them. */
-    private void traceRequests(Pointer ops, int taken) {
+    private void traceRequests(long address, int nops, int taken) {
+        NativeBuffer ops = NativeBuffer.view(address, (long) nops * Native.URING_OP_SIZE);
         for (int i = 0; i < taken; i++) {
             long at = (long) i * Native.URING_OP_SIZE, userData = ops.getLong(at + Native.URING_OP_USER_DATA);
             int kind = ops.getInt(at + Native.URING_OP_KIND);
@@ -252,17 +261,17 @@ final class TracedSyscalls implements MuxSyscalls {
     }
 
     @Override
-    public int mk_fdset_add(Pointer set, int bytes, int fd) {
+    public int mk_fdset_add(long set, int bytes, int fd) {
         return lib.mk_fdset_add(set, bytes, fd);
     }
 
     @Override
-    public int mk_fdset_remove(Pointer set, int bytes, int fd) {
+    public int mk_fdset_remove(long set, int bytes, int fd) {
         return lib.mk_fdset_remove(set, bytes, fd);
     }
 
     @Override
-    public int mk_fdset_ready(Pointer readfds, Pointer writefds, int nfds, Pointer fds, Pointer ops, int max) {
+    public int mk_fdset_ready(long readfds, long writefds, int nfds, long fds, long ops, int max) {
         return lib.mk_fdset_ready(readfds, writefds, nfds, fds, ops, max);
     }
 

@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
-import jnr.ffi.Pointer;
 
 /**
  * io_uring's poll requests (native/uring.c keeps the ring). Level-triggered readiness is a one-shot
@@ -21,10 +21,10 @@ final class UringMultiplexer extends AbstractMultiplexer {
     private static final int OP_SIZE = Native.URING_OP_SIZE, CQE_SIZE = Native.CQE_SIZE;
     private static final int NONE = -1;
 
-    private final Pointer ring;
-    private Pointer ops;
+    private final NativeBuffer ring;
+    private NativeBuffer ops;
     private int opCount, opCapacity = 64;
-    private Pointer cqes;
+    private NativeBuffer cqes;
     private int cqeCapacity = 64;
     /** by fd: the generation of its current poll, the index of its queued (unsubmitted) ADD, whether a poll is in the kernel */
     private int[] generation = new int[64], queuedAdd = filled(new int[64]);
@@ -38,7 +38,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
     UringMultiplexer(int sqEntries, int cqEntries, MuxSyscalls lib) throws IOException {
         super(Backend.URING, true, lib);
         ring = NativeMemory.allocate(lib.mk_uring_size());
-        int fd = lib.mk_uring_init(ring, sqEntries, cqEntries);
+        int fd = lib.mk_uring_init(ring.address(), sqEntries, cqEntries);
         if (fd < 0) {
             NativeMemory.free(ring);
             closeWakeFd();
@@ -106,7 +106,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
     /** Submits what is queued without waiting (one io_uring_enter), for the cancellations that cannot wait. */
     private void submitNow() {
         long before = enters(ring);
-        lib.mk_uring_submit(ring, ops, opCount);
+        lib.mk_uring_submit(ring.address(), ops.address(), opCount);
         syscalls += enters(ring) - before;
         submitted();
     }
@@ -131,7 +131,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
     @Override
     protected Wait waitOnce(long timeoutNanos) throws IOException {
         long entersBefore = enters(ring), start = timeoutNanos > 0 ? System.nanoTime() : 0;
-        int n = lib.mk_uring_wait(ring, ops, opCount, timeoutNanos, cqes, cqeCapacity);
+        int n = lib.mk_uring_wait(ring.address(), ops.address(), opCount, timeoutNanos, cqes.address(), cqeCapacity);
         syscalls += enters(ring) - entersBefore;
         submitted();
         if (n < 0) return failedWait(n, "io_uring_enter");
@@ -193,7 +193,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
         opCount = 0;
         for (int fd = 0; fd < armed.length; fd++) if (armed[fd]) queueRemove(userData(fd, generation[fd]));
         if (opCount > 0) submitNow();
-        lib.mk_uring_exit(ring);
+        lib.mk_uring_exit(ring.address());
         NativeMemory.free(ring);
         NativeMemory.free(ops);
         NativeMemory.free(cqes);
@@ -208,17 +208,17 @@ final class UringMultiplexer extends AbstractMultiplexer {
     // the counters at the start of struct mk_uring (native/uring.c), read here and by the decorator that logs each call
 
     /** io_uring_enter calls so far. */
-    static long enters(Pointer ring) {
+    static long enters(NativeBuffer ring) {
         return ring.getLong(0);
     }
 
     /** SQEs the kernel took so far. */
-    static long submitted(Pointer ring) {
+    static long submitted(NativeBuffer ring) {
         return ring.getLong(8);
     }
 
     /** Ops the last submit or wait put in the ring: the first ones given, all unless the kernel refused to make room. */
-    static int taken(Pointer ring) {
+    static int taken(NativeBuffer ring) {
         return (int) ring.getLong(16);
     }
 
@@ -250,8 +250,8 @@ final class UringMultiplexer extends AbstractMultiplexer {
 
     private int newOp() {
         if (opCount == opCapacity) {
-            Pointer bigger = NativeMemory.allocate(2L * opCapacity * OP_SIZE);
-            ops.transferTo(0, bigger, 0, (long) opCount * OP_SIZE);
+            NativeBuffer bigger = NativeMemory.allocate(2L * opCapacity * OP_SIZE);
+            ops.copyTo(0, bigger, 0, (long) opCount * OP_SIZE);
             NativeMemory.free(ops);
             ops = bigger;
             opCapacity *= 2;
@@ -264,7 +264,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
         queuedAdd[fdOf(slot)] = NONE;
         int last = --opCount;
         if (slot == last) return;
-        ops.transferTo((long) last * OP_SIZE, ops, (long) slot * OP_SIZE, OP_SIZE);
+        ops.copyTo((long) last * OP_SIZE, ops, (long) slot * OP_SIZE, OP_SIZE);
         if (isAdd(slot)) queuedAdd[fdOf(slot)] = slot;
     }
 
@@ -280,7 +280,7 @@ final class UringMultiplexer extends AbstractMultiplexer {
             armed[fdOf(i)] = true;
         }
         if (taken < opCount) {  // the rest stay queued, moved to the front
-            ops.transferTo((long) taken * OP_SIZE, ops, 0, (long) (opCount - taken) * OP_SIZE);
+            ops.copyTo((long) taken * OP_SIZE, ops, 0, (long) (opCount - taken) * OP_SIZE);
             for (int i = 0; i < opCount - taken; i++) if (isAdd(i)) queuedAdd[fdOf(i)] = i;
         }
         opCount -= taken;

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
-import jnr.ffi.Pointer;
 
 /**
  * File descriptors as ints: pipes, socketpairs, eventfds, read, write, close. All nonblocking and
@@ -54,31 +54,31 @@ public final class Fds {
     }
 
     /** Bytes read into buf, 0 at the end of the stream, {@link Native#AGAIN} when nothing is there now. */
-    public static int read(int fd, Pointer buf, int len) throws NativeIOException {
+    public static int read(int fd, NativeBuffer buf, int len) throws NativeIOException {
         return read(fd, buf, 0, len);
     }
 
     /** Bytes written from buf, {@link Native#AGAIN} when the fd cannot take any now. */
-    public static int write(int fd, Pointer buf, int len) throws NativeIOException {
+    public static int write(int fd, NativeBuffer buf, int len) throws NativeIOException {
         return write(fd, buf, 0, len);
     }
 
-    /** {@link #read(int, Pointer, int)} into buf at offset, allocating nothing. */
-    public static int read(int fd, Pointer buf, long offset, int len) throws NativeIOException {
+    /** {@link #read(int, NativeBuffer, int)} into buf at offset, allocating nothing. */
+    public static int read(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_read(fd, buf.address() + offset, len), "read", fd);
     }
 
-    /** Like {@link #read(int, Pointer, int)}, but the bytes stay queued in the socket (MSG_PEEK): a later read gets them again. */
-    public static int peek(int fd, Pointer buf, int len) throws NativeIOException {
+    /** Like {@link #read(int, NativeBuffer, int)}, but the bytes stay queued in the socket (MSG_PEEK): a later read gets them again. */
+    public static int peek(int fd, NativeBuffer buf, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_peek(fd, buf.address(), len), "recv(MSG_PEEK)", fd);
     }
 
-    /** {@link #write(int, Pointer, int)} from buf at offset, allocating nothing. */
-    public static int write(int fd, Pointer buf, long offset, int len) throws NativeIOException {
+    /** {@link #write(int, NativeBuffer, int)} from buf at offset, allocating nothing. */
+    public static int write(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
         return (int) Native.ioResult(LIB.mk_write(fd, buf.address() + offset, len), "write", fd);
     }
 
-    /** Reads into dst[off, off + len): simple, but it copies; the Pointer forms allocate nothing. */
+    /** Reads into dst[off, off + len): simple, but it copies; the NativeBuffer forms allocate nothing. */
     public static int read(int fd, byte[] dst, int off, int len) throws NativeIOException {
         Objects.checkFromIndexSize(off, len, dst.length);
         byte[] into = off == 0 ? dst : new byte[len];
@@ -87,7 +87,7 @@ public final class Fds {
         return n;
     }
 
-    /** Writes src[off, off + len): simple, but it copies; the Pointer forms allocate nothing. */
+    /** Writes src[off, off + len): simple, but it copies; the NativeBuffer forms allocate nothing. */
     public static int write(int fd, byte[] src, int off, int len) throws NativeIOException {
         Objects.checkFromIndexSize(off, len, src.length);
         byte[] from = off == 0 ? src : Arrays.copyOfRange(src, off, off + len);
@@ -95,11 +95,11 @@ public final class Fds {
     }
 
     /**
-     * {@link #write(int, Pointer, long, int)} on a socket, telling the kernel more follows
+     * {@link #write(int, NativeBuffer, long, int)} on a socket, telling the kernel more follows
      * (MSG_MORE) when more is true, so a response head and the body sendfile sends after it
      * leave in the same segments rather than the head alone.
      */
-    public static int send(int fd, Pointer buf, long offset, int len, boolean more) throws NativeIOException {
+    public static int send(int fd, NativeBuffer buf, long offset, int len, boolean more) throws NativeIOException {
         int flags = Native.MSG_NOSIGNAL | (more ? Native.MSG_MORE : 0);
         return (int) Native.ioResult(LIB.mk_send(fd, buf.address() + offset, len, flags), "send", fd);
     }

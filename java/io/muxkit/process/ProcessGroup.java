@@ -7,8 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
+import io.muxkit.ffi.Signals;
 
 /**
  * A command started in a process group of its own (setsid) under a soft and hard RLIMIT_NOFILE,
@@ -18,7 +17,6 @@ import jnr.posix.POSIXFactory;
  * command's parent-death signal; its own children are its business).
  */
 public final class ProcessGroup implements AutoCloseable {
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
     private static final int SIGTERM = 15, SIGKILL = 9;
 
     private final Process process;
@@ -75,15 +73,15 @@ public final class ProcessGroup implements AutoCloseable {
     /** SIGTERM to the group, SIGKILL after 5 s; the group is gone when this returns. */
     public void stop() {
         long pgid = process.pid();  // setsid made the child a group leader: its pid is the group's id
-        POSIX.kill((int) -pgid, SIGTERM);
+        Signals.kill((int) -pgid, SIGTERM);
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) POSIX.kill((int) -pgid, SIGKILL);
+            if (!process.waitFor(5, TimeUnit.SECONDS)) Signals.kill((int) -pgid, SIGKILL);
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            POSIX.kill((int) -pgid, SIGKILL);
+            Signals.kill((int) -pgid, SIGKILL);
             Thread.currentThread().interrupt();
         }
-        POSIX.kill((int) -pgid, SIGKILL);  // whatever of the group outlived its leader
+        Signals.kill((int) -pgid, SIGKILL);  // whatever of the group outlived its leader
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.mux.Backend;
@@ -19,7 +20,6 @@ import io.muxkit.mux.FdSetMode;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
 import io.muxkit.probe.SystemLimits;
-import jnr.ffi.Pointer;
 
 /**
  * libevent's test/bench.c on a Multiplexer: N descriptors registered for READ, A of them active;
@@ -102,7 +102,7 @@ public final class ScaleBench {
 
     private static ScaleRow measure(String name, Multiplexer mux, int[] rd, int[] wr, int[] indexOf, boolean eventfds,
                                     int active, int nwrites, int iterations, boolean churn) throws IOException {
-        Pointer one = NativeMemory.allocate(1), buf = NativeMemory.allocate(64);
+        NativeBuffer one = NativeMemory.allocate(1), buf = NativeMemory.allocate(64);
         try {
             return measure(name, mux, rd, wr, indexOf, eventfds, active, nwrites, iterations, churn, one, buf);
         } finally {
@@ -112,7 +112,7 @@ public final class ScaleBench {
     }
 
     private static ScaleRow measure(String name, Multiplexer mux, int[] rd, int[] wr, int[] indexOf, boolean eventfds,
-                                    int active, int nwrites, int iterations, boolean churn, Pointer one, Pointer buf)
+                                    int active, int nwrites, int iterations, boolean churn, NativeBuffer one, NativeBuffer buf)
             throws IOException {
         int n = rd.length, space = n / active;
         one.putByte(0, (byte) 'e');
@@ -160,13 +160,13 @@ public final class ScaleBench {
                 (double) syscalls / iterations, reads, writes, received, null);
     }
 
-    private static void send(int fd, boolean eventfd, Pointer one) throws IOException {
+    private static void send(int fd, boolean eventfd, NativeBuffer one) throws IOException {
         if (eventfd) Fds.eventfdWrite(fd, 1);
         else if (Fds.write(fd, one, 1) != 1) throw new IOException("socketpair fd " + fd + " is full");
     }
 
     /** Bytes (or eventfd counts) read: every write is counted once. */
-    private static long receive(int fd, boolean eventfd, Pointer buf) throws IOException {
+    private static long receive(int fd, boolean eventfd, NativeBuffer buf) throws IOException {
         if (eventfd) return Math.max(Fds.eventfdRead(fd), 0);
         int got = Fds.read(fd, buf, 64);
         return Math.max(got, 0);

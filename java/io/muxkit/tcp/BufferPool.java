@@ -2,8 +2,8 @@ package io.muxkit.tcp;
 
 import java.util.ArrayDeque;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
-import jnr.ffi.Pointer;
 
 /**
  * Native buffers of one size for one loop's connections: taken when a write comes up short and
@@ -14,7 +14,7 @@ import jnr.ffi.Pointer;
  */
 public final class BufferPool implements Connection.Owner {
     private final int size, keep, limit;
-    private final ArrayDeque<Pointer> idle = new ArrayDeque<>();
+    private final ArrayDeque<NativeBuffer> idle = new ArrayDeque<>();
     private volatile int inUse;  // written by the loop, read by stats()
 
     public BufferPool(int size, int keep, int limit) {
@@ -28,21 +28,21 @@ public final class BufferPool implements Connection.Owner {
         return inUse < limit;
     }
 
-    Pointer take() {
+    NativeBuffer take() {
         if (inUse >= limit) throw new IllegalStateException("the loop's " + limit + " write buffers are all in use");
         inUse++;
-        Pointer p = idle.poll();
+        NativeBuffer p = idle.poll();
         return p != null ? p : NativeMemory.allocate(size);
     }
 
     /** A queued copy drained: its buffer comes back. */
     @Override
     public void release(Object buffer) {
-        give((Pointer) buffer);
+        give((NativeBuffer) buffer);
     }
 
     /** null does nothing. */
-    void give(Pointer buffer) {
+    void give(NativeBuffer buffer) {
         if (buffer == null) return;
         inUse--;
         if (idle.size() < keep) idle.push(buffer);
@@ -56,6 +56,6 @@ public final class BufferPool implements Connection.Owner {
 
     /** Frees the idle buffers (the loop is shutting down; connections gave theirs back first). */
     public void free() {
-        for (Pointer p; (p = idle.poll()) != null; ) NativeMemory.free(p);
+        for (NativeBuffer p; (p = idle.poll()) != null; ) NativeMemory.free(p);
     }
 }

@@ -6,10 +6,10 @@ import static io.muxkit.mux.Multiplexer.WRITE;
 import java.io.IOException;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
-import jnr.ffi.Pointer;
 
 /**
  * One accepted TCP connection as a byte stream, modelled on libuv's stream.c and hyper's io.rs:
@@ -90,7 +90,7 @@ public class Connection {
         if (drained || peerClosed || readsLeft <= 0 || max <= 0) return 0;
         readsLeft--;
         countIo();
-        Pointer buf = loop.readBuffer();
+        NativeBuffer buf = loop.readBuffer();
         int want = Math.min(max, (int) buf.size());
         int n = peek ? Fds.peek(fd, buf, want) : Fds.read(fd, buf, want);
         if (n == Native.AGAIN) {
@@ -157,13 +157,13 @@ public class Connection {
      * The caller checks first that the pool has a buffer ({@link BufferPool#available()}) or that
      * bytes wait in one already, with room for n more.
      */
-    public void write(Pointer src, long offset, int n) throws NativeIOException {
+    public void write(NativeBuffer src, long offset, int n) throws NativeIOException {
         int written = out.isEmpty() ? tryWrite(src, offset, n) : 0;
         if (written < n) out.copy(src, offset + written, n - written, loop.pool);
     }
 
     /** Writes src[offset, offset + n) now, nothing queued: the bytes the socket took (0 when it is full). */
-    public int tryWrite(Pointer src, long offset, int n) throws NativeIOException {
+    public int tryWrite(NativeBuffer src, long offset, int n) throws NativeIOException {
         countIo();
         int w = Math.max(0, Fds.write(fd, src, offset, n));
         if (w > 0) active();
@@ -176,7 +176,7 @@ public class Connection {
     }
 
     /** Queues memory[at, end) of native memory the connection does not own; owner is told when it is sent or dropped. */
-    public void queue(Pointer memory, long at, long end, Owner owner, Object token) {
+    public void queue(NativeBuffer memory, long at, long end, Owner owner, Object token) {
         out.memory(memory, at, end, owner, token);
     }
 

@@ -2,9 +2,9 @@ package io.muxkit.tcp;
 
 import java.util.function.Consumer;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.loop.FdTable;
-import jnr.ffi.Pointer;
 
 /**
  * One loop's connections of one protocol, by fd, and what they share: the read buffer, the staging
@@ -32,7 +32,7 @@ public final class Connections<C extends Connection> {
     final BufferPool pool;
     private final int readChunk;
     private final FdTable<C> table = new FdTable<>();
-    private Pointer readBuffer, staging;
+    private NativeBuffer readBuffer, staging;
 
     public Connections(ServerLoop server, Settings settings) {
         this.server = server;
@@ -49,12 +49,12 @@ public final class Connections<C extends Connection> {
     }
 
     /** The buffer every read of this loop's connections goes into: valid until the next read. */
-    public Pointer readBuffer() {
+    public NativeBuffer readBuffer() {
         return readBuffer;
     }
 
     /** Where heap bytes are copied to be sent: taken at the first, since some protocols never queue any. */
-    Pointer staging() {
+    NativeBuffer staging() {
         if (staging == null) staging = NativeMemory.allocate(readChunk);
         return staging;
     }

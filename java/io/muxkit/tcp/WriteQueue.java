@@ -3,9 +3,9 @@ package io.muxkit.tcp;
 import java.io.IOException;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
-import jnr.ffi.Pointer;
 
 /**
  * What one connection has yet to send, in order (libuv's write queue): segments of heap bytes, of
@@ -22,7 +22,7 @@ final class WriteQueue {
     private static final class Segment {
         int kind;
         byte[] bytes;
-        Pointer memory;
+        NativeBuffer memory;
         int fileFd;
         long at, end;  // what is left to send: [at, end) of the bytes, memory or file
         Connection.Owner owner;
@@ -65,7 +65,7 @@ final class WriteQueue {
         s.end = b.length;
     }
 
-    void memory(Pointer memory, long at, long end, Connection.Owner owner, Object token) {
+    void memory(NativeBuffer memory, long at, long end, Connection.Owner owner, Object token) {
         Segment s = add(MEMORY, owner, token);
         s.memory = memory;
         s.at = at;
@@ -84,20 +84,20 @@ final class WriteQueue {
      * is compacted when the bytes would not fit after it; the ranges may overlap); the caller keeps
      * what is queued plus n within the pool's buffer size.
      */
-    void copy(Pointer src, long offset, int n, BufferPool pool) {
+    void copy(NativeBuffer src, long offset, int n, BufferPool pool) {
         Segment last = count == 0 ? null : segments[(first + count - 1) & (segments.length - 1)];
         if (last == null || last.owner != pool) {
-            Pointer buffer = pool.take();
+            NativeBuffer buffer = pool.take();
             last = add(MEMORY, pool, buffer);
             last.memory = buffer;
             last.at = last.end = 0;
         }
         if (last.end + n > last.memory.size()) {
-            NativeMemory.move(last.memory, last.at, 0, last.end - last.at);
+            last.memory.move(last.at, 0, last.end - last.at);
             last.end -= last.at;
             last.at = 0;
         }
-        src.transferTo(offset, last.memory, last.end, n);
+        src.copyTo(offset, last.memory, last.end, n);
         last.end += n;
     }
 
@@ -107,7 +107,7 @@ final class WriteQueue {
     }
 
     /** For a test: the first segment's memory and where its bytes start. */
-    Pointer firstMemory() {
+    NativeBuffer firstMemory() {
         return segments[first].memory;
     }
 
@@ -150,7 +150,7 @@ final class WriteQueue {
             c.countIo();
             switch (s.kind) {
                 case BYTES -> {
-                    Pointer staging = loop.staging();
+                    NativeBuffer staging = loop.staging();
                     int n = (int) Math.min(s.end - s.at, staging.size());
                     staging.put(0, s.bytes, (int) s.at, n);
                     w = send(c.fd, staging, 0, n, cork, s.at + n < s.end || count > 1);
@@ -174,7 +174,7 @@ final class WriteQueue {
         return true;
     }
 
-    private static long send(int fd, Pointer from, long offset, int n, boolean cork, boolean more) throws IOException {
+    private static long send(int fd, NativeBuffer from, long offset, int n, boolean cork, boolean more) throws IOException {
         return cork ? Fds.send(fd, from, offset, n, more) : Fds.write(fd, from, offset, n);
     }
 

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
-import jnr.ffi.Pointer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 public class FfiCallBenchmark {
     private int[] pipe;
-    private Pointer buf;
+    private NativeBuffer buf;
 
     @Setup
     public void open() throws IOException {

@@ -30,6 +30,7 @@ class BackendsCommandTest {
         assertTrue(r.output().matches("(?s).*poll +available +RLIMIT_NOFILE soft \\d+ \\(hard \\d+\\).*"), r.output());
         assertTrue(r.output().matches("(?s).*epoll +available +RLIMIT_NOFILE .*max_user_watches \\d+.*"), r.output());
         assertTrue(r.output().contains("default: epoll (best available)"), r.output());
+        assertTrue(r.output().matches("(?s).*\nbinding: (jnr|ffm) \\(.+\\)\ndefault: .*"), r.output());
     }
 
     @Test

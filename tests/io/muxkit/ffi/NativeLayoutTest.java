@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jnr.ffi.Pointer;
 import org.junit.jupiter.api.Test;
 
 /** The layouts and constants Java takes from the shim, and the -errno convention. */
@@ -38,38 +37,38 @@ class NativeLayoutTest {
     @Test
     void fdSetNeverWritesOutsideItsBuffer() {
         int bytes = lib.mk_fdset_bytes(1024);
-        Pointer guarded = NativeMemory.allocate(bytes + 64);
-        Pointer set = guarded.slice(0, bytes);
+        NativeBuffer guarded = NativeMemory.allocate(bytes + 64);
+        long set = guarded.address();  // an fd_set of `bytes`, then 64 guard bytes
         assertEquals(-Native.EINVAL, lib.mk_fdset_add(set, bytes, 1024));
         assertEquals(-Native.EINVAL, lib.mk_fdset_add(set, bytes, 100_000));
         assertEquals(-Native.EINVAL, lib.mk_fdset_add(set, bytes, -1));
         for (int i = 0; i < 64; i++) assertEquals(0, guarded.getByte(bytes + i), "guard byte " + i);
         assertEquals(0, lib.mk_fdset_add(set, bytes, 1023));
         assertEquals(0, lib.mk_fdset_add(set, bytes, 0));
-        assertEquals(1L << 63, set.getLong(bytes - 8));
-        assertEquals(1L, set.getLong(0));
+        assertEquals(1L << 63, guarded.getLong(bytes - 8));
+        assertEquals(1L, guarded.getLong(0));
         NativeMemory.free(guarded);
     }
 
     @Test
     void fdSetReadyCollectsBitsInOrder() {
         int bytes = lib.mk_fdset_bytes(1024);
-        Pointer rd = NativeMemory.allocate(bytes), wr = NativeMemory.allocate(bytes);
-        Pointer fds = NativeMemory.allocate(4 * 8), ops = NativeMemory.allocate(4 * 8);
-        lib.mk_fdset_add(rd, bytes, 3);
-        lib.mk_fdset_add(rd, bytes, 700);
-        lib.mk_fdset_add(wr, bytes, 700);
-        lib.mk_fdset_add(wr, bytes, 64);
-        assertEquals(3, lib.mk_fdset_ready(rd, wr, 1024, fds, ops, 8));
+        NativeBuffer rd = NativeMemory.allocate(bytes), wr = NativeMemory.allocate(bytes);
+        NativeBuffer fds = NativeMemory.allocate(4 * 8), ops = NativeMemory.allocate(4 * 8);
+        lib.mk_fdset_add(rd.address(), bytes, 3);
+        lib.mk_fdset_add(rd.address(), bytes, 700);
+        lib.mk_fdset_add(wr.address(), bytes, 700);
+        lib.mk_fdset_add(wr.address(), bytes, 64);
+        assertEquals(3, lib.mk_fdset_ready(rd.address(), wr.address(), 1024, fds.address(), ops.address(), 8));
         assertEquals(3, fds.getInt(0));
         assertEquals(1, ops.getInt(0));
         assertEquals(64, fds.getInt(4));
         assertEquals(2, ops.getInt(4));
         assertEquals(700, fds.getInt(8));
         assertEquals(3, ops.getInt(8));
-        assertEquals(1, lib.mk_fdset_ready(rd, wr, 1024, fds, ops, 1), "stops at max");
-        assertEquals(2, lib.mk_fdset_ready(rd, wr, 700, fds, ops, 8), "stops at nfds");
-        for (Pointer p : new Pointer[] { rd, wr, fds, ops }) NativeMemory.free(p);
+        assertEquals(1, lib.mk_fdset_ready(rd.address(), wr.address(), 1024, fds.address(), ops.address(), 1), "stops at max");
+        assertEquals(2, lib.mk_fdset_ready(rd.address(), wr.address(), 700, fds.address(), ops.address(), 8), "stops at nfds");
+        for (NativeBuffer p : new NativeBuffer[] { rd, wr, fds, ops }) NativeMemory.free(p);
     }
 
     @Test

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
-import jnr.ffi.Pointer;
 
 /** The stream layer on a socketpair: the read budget, half-close, and every kind of write segment. */
 class ConnectionTest {
@@ -79,7 +79,7 @@ class ConnectionTest {
     @Test
     void whatTheSocketDoesNotTakeIsCopiedToAPooledBufferUntilItDrains() throws Exception {
         Connection c = connection();
-        Pointer chunk = NativeMemory.allocate(64 * 1024);
+        NativeBuffer chunk = NativeMemory.allocate(64 * 1024);
         List<Byte> expected = new ArrayList<>();
         try {
             for (int round = 0; !c.hasQueued(); round++) {
@@ -111,7 +111,7 @@ class ConnectionTest {
         Path file = dir.resolve("f");
         Files.writeString(file, "0123456789");
         int fileFd = Fds.openReadOnly(file);
-        Pointer memory = NativeMemory.allocate(3);
+        NativeBuffer memory = NativeMemory.allocate(3);
         memory.put(0, new byte[] { 'm', 'e', 'm' }, 0, 3);
         List<Object> released = new ArrayList<>();
         try {
@@ -132,7 +132,7 @@ class ConnectionTest {
         }
     }
 
-    private static byte[] bytes(Pointer p, int n) {
+    private static byte[] bytes(NativeBuffer p, int n) {
         byte[] b = new byte[n];
         p.get(0, b, 0, n);
         return b;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
-import jnr.ffi.Pointer;
 
 /** The write queue without a socket: copies into a pooled buffer keep every byte. */
 class WriteQueueTest {
@@ -14,7 +14,7 @@ class WriteQueueTest {
     @Test
     void compactionMovesOverlappingBytesIntact() {
         BufferPool pool = new BufferPool(256, 1, 1);
-        Pointer src = NativeMemory.allocate(256);
+        NativeBuffer src = NativeMemory.allocate(256);
         WriteQueue q = new WriteQueue();
         try {
             for (int i = 0; i < 256; i++) src.putByte(i, (byte) i);

@@ -1,9 +1,9 @@
 package io.muxkit.testing;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
-import jnr.ffi.Pointer;
 
 /**
  * The negative control of AsanShimTest: reads 64 bytes into a 16-byte native buffer through the
@@ -14,7 +14,7 @@ public final class AsanCanary {
     public static void main(String[] args) throws Exception {
         int[] p = Fds.pipe();
         Fds.write(p[1], new byte[64], 0, 64);
-        Pointer small = NativeMemory.allocate(16);
+        NativeBuffer small = NativeMemory.allocate(16);
         long n = Native.LIB.mk_read(p[0], small.address(), 64);  // 48 bytes past the end
         System.out.println("read " + n + " bytes into 16: the overflow went unnoticed");
     }

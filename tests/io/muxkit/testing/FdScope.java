@@ -10,10 +10,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
-import jnr.ffi.Pointer;
 
 /**
  * Opens fds for one test and closes every one of them afterwards, then checks that the process
@@ -21,7 +21,7 @@ import jnr.ffi.Pointer;
  */
 public final class FdScope implements AutoCloseable {
     private final List<Integer> fds = new ArrayList<>();
-    private final Pointer buf = NativeMemory.allocate(64 * 1024);  // loads the shim before the snapshot below
+    private final NativeBuffer buf = NativeMemory.allocate(64 * 1024);  // loads the shim before the snapshot below
     private final Set<String> openBefore = kernelObjects();
 
     public int[] pipe() throws NativeIOException {
