@@ -67,8 +67,11 @@ public final class Bench {
         bare.forEach((binding, runs) -> {
             for (RunResult r : runs)
                 System.out.printf("%s, %s binding: %.1f ns, %s bytes allocated (JDK %d, MUXKIT_FAULTS %s)%n",
-                        r.getPrimaryResult().getLabel().equals("ffiCall") ? "One FFI call into the shim, no syscall"
-                                : "One read(2) of an empty pipe through the shim (EAGAIN)",
+                        switch (r.getPrimaryResult().getLabel()) {
+                            case "ffiCall" -> "One FFI call into the shim, no syscall";
+                            case "readArrayEagain" -> "One read(2) of an empty pipe into a Java array (EAGAIN)";
+                            default -> "One read(2) of an empty pipe through the shim (EAGAIN)";
+                        },
                         binding, r.getPrimaryResult().getScore(), alloc(r), Runtime.version().feature(),
                         System.getenv("MUXKIT_FAULTS") == null ? "unset" : System.getenv("MUXKIT_FAULTS"));
         });
