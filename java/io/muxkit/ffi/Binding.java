@@ -16,7 +16,8 @@ interface Binding {
     /**
      * Binds every function of {@link LibMuxkit} in the library at this absolute path, which the
      * caller deletes as soon as this returns. Throws UnsatisfiedLinkError, with the reason, when
-     * the library or the binding cannot load.
+     * the library cannot load (the loader prefixes the path); IllegalStateException, with one line
+     * saying what to do, when this JVM does not let the binding run (jnr: Unsafe denied).
      */
     LibMuxkit load(Path library);
 

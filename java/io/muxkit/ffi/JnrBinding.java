@@ -10,9 +10,10 @@ import jnr.posix.RLimit;
 
 /**
  * The jnr-ffi binding: jnr-ffi generates LibMuxkit's implementation (its fast path: every argument
- * an int, a long or an array; {@link JnrLibMuxkit} routes around the one flaw of that path), jffi's MemoryIO reaches memory, jnr-posix does getrlimit, setrlimit
- * and kill. All of it rests on sun.misc.Unsafe: a JVM that denies its memory access
- * (--sun-misc-unsafe-memory-access=deny, JEP 471) makes {@link #load} fail with what to do.
+ * an int or a long; {@link JnrLibMuxkit} routes around the one flaw of that path), jffi's MemoryIO
+ * reaches memory, jnr-posix does getrlimit, setrlimit and kill. All of it rests on sun.misc.Unsafe:
+ * a JVM that denies its memory access (--sun-misc-unsafe-memory-access=deny, JEP 471) makes
+ * {@link #load} fail with what to do.
  */
 final class JnrBinding implements Binding {
     static final String UNSAFE_DENIED = "jnr-ffi needs sun.misc.Unsafe, which this JVM denies"

@@ -37,16 +37,18 @@ final class FfmBinding implements Binding {
             shim = SymbolLookup.libraryLookup(library, Arena.global());
             return new FfmLibMuxkit();
         } catch (IllegalCallerException e) {  // --illegal-native-access=deny without --enable-native-access
-            throw unsatisfied("java.lang.foreign needs native access: run java with --enable-native-access=ALL-UNNAMED", e);
+            throw new IllegalStateException(NATIVE_ACCESS_DENIED, e);
         } catch (IllegalArgumentException e) {  // dlopen failed
             throw unsatisfied(e.getMessage(), e);
         } catch (ExceptionInInitializerError e) {  // a function the shim lacks, or the same refusal while binding
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof IllegalCallerException)
-                throw unsatisfied("java.lang.foreign needs native access: run java with --enable-native-access=ALL-UNNAMED", cause);
+            if (cause instanceof IllegalCallerException) throw new IllegalStateException(NATIVE_ACCESS_DENIED, cause);
             throw unsatisfied(String.valueOf(cause.getMessage()), cause);
         }
     }
+
+    static final String NATIVE_ACCESS_DENIED = "java.lang.foreign needs native access, which this JVM denies"
+            + " (--illegal-native-access=deny): pass --enable-native-access=ALL-UNNAMED";
 
     private static UnsatisfiedLinkError unsatisfied(String why, Throwable cause) {
         UnsatisfiedLinkError e = new UnsatisfiedLinkError(why);
