@@ -20,13 +20,13 @@ import java.util.Objects;
  * Three kinds of downcall:
  * <ul>
  * <li>critical, for calls that neither block nor call back (the fd_set bitmaps, the ready arrays,
- *   nonblocking read, write, send and sendfile, fcntl, epoll_ctl, close): no thread-state
+ *   send and peek on nonblocking sockets, fcntl, epoll_ctl, eventfds, close): no thread-state
  *   transition, as jnr-ffi's {@code @IgnoreError} fast path;</li>
- * <li>critical with heap access, for the same calls on a Java array, which C then reads or writes
- *   in place, with no copy;</li>
- * <li>plain, for calls that can block (the waits, connect, open, fsync, a file's pread, getdents):
- *   the garbage collector can run meanwhile, so their arrays and strings are copied through this
- *   thread's {@link FfmScratch}.</li>
+ * <li>critical with heap access, for nonblocking socket calls on a Java array, which C then reads
+ *   or writes in place, with no copy;</li>
+ * <li>plain, for calls that can block (the waits, connect, open, fsync, pread, getdents, and read,
+ *   write and sendfile by address, which serve files too): the garbage collector can run meanwhile,
+ *   so their arrays and strings are copied through this thread's {@link FfmScratch}.</li>
  * </ul>
  * Strings go in as UTF-8 and come back (const char *) read as UTF-8, as on jnr-ffi.
  */
@@ -96,8 +96,10 @@ final class FfmLibMuxkit implements LibMuxkit {
     private static final MethodHandle EVENTFD = critical("mk_eventfd", I, I, I);
     private static final MethodHandle EVENTFD_WRITE = critical("mk_eventfd_write", I, I, L);
     private static final MethodHandle EVENTFD_READ = critical("mk_eventfd_read", L, I);
-    private static final MethodHandle READ = critical("mk_read", L, I, L, L);
-    private static final MethodHandle WRITE = critical("mk_write", L, I, L, L);
+    // by address, read and write serve regular files too (FileIo: an upload's writes), where the disk can
+    // hold a call up; a critical call held up would hold up every safepoint, and every thread with it
+    private static final MethodHandle READ = blocking("mk_read", L, I, L, L);
+    private static final MethodHandle WRITE = blocking("mk_write", L, I, L, L);
     private static final MethodHandle READ_ARRAY = heap("mk_read", L, I, A, L);
     private static final MethodHandle WRITE_ARRAY = heap("mk_write", L, I, A, L);
 
@@ -115,7 +117,7 @@ final class FfmLibMuxkit implements LibMuxkit {
     private static final MethodHandle GETSOCKOPT_INT = critical("mk_getsockopt_int", I, I, I, I);
     private static final MethodHandle PEEK = critical("mk_peek", L, I, L, L);
     private static final MethodHandle SEND = critical("mk_send", L, I, L, L, I);
-    private static final MethodHandle SENDFILE = critical("mk_sendfile", L, I, I, L, L);
+    private static final MethodHandle SENDFILE = blocking("mk_sendfile", L, I, I, L, L);  // reads a file: the disk
 
     // files.c: path lookups, directory reads, fsync and pread may wait on a disk
     private static final MethodHandle OPEN_DIR = blocking("mk_open_dir", I, A);
