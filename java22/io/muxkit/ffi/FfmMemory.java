@@ -25,10 +25,13 @@ final class FfmMemory implements MemoryAccess {
     private static final MethodHandle CALLOC = libc("calloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FREE = libc("free", FunctionDescriptor.ofVoid(JAVA_LONG));
 
-    /** A libc function, its pointers passed as longs; critical: malloc and free neither block nor call back. */
+    /**
+     * A libc function as the shim sees it (its lookup searches its dependencies: under ASan, libasan's
+     * interposed calloc and free come first, so the sanitizer tracks this memory as it does jnr's
+     * malloc); pointers passed as longs; critical: calloc and free neither block nor call back.
+     */
     private static MethodHandle libc(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor,
-                Linker.Option.critical(false));
+        return LINKER.downcallHandle(FfmBinding.shim.find(name).orElseThrow(), descriptor, Linker.Option.critical(false));
     }
 
     /** A NUL-terminated UTF-8 string at address, or null for address 0. */
