@@ -32,7 +32,7 @@ public final class ChildJvm implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** {@code java -XX:-MaxFDLimit [what this JDK needs for jnr-ffi] [-Dmuxkit.childJvmFlags] -cp <our classpath> javaArgs...}. */
+    /** {@code java -XX:-MaxFDLimit [this JVM's binding and its flags: NativeAccess] [-Dmuxkit.childJvmFlags] -cp <our classpath> javaArgs...}. */
     public static List<String> javaCommand(List<String> javaArgs) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:-MaxFDLimit"));
@@ -101,9 +101,14 @@ public final class ChildJvm implements AutoCloseable {
         return Files.readAllLines(output, StandardCharsets.UTF_8);
     }
 
-    /** The first line printed so far that contains text, or null. */
+    /**
+     * The first line printed so far that contains text, or null. A line still being written (no
+     * newline yet: a long line reaches the file in pieces) is not matched while the child runs.
+     */
     public String firstLine(String text) throws IOException {
-        for (String line : lines()) if (line.contains(text)) return line;
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        int end = process.isAlive() ? out.lastIndexOf('\n') + 1 : out.length();
+        for (String line : out.substring(0, end).split("\n")) if (line.contains(text)) return line;
         return null;
     }
 

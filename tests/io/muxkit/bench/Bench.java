@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.muxkit.process.NativeAccess;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -24,7 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>mvn -q test-compile exec:exec@bench                     # full run, a few minutes
  * mvn -q test-compile exec:exec@bench -Dbench.quick=true  # shorter iterations
- * JAVA_HOME=/path/to/jdk-25 mvn -q test-compile exec:exec@bench -Dbench.only=ffi  # jnr-ffi against java.lang.foreign
+ * JAVA_HOME=/path/to/jdk-25 mvn -q test-compile exec:exec@bench -Dbench.only=ffi  # one crossing on jnr and on ffm
  * mvn -q test-compile exec:exec@bench -Dbench.only=timers  # how late 200 µs EventLoop timers fire, per backend
  * mvn -q test-compile exec:exec@bench -Dbench.backends=epoll,uring  # only these backends</pre>
  */
@@ -40,8 +42,11 @@ public final class Bench {
         Collection<RunResult> results = onlyFfi ? List.of() : new Runner(options(quick)
                 .include(WaitBenchmark.class.getSimpleName() + ".selectOneReady")
                 .param("backend", System.getProperty("bench.backends", "select,poll,epoll,uring").split(",")).build()).run();
-        Collection<RunResult> bare = new Runner(options(quick)
-                .include(FfiCallBenchmark.class.getSimpleName()).build()).run();
+        // the crossing on each binding this JDK runs: jnr-ffi, and java.lang.foreign from JDK 22
+        Map<String, Collection<RunResult>> bare = new LinkedHashMap<>();
+        for (String binding : Runtime.version().feature() < 22 ? List.of("jnr") : List.of("jnr", "ffm"))
+            bare.put(binding, new Runner(options(quick).jvmArgsAppend(bindingFlags(binding))
+                    .include(FfiCallBenchmark.class.getSimpleName()).build()).run());
         // java.lang.foreign is final from JDK 22: the same crossing through it, for comparison
         Collection<RunResult> ffm = Runtime.version().feature() < 22 ? List.of() : new Runner(options(quick)
                 .include(FfmCallBenchmark.class.getSimpleName()).build()).run();
@@ -59,14 +64,19 @@ public final class Bench {
                     backend, n, java, c, cThreaded, java / cThreaded, alloc(r));
         }
         System.out.println();
-        for (RunResult r : bare)
-            System.out.printf("%s: %.1f ns, %s bytes allocated (JDK %d, MUXKIT_FAULTS %s)%n",
-                    r.getPrimaryResult().getLabel().equals("ffiCall") ? "One FFI call into the shim, no syscall"
-                            : "One read(2) of an empty pipe through the shim (EAGAIN)",
-                    r.getPrimaryResult().getScore(), alloc(r), Runtime.version().feature(),
-                    System.getenv("MUXKIT_FAULTS") == null ? "unset" : System.getenv("MUXKIT_FAULTS"));
+        bare.forEach((binding, runs) -> {
+            for (RunResult r : runs)
+                System.out.printf("%s, %s binding: %.1f ns, %s bytes allocated (JDK %d, MUXKIT_FAULTS %s)%n",
+                        switch (r.getPrimaryResult().getLabel()) {
+                            case "ffiCall" -> "One FFI call into the shim, no syscall";
+                            case "readArrayEagain" -> "One read(2) of an empty pipe into a Java array (EAGAIN)";
+                            default -> "One read(2) of an empty pipe through the shim (EAGAIN)";
+                        },
+                        binding, r.getPrimaryResult().getScore(), alloc(r), Runtime.version().feature(),
+                        System.getenv("MUXKIT_FAULTS") == null ? "unset" : System.getenv("MUXKIT_FAULTS"));
+        });
         for (RunResult r : ffm)
-            System.out.printf("The same call through java.lang.foreign (%s): %.1f ns, %s bytes allocated%n",
+            System.out.printf("The same call through a bare java.lang.foreign handle (%s): %.1f ns, %s bytes allocated%n",
                     r.getPrimaryResult().getLabel(), r.getPrimaryResult().getScore(), alloc(r));
     }
 
@@ -80,6 +90,13 @@ public final class Bench {
         String library = System.getProperty("muxkit.native.path");  // another build of the shim, for comparison
         if (library != null) b.jvmArgsAppend("-Dmuxkit.native.path=" + library);
         return b;
+    }
+
+    /** A fork on this binding: -Dmuxkit.binding (MUXKIT_BINDING, when set, would win), and Unsafe allowed for jnr. */
+    private static String[] bindingFlags(String binding) {
+        List<String> flags = new ArrayList<>(List.of("-Dmuxkit.binding=" + binding));
+        if (binding.equals("jnr") && Runtime.version().feature() >= 23) flags.add("--sun-misc-unsafe-memory-access=allow");
+        return flags.toArray(String[]::new);
     }
 
     private static String alloc(RunResult r) {

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The floor under every call muxkit makes: one crossing into the shim that makes no syscall, and
  * one syscall through the shim's result point (where fault injection is decided: run it with and
- * without MUXKIT_FAULTS to see what the check costs).
+ * without MUXKIT_FAULTS to see what the check costs), into native memory and into a Java array.
+ * On the binding the JVM runs (Bench runs it on each: -Dmuxkit.binding=jnr|ffm).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class FfiCallBenchmark {
     private int[] pipe;
     private NativeBuffer buf;
+    private final byte[] array = new byte[64];
 
     @Setup
     public void open() throws IOException {
@@ -50,5 +52,11 @@ public class FfiCallBenchmark {
     @Benchmark
     public int readEagain() throws IOException {
         return Fds.read(pipe[0], buf, 64);
+    }
+
+    /** The same into a Java array: jnr-ffi copies through native memory, ffm passes the array to C (critical, heap access). */
+    @Benchmark
+    public int readArrayEagain() throws IOException {
+        return Fds.read(pipe[0], array, 0, 64);
     }
 }
