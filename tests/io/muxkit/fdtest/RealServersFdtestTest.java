@@ -3,6 +3,7 @@ package io.muxkit.fdtest;
 import static io.muxkit.fdtest.FdtestRun.SERVERS;
 import static io.muxkit.fdtest.FdtestRun.assumeInstalled;
 import static io.muxkit.fdtest.FdtestRun.expect;
+import static io.muxkit.fdtest.FdtestRun.expectOneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,13 +43,25 @@ class RealServersFdtestTest {
         assertEquals(0, report.get("old_closed_idle").asInt(), report.toString());
     }
 
-    /** Its children each have the limit: the most one held, not their sum, is judged. */
+    /**
+     * Its children each have the limit: the most one held, not their sum, is judged. How many
+     * children it starts under the flood is its own choice: with few, one reaches 64 fds and
+     * survives it; with more (seen on a quiet machine: 7), each takes about as many connections as
+     * it has threads, none reaches 64, and "limit not reached" is the true verdict, though the
+     * children's fds together pass 64.
+     */
     @Test
     void apacheEventMpmSurvivesWithItsLimitPerProcess(@TempDir Path dir) throws Exception {
         assumeInstalled("apache2", "apache2", "-v");
-        JsonNode report = expect("survived", 64, 192, 1, Protocol.HTTP, List.of(SERVERS.resolve("apache2.sh").toString(), "{port}", dir.toString()));
+        JsonNode report = expectOneOf(List.of("survived", "limit not reached"), 64, 192, 1, Protocol.HTTP,
+                List.of(SERVERS.resolve("apache2.sh").toString(), "{port}", dir.toString()));
         assertTrue(report.get("processes").size() > 1, report.toString());
         assertTrue(report.get("max_fds").asLong() <= 64, "per process, not summed: " + report);
+        if (report.get("verdict").asText().equals("limit not reached")) {
+            long sum = 0;
+            for (JsonNode p : report.get("processes")) sum += p.get("max_fds").asLong();
+            assertTrue(sum > 64, "the children's fds together pass the limit, and are not what is judged: " + report);
+        }
         assertNoStalledRound(report);
     }
 
