@@ -35,28 +35,23 @@ final class FfmLibMuxkit implements LibMuxkit {
     private static final MemoryLayout I = JAVA_INT, L = JAVA_LONG, A = ADDRESS;
     private static final int STAT_LONGS = 8;  // mk_fstat's and mk_fstatat's out[8]
 
-    private enum Kind { CRITICAL, HEAP, BLOCKING }
-
-    private static MethodHandle bind(Kind kind, String name, MemoryLayout result, MemoryLayout... args) {
+    /** name's downcall handle: pointers as longs, so options alone tell the three kinds apart. */
+    private static MethodHandle bind(String name, MemoryLayout result, MemoryLayout[] args, Linker.Option... options) {
         MemorySegment symbol = FfmBinding.shim.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no symbol " + name));
         FunctionDescriptor descriptor = result == null ? FunctionDescriptor.ofVoid(args) : FunctionDescriptor.of(result, args);
-        return switch (kind) {
-            case CRITICAL -> LINKER.downcallHandle(symbol, descriptor, Linker.Option.critical(false));
-            case HEAP -> LINKER.downcallHandle(symbol, descriptor, Linker.Option.critical(true));
-            case BLOCKING -> LINKER.downcallHandle(symbol, descriptor);
-        };
+        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     private static MethodHandle critical(String name, MemoryLayout result, MemoryLayout... args) {
-        return bind(Kind.CRITICAL, name, result, args);
+        return bind(name, result, args, Linker.Option.critical(false));
     }
 
     private static MethodHandle heap(String name, MemoryLayout result, MemoryLayout... args) {
-        return bind(Kind.HEAP, name, result, args);
+        return bind(name, result, args, Linker.Option.critical(true));
     }
 
     private static MethodHandle blocking(String name, MemoryLayout result, MemoryLayout... args) {
-        return bind(Kind.BLOCKING, name, result, args);
+        return bind(name, result, args);
     }
 
     // constants.c, faults.c, threads.c
