@@ -159,7 +159,6 @@ public final class Timeline {
      * overwrote meanwhile is dropped), sorted by start, parents before their children.
      */
     private static final class Snapshot extends EventColumns {
-        final int n;
         long overwritten, cut;
 
         Snapshot(TimelineRing r) {
@@ -175,15 +174,14 @@ public final class Timeline {
             // an event is whole if its slot was not taken again while we copied (the event being written then included)
             long valid = Math.max(from, r.count() + 1 - r.capacity());
             int skip = (int) Math.min(size, valid - from);
-            n = size;
             overwritten = from + skip;
             for (int j = 0; j < skip; j++) kind[j] = -1;
         }
 
         /** Writes the events that nest (counters with counterId, or none); returns how many went out, and counts the rest in cut. */
         long write(TraceEventWriter json, TimelineRing ring, long origin, String counterId) throws IOException {
-            Integer[] order = new Integer[n];
-            for (int j = 0; j < n; j++) order[j] = j;
+            Integer[] order = new Integer[kind.length];
+            for (int j = 0; j < order.length; j++) order[j] = j;
             Arrays.sort(order, (p, q) -> {
                 int c = Long.compare(start[p], start[q]);
                 if (c != 0) return c;

@@ -18,7 +18,6 @@ final class TimelineRing extends EventColumns implements WaitListener {
     final int tid;
     final String threadName;
     final String waitCall;
-    private final int capacity;
     /** Events recorded so far (the ring holds the last capacity of them); published with release for a reader on another thread. */
     private long count;
     private static final VarHandle COUNT;
@@ -37,11 +36,10 @@ final class TimelineRing extends EventColumns implements WaitListener {
         this.tid = tid;
         this.threadName = threadName;
         this.waitCall = waitCall;
-        this.capacity = capacity;
     }
 
     int capacity() {
-        return capacity;
+        return kind.length;
     }
 
     /** Events recorded so far, as another thread may read it. */
@@ -50,7 +48,7 @@ final class TimelineRing extends EventColumns implements WaitListener {
     }
 
     private int slot() {
-        return (int) (count % capacity);
+        return (int) (count % kind.length);
     }
 
     private void publish() {
