@@ -158,50 +158,30 @@ public final class Timeline {
      * One ring's events copied out, oldest first (while its loop may go on recording: what it
      * overwrote meanwhile is dropped), sorted by start, parents before their children.
      */
-    private static final class Snapshot {
-        final long[] start, end, x, y;
-        final byte[] kind;
-        final int[] fd, a, b;
-        final Object[] label;
-        int n;
+    private static final class Snapshot extends EventColumns {
         long overwritten, cut;
 
         Snapshot(TimelineRing r) {
-            long before = r.count(), from = Math.max(0, before - r.capacity());
-            int size = (int) (before - from);
-            start = new long[size];
-            end = new long[size];
-            x = new long[size];
-            y = new long[size];
-            kind = new byte[size];
-            fd = new int[size];
-            a = new int[size];
-            b = new int[size];
-            label = new Object[size];
-            for (int j = 0; j < size; j++) {
-                int i = (int) ((from + j) % r.capacity());
-                start[j] = r.start[i];
-                end[j] = r.end[i];
-                x[j] = r.x[i];
-                y[j] = r.y[i];
-                kind[j] = r.kind[i];
-                fd[j] = r.fd[i];
-                a[j] = r.a[i];
-                b[j] = r.b[i];
-                label[j] = r.label[i];
-            }
+            this(r, r.count());
+        }
+
+        /** Of the first before events the ring recorded, those it still holds (the last capacity of them). */
+        private Snapshot(TimelineRing r, long before) {
+            super((int) Math.min(before, r.capacity()));
+            long from = before - kind.length;
+            int size = kind.length;
+            for (int j = 0; j < size; j++) r.copy((int) ((from + j) % r.capacity()), this, j);
             // an event is whole if its slot was not taken again while we copied (the event being written then included)
             long valid = Math.max(from, r.count() + 1 - r.capacity());
             int skip = (int) Math.min(size, valid - from);
-            n = size;
             overwritten = from + skip;
             for (int j = 0; j < skip; j++) kind[j] = -1;
         }
 
         /** Writes the events that nest (counters with counterId, or none); returns how many went out, and counts the rest in cut. */
         long write(TraceEventWriter json, TimelineRing ring, long origin, String counterId) throws IOException {
-            Integer[] order = new Integer[n];
-            for (int j = 0; j < n; j++) order[j] = j;
+            Integer[] order = new Integer[kind.length];
+            for (int j = 0; j < order.length; j++) order[j] = j;
             Arrays.sort(order, (p, q) -> {
                 int c = Long.compare(start[p], start[q]);
                 if (c != 0) return c;

@@ -11,18 +11,13 @@ import io.muxkit.mux.WaitListener;
  * so a slice comes after the slices within it; the oldest are overwritten first. Written by its
  * loop's thread only; {@link Timeline} reads it, from another thread too while the loop runs.
  */
-final class TimelineRing implements WaitListener {
+final class TimelineRing extends EventColumns implements WaitListener {
     static final byte ITERATION = 0, WAIT = 1, DISPATCH = 2, TIMER = 3, TASK = 4, COUNTER = 5, INSTANT = 6;
 
     final Timeline timeline;
     final int tid;
     final String threadName;
     final String waitCall;
-    private final int capacity;
-    final long[] start, end, x, y;
-    final byte[] kind;
-    final int[] fd, a, b;
-    final Object[] label;
     /** Events recorded so far (the ring holds the last capacity of them); published with release for a reader on another thread. */
     private long count;
     private static final VarHandle COUNT;
@@ -36,24 +31,15 @@ final class TimelineRing implements WaitListener {
     }
 
     TimelineRing(Timeline timeline, int tid, String threadName, String waitCall, int capacity) {
+        super(capacity);
         this.timeline = timeline;
         this.tid = tid;
         this.threadName = threadName;
         this.waitCall = waitCall;
-        this.capacity = capacity;
-        start = new long[capacity];
-        end = new long[capacity];
-        x = new long[capacity];
-        y = new long[capacity];
-        kind = new byte[capacity];
-        fd = new int[capacity];
-        a = new int[capacity];
-        b = new int[capacity];
-        label = new Object[capacity];
     }
 
     int capacity() {
-        return capacity;
+        return kind.length;
     }
 
     /** Events recorded so far, as another thread may read it. */
@@ -62,7 +48,7 @@ final class TimelineRing implements WaitListener {
     }
 
     private int slot() {
-        return (int) (count % capacity);
+        return (int) (count % kind.length);
     }
 
     private void publish() {

@@ -31,10 +31,8 @@ public final class TraceEventWriter {
     /** A complete slice (X), from tsNanos for durNanos. */
     public TraceEventWriter slice(String cat, String name, long tsNanos, long durNanos, int tid) throws IOException {
         begin("X", cat, name, tid);
-        out.write(",\"ts\":");
-        micros(tsNanos);
-        out.write(",\"dur\":");
-        micros(durNanos);
+        time("ts", tsNanos);
+        time("dur", durNanos);
         return args();
     }
 
@@ -45,16 +43,15 @@ public final class TraceEventWriter {
             out.write(",\"id\":");
             string(id);
         }
-        out.write(",\"ts\":");
-        micros(tsNanos);
+        time("ts", tsNanos);
         return args();
     }
 
     /** An instant (i) on its thread's track. */
     public TraceEventWriter instant(String cat, String name, long tsNanos, int tid) throws IOException {
         begin("i", cat, name, tid);
-        out.write(",\"s\":\"t\",\"ts\":");
-        micros(tsNanos);
+        out.write(",\"s\":\"t\"");
+        time("ts", tsNanos);
         return args();
     }
 
@@ -128,8 +125,11 @@ public final class TraceEventWriter {
         out.write(':');
     }
 
-    /** ns as µs with up to three decimals: 1234567 -> 1234.567. */
-    private void micros(long nanos) throws IOException {
+    /** An event's field (ts, dur) of nanos, written as µs with up to three decimals: 1234567 -> 1234.567. */
+    private void time(String field, long nanos) throws IOException {
+        out.write(",\"");
+        out.write(field);
+        out.write("\":");
         decimal(nanos, 1000);
     }
 
