@@ -71,13 +71,16 @@ final class OldClients extends Thread implements AutoCloseable {
     synchronized void startCounting() {
         roundStart = System.nanoTime();
         stalledInRound = false;
-        for (Client c : clients) c.answeredInRound = false;
+        for (Client c : clients) {
+            c.answeredInRound = false;
+            if (c.late && c.awaiting && !c.isNew) stalledInRound = true;  // late already: it went unanswered as the server reached its limit
+        }
         counting = true;
     }
 
-    /** Rounds are counted no more; the last one counts when it lasted half a round. */
+    /** Rounds are counted no more; the last one counts when it lasted half a round, or saw a stall (a stall is one however short the round). */
     synchronized void stopCounting() {
-        if (counting && millis(System.nanoTime() - roundStart) >= ROUND_MILLIS / 2) endRound();
+        if (counting && (stalledInRound || millis(System.nanoTime() - roundStart) >= ROUND_MILLIS / 2)) endRound();
         counting = false;
     }
 

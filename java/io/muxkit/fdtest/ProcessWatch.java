@@ -35,7 +35,6 @@ final class ProcessWatch extends Thread {
     private static final class Process {
         String name = "?";
         long maxFds, fds, ticksAtMark = -1, ticks;
-        int samples;
         final Map<Long, Integer> runnableByThread = new HashMap<>();
 
         final Map<Long, String> threadNames = new HashMap<>();
@@ -62,6 +61,8 @@ final class ProcessWatch extends Thread {
     private final Map<Long, Process> processes = new LinkedHashMap<>();
     private volatile boolean done;
     private long markNanos, endNanos;
+    /** Samples taken over the window: the denominator of every process's runnable share, so a child born late in it, runnable while it starts, is no spin. */
+    private int windowSamples;
 
     ProcessWatch(ProcessGroup group) {
         super("fdtest process watch");
@@ -82,6 +83,8 @@ final class ProcessWatch extends Thread {
     }
 
     private synchronized void sample(boolean fds) {
+        boolean inWindow = markNanos != 0 && endNanos == 0;
+        if (inWindow) windowSamples++;
         for (long pid : group.members()) {
             Process p = processes.computeIfAbsent(pid, k -> new Process());
             try {
@@ -90,10 +93,9 @@ final class ProcessWatch extends Thread {
                     p.fds = ProcFs.openFds(pid);
                     p.maxFds = Math.max(p.maxFds, p.fds);
                 }
-                if (markNanos != 0 && endNanos == 0) {
+                if (inWindow) {
                     p.ticks = ProcFs.cpuTicks(pid);
                     if (p.ticksAtMark < 0) p.ticksAtMark = p.ticks;  // a process born in the window counts from its first sample
-                    p.samples++;
                     for (long tid : ProcFs.runnableThreads(pid)) {
                         String name = p.threadNames.computeIfAbsent(tid, t -> threadName(pid, t));
                         if (!RUNTIME_THREAD.matcher(name).lookingAt()) p.runnableByThread.merge(tid, 1, Integer::sum);
@@ -131,9 +133,9 @@ final class ProcessWatch extends Thread {
     /** Starts the window over the limit. */
     synchronized void mark() {
         markNanos = System.nanoTime();
+        windowSamples = 0;
         for (Process p : processes.values()) {
             p.ticksAtMark = -1;
-            p.samples = 0;
             p.runnableByThread.clear();
         }
         sample(true);
@@ -154,7 +156,7 @@ final class ProcessWatch extends Thread {
             List<Figures> figures = new ArrayList<>();
             processes.forEach((pid, p) -> figures.add(new Figures(pid, p.name, p.maxFds,
                     p.ticksAtMark < 0 ? 0 : (p.ticks - p.ticksAtMark) / 100.0 / window,
-                    p.samples == 0 ? 0 : (double) p.runnable() / p.samples, p.mostRunnableThread())));
+                    windowSamples == 0 ? 0 : (double) p.runnable() / windowSamples, p.mostRunnableThread())));
             figures.sort((a, b) -> a.cpu() != b.cpu() ? Double.compare(b.cpu(), a.cpu()) : Long.compare(b.maxFds(), a.maxFds()));
             return figures;
         }
