@@ -37,9 +37,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%n%-7s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
         boolean clean = true;
         for (Backend backend : Backend.values()) {
-            for (int conns : new int[] { 100, many }) {
-                try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id())) {
-                    int port = server.port();
+            // one server for both runs: the first run's connections are closed before the second opens its own
+            try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id())) {
+                int port = server.port();
+                for (int conns : new int[] { 100, many }) {
                     LoadClient.Result r;
                     try (EventLoop loop = new EventLoop(Multiplexer.open(Backend.best()))) {
                         r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, conns, 64, 1, seconds),
