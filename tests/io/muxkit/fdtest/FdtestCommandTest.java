@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.InProcessCli;
 
 /** fdtest: muxkit's servers survive their limit; the classic broken servers get their verdicts; the CLI's exit statuses. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -143,7 +144,7 @@ class FdtestCommandTest {
 
     @Test
     void theHelpNamesEveryExitStatus() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "fdtest", "--help");
+        ChildJvm.Result r = InProcessCli.run("fdtest", "--help");
         assertEquals(0, r.exit(), r.output());
         String help = r.output().replaceAll("\\s+", " ");
         for (String status : List.of("0 survived", "1 spins, stalls, dies or no recovery", "2 the command could not be started",
@@ -151,12 +152,13 @@ class FdtestCommandTest {
             assertTrue(help.contains(status), status + " in:\n" + r.output());
     }
 
+    /** Refused before any server runs: in this JVM, whose exit status is the one main would pass to System.exit. */
     @Test
     void aCommandThatDoesNotStartIsAClearErrorWithExit2() throws Exception {
-        ChildJvm.Result missing = fdtest(List.of(), List.of("/nonexistent/server", "{port}"));
+        ChildJvm.Result missing = InProcessCli.run("fdtest", "--", "/nonexistent/server", "{port}");
         assertEquals(2, missing.exit(), missing.output());
         assertTrue(missing.output().contains("the command ended (exit 127) before it accepted a connection"), missing.output());
-        ChildJvm.Result quits = fdtest(List.of(), List.of("sh", "-c", "echo bye; exit 3"));
+        ChildJvm.Result quits = InProcessCli.run("fdtest", "--", "sh", "-c", "echo bye; exit 3");
         assertEquals(2, quits.exit(), quits.output());
         assertTrue(quits.output().contains("(exit 3)") && quits.output().contains("bye"), quits.output());
     }
