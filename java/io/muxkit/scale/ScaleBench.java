@@ -206,7 +206,7 @@ public final class ScaleBench {
 
     /** The C build next to this jar's source tree, or -Dmuxkit.scale.c=FILE. */
     public static Path cExecutable() {
-        String override = System.getProperty("io.muxkit.scale.c");
+        String override = System.getProperty("muxkit.scale.c");
         if (override != null) return Path.of(override);
         List<Path> candidates = new ArrayList<>(List.of(Path.of("target/native/muxkit-scale")));
         String home = System.getenv("MUXKIT_HOME");
