@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.InProcessCli;
 import org.junit.jupiter.api.Test;
 
 /** `muxkit backends` and backend selection, run as a user runs them: a fresh JVM each. */
@@ -49,7 +50,7 @@ class BackendsCommandTest {
 
     @Test
     void unknownNamesAreUsageErrorsListingTheValidOnes() throws Exception {
-        ChildJvm.Result flag = backends(null, "--backend", "nope");
+        ChildJvm.Result flag = InProcessCli.run("backends", "--backend", "nope");  // refused before it starts: in this JVM
         assertEquals(2, flag.exit(), flag.output());
         assertTrue(flag.output().contains("unknown backend 'nope': choose one of select, poll, epoll"), flag.output());
         ChildJvm.Result env = backends("kqueue");
