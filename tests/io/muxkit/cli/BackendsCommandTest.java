@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.CliSequence;
 import io.muxkit.testing.InProcessCli;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +36,15 @@ class BackendsCommandTest {
         assertTrue(r.output().matches("(?s).*\nbinding: (jnr|ffm) \\(.+\\)\ndefault: .*"), r.output());
     }
 
+    /** Under MUXKIT_BACKEND=POLL, without and with a flag: one JVM for both (CliSequence), the environment being the same. */
     @Test
-    void environmentChoosesWhenNoFlagDoes() throws Exception {
-        ChildJvm.Result r = backends("POLL");
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("default: poll (MUXKIT_BACKEND=POLL)"), r.output());
-    }
-
-    @Test
-    void flagBeatsEnvironmentInAnyCase() throws Exception {
-        ChildJvm.Result r = backends("poll", "--backend", "Select");
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("default: select (--backend Select)"), r.output());
+    void environmentChoosesWhenNoFlagDoesAndTheFlagBeatsItInAnyCase() throws Exception {
+        List<ChildJvm.Result> r = CliSequence.run(Map.of(BackendChoice.ENV, "POLL"), null, List.of(), List.of(
+                List.of("backends"), List.of("backends", "--backend", "Select")));
+        assertEquals(0, r.get(0).exit(), r.get(0).output());
+        assertTrue(r.get(0).output().contains("default: poll (MUXKIT_BACKEND=POLL)"), r.get(0).output());
+        assertEquals(0, r.get(1).exit(), r.get(1).output());
+        assertTrue(r.get(1).output().contains("default: select (--backend Select)"), r.get(1).output());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.muxkit.testing;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,19 +36,25 @@ public final class CliSequence {
         System.exit(0);  // as Main does: a command's threads do not keep the JVM
     }
 
-    /**
-     * Runs commands in one child JVM (java jvmFlags... CliSequence, under a soft and hard fd limit of
-     * nofile unless null) and returns each one's exit status and what it printed.
-     */
     public static List<ChildJvm.Result> run(Integer nofile, List<String> jvmFlags, List<List<String>> commands)
             throws IOException, InterruptedException {
+        return run(Map.of(), nofile, jvmFlags, commands);
+    }
+
+    /**
+     * Runs commands in one child JVM (java jvmFlags... CliSequence, with env's variables set, or removed
+     * where null, and under a soft and hard fd limit of nofile unless null) and returns each one's exit
+     * status and what it printed.
+     */
+    public static List<ChildJvm.Result> run(Map<String, String> env, Integer nofile, List<String> jvmFlags,
+            List<List<String>> commands) throws IOException, InterruptedException {
         List<String> javaArgs = new ArrayList<>(jvmFlags);
         javaArgs.add(CliSequence.class.getName());
         for (int i = 0; i < commands.size(); i++) {
             if (i > 0) javaArgs.add("+");
             javaArgs.addAll(commands.get(i));
         }
-        ChildJvm.Result all = ChildJvm.run(nofile, javaArgs.toArray(String[]::new));
+        ChildJvm.Result all = ChildJvm.run(env, nofile, javaArgs.toArray(String[]::new));
         List<ChildJvm.Result> results = new ArrayList<>();
         Matcher end = ENDS.matcher(all.output());
         int from = 0;
