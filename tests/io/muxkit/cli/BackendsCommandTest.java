@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.CliSequence;
+import io.muxkit.testing.InProcessCli;
 import org.junit.jupiter.api.Test;
 
 /** `muxkit backends` and backend selection, run as a user runs them: a fresh JVM each. */
@@ -33,23 +36,20 @@ class BackendsCommandTest {
         assertTrue(r.output().matches("(?s).*\nbinding: (jnr|ffm) \\(.+\\)\ndefault: .*"), r.output());
     }
 
+    /** Under MUXKIT_BACKEND=POLL, without and with a flag: one JVM for both (CliSequence), the environment being the same. */
     @Test
-    void environmentChoosesWhenNoFlagDoes() throws Exception {
-        ChildJvm.Result r = backends("POLL");
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("default: poll (MUXKIT_BACKEND=POLL)"), r.output());
-    }
-
-    @Test
-    void flagBeatsEnvironmentInAnyCase() throws Exception {
-        ChildJvm.Result r = backends("poll", "--backend", "Select");
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("default: select (--backend Select)"), r.output());
+    void environmentChoosesWhenNoFlagDoesAndTheFlagBeatsItInAnyCase() throws Exception {
+        List<ChildJvm.Result> r = CliSequence.run(Map.of(BackendChoice.ENV, "POLL"), null, List.of(), List.of(
+                List.of("backends"), List.of("backends", "--backend", "Select")));
+        assertEquals(0, r.get(0).exit(), r.get(0).output());
+        assertTrue(r.get(0).output().contains("default: poll (MUXKIT_BACKEND=POLL)"), r.get(0).output());
+        assertEquals(0, r.get(1).exit(), r.get(1).output());
+        assertTrue(r.get(1).output().contains("default: select (--backend Select)"), r.get(1).output());
     }
 
     @Test
     void unknownNamesAreUsageErrorsListingTheValidOnes() throws Exception {
-        ChildJvm.Result flag = backends(null, "--backend", "nope");
+        ChildJvm.Result flag = InProcessCli.run("backends", "--backend", "nope");  // refused before it starts: in this JVM
         assertEquals(2, flag.exit(), flag.output());
         assertTrue(flag.output().contains("unknown backend 'nope': choose one of select, poll, epoll"), flag.output());
         ChildJvm.Result env = backends("kqueue");

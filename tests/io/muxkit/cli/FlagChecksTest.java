@@ -3,15 +3,30 @@ package io.muxkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.CliSequence;
 import io.muxkit.testing.InProcessCli;
 
 /** Every duration and size flag is checked before anything starts: out of range is exit 2 naming the flag, never an overflow. */
 class FlagChecksTest {
+    /** What depends on the process (its fd limit, its signals) in a JVM of its own, as a user runs it: one JVM for the three (CliSequence). */
+    private static List<ChildJvm.Result> own;
+
+    @BeforeAll
+    static void inAJvmOfItsOwn() throws Exception {
+        own = CliSequence.run(4096, List.of(), List.of(
+                List.of("files", "--help"),
+                List.of("fdtest", "--connections", "50000", "--", "true"),
+                List.of("echo", "--host", "192.0.2.1", "--port", "0")));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "echo --idle-timeout 1e10|--idle-timeout must be a number of seconds in [0, 604800], not 1.0E10",
@@ -46,7 +61,7 @@ class FlagChecksTest {
     /** fdtest's bound is what its own process's fd limit holds: in a JVM of its own, as a user runs it. */
     @Test
     void tooManyFdtestConnectionsIsAUsageError() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "fdtest", "--connections", "50000", "--", "true");
+        ChildJvm.Result r = own.get(1);
         assertEquals(2, r.exit(), r.output());
         assertTrue(r.output().contains("muxkit: --connections must be in [1, "), r.output());
     }
@@ -54,7 +69,7 @@ class FlagChecksTest {
     /** What the kernel refuses at start (a bind to an address this host does not have) is said in one line, exit 1, no stack trace. */
     @Test
     void aRefusedBindIsOneLineNotAStackTrace() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(null, "io.muxkit.cli.Main", "echo", "--host", "192.0.2.1", "--port", "0");
+        ChildJvm.Result r = own.get(2);
         assertEquals(1, r.exit(), r.output());
         assertTrue(r.output().contains("muxkit echo: bind(192.0.2.1:0") && r.output().contains("EADDRNOTAVAIL"), r.output());
         assertTrue(!r.output().contains("\tat "), "no stack trace: " + r.output());
@@ -62,7 +77,7 @@ class FlagChecksTest {
 
     @Test
     void theDefaultMaxConnComesFromTheFdLimitAndHelpSaysSo() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(4096, "io.muxkit.cli.Main", "files", "--help");
+        ChildJvm.Result r = own.get(0);  // under a soft limit of 4096
         assertEquals(0, r.exit(), r.output());
         String help = r.output().replaceAll("\\s+", " ");
         assertTrue(help.contains("4032 for echo and 1002 for files here"), help);  // (4096 - 64) / 1, and (4096 - 64 - 1024 for the cache) / 3

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,8 @@ import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Multiplexers;
 import io.muxkit.testing.TraceFile;
+import io.muxkit.timeline.SummaryReport;
+import io.muxkit.timeline.TimelineSummary;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,27 +28,32 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * `muxkit echo --timeline` under a bounded run of the load client, stopped by SIGTERM: the file
  * parses, has the structure of every timeline, one wait slice per wait its --stats counted, and
- * dispatch slices of the connections that moved the bytes.
+ * dispatch slices of the connections that moved the bytes; and its summary (TimelineSummary, what
+ * `muxkit timeline summary` prints) agrees with what the server counted itself. One recording per
+ * backend serves both checks: a server JVM and its load are the cost here.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TimelineCommandTest {
+    private static final int CONNECTIONS = 8;
     @TempDir
     Path dir;
+
+    private static final Pattern FINAL = Pattern.compile("waits (\\d+), events (\\d+),");
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void echoUnderLoadWritesATimelineOfEveryWaitAndHandler(Backend backend) throws Exception {
         Path file = dir.resolve("echo.json");
-        String waits;
+        String waits, fin;
         try (ChildJvm echo = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id(), "--stats",
                 "--timeline", file.toString())) {
             int port = echo.port();
             try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
-                LoadClient.Result r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, 8, 64, 1, 0.5), System.out).run();
+                LoadClient.Result r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, CONNECTIONS, 64, 1, 0.5), System.out).run();
                 assertTrue(r.messages() > 0 && r.errors() == 0, r.summary());
             }
             echo.stop();  // SIGTERM: the file is written on the way out
-            String fin = echo.waitForLine("final: ");
-            Matcher m = Pattern.compile("waits (\\d+)").matcher(fin);
+            fin = echo.waitForLine("final: ");
+            Matcher m = FINAL.matcher(fin);
             assertTrue(m.find(), fin);
             waits = m.group(1);
             assertTrue(echo.waitForLine("lag: iteration p50 ").contains("longest "), String.join("\n", echo.lines()));
@@ -63,8 +71,29 @@ class TimelineCommandTest {
         assertTrue(connBytes > 0, "the connections' dispatches moved bytes");
         assertTrue(trace.slices("dispatch").stream().anyMatch(d -> d.get("name").asText().equals("listen READ")));
         assertEquals(trace.slices("wait").size(), trace.named("fds").size(), "an fds counter per wait");
-        assertTrue(trace.named("connections").stream().anyMatch(c -> c.get("args").get("open").asInt() == 8));
+        assertTrue(trace.named("connections").stream().anyMatch(c -> c.get("args").get("open").asInt() == CONNECTIONS));
         assertTrue(trace.events.stream().anyMatch(e -> e.get("ph").asText().equals("M")
                 && e.get("args").get("name").asText().equals("echo-loop-0 (" + backend.id() + ")")));
+        theSummaryCountsTheWaitsAndDispatchesTheServerCounted(backend, file, fin);
+    }
+
+    private static void theSummaryCountsTheWaitsAndDispatchesTheServerCounted(Backend backend, Path file, String fin) throws Exception {
+        Matcher m = FINAL.matcher(fin);
+        assertTrue(m.find(), fin);
+        TimelineSummary s = TimelineSummary.read(file);
+        assertEquals("echo", s.command());
+        assertEquals(backend.id(), s.backend());
+        assertEquals(1, s.loopThreads());
+        assertEquals(0, s.otherCount("events_dropped"));
+        assertEquals(Long.parseLong(m.group(1)), s.waits.count(), "one wait slice per wait the server counted");
+        assertEquals(Long.parseLong(m.group(2)), s.dispatches.count(), "one dispatch slice per ready fd handled");
+        assertEquals(s.waits.count(), s.readyPerWait.count(), "every wait says how many fds it returned");
+        assertTrue(s.readyPerWait.max() >= 1 && s.readyPerWait.max() <= CONNECTIONS + 2, "at most the connections, the listener and the wakeup: " + s.readyPerWait.max());
+        // a turn holds one wait, or more when one is interrupted (EINTR) and retried
+        assertTrue(s.iterations.count() > 0 && s.iterations.count() <= s.waits.count(), s.iterations.count() + " iterations");
+        assertEquals(s.iterations.count(), s.iterationWork.count());
+        assertTrue(s.dispatches.percentile(50) > 0 && s.waits.max() > 0);
+        String report = SummaryReport.text(List.of(s));
+        assertTrue(report.matches("(?s).*\nbackend +" + backend.id() + "\n.*"), report);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,14 +31,18 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Multiplexers;
 
 /**
- * The echo and file servers on every backend in JVMs whose shim is the AddressSanitizer/UBSan
+ * The echo and file servers on every backend in a JVM whose shim is the AddressSanitizer/UBSan
  * build (target/native-asan, built by mvn verify), with the ASan runtime preloaded: any read or
  * write of the shim outside what it was given, in any syscall it wraps, ends the run with a report.
- * A canary proves the sanitizer is watching.
+ * One such JVM (AsanServers) serves every backend, each server on its own multiplexer: a JVM start
+ * under ASan costs seconds, and the servers do not interfere. A canary proves the sanitizer is watching.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class AsanShimTest {
     private static Map<String, String> env;
+    @TempDir
+    static Path root;
+    private static ChildJvm servers;
 
     @BeforeAll
     static void runtime() throws Exception {
@@ -48,6 +53,26 @@ class AsanShimTest {
         // the JVM handles SEGV itself (implicit null checks): ASan must leave those signals to it
         env = Map.of("LD_PRELOAD", asan, "ASAN_OPTIONS", "detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:"
                 + "allow_user_segv_handler=1:abort_on_error=0:exitcode=99", "UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1");
+        for (Backend backend : Backend.values()) {
+            Files.createDirectories(root.resolve(backend.id() + "/dir"));
+            Files.writeString(root.resolve(backend.id() + "/dir/a.txt"), "a".repeat(100_000));
+        }
+        servers = ChildJvm.start(env, null, List.of(library(), "io.muxkit.testing.AsanServers", root.toString()));
+        servers.waitForLine("ready");
+    }
+
+    /** SIGTERM: every server closes its connections and fds on the sanitized shim, and the JVM exits 0 with no report. */
+    @AfterAll
+    static void theServersStopCleanly() throws Exception {
+        try {
+            servers.stop();
+            String output = String.join("\n", servers.lines());
+            assertEquals(0, servers.process().exitValue(), output);
+            assertTrue(output.contains("stopped"), output);
+            assertFalse(output.contains("Sanitizer"), output);
+        } finally {
+            servers.close();
+        }
     }
 
     private static String library() {
@@ -62,36 +87,27 @@ class AsanShimTest {
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void serversRunCleanOnTheSanitizedShim(Backend backend, @TempDir Path root) throws Exception {
-        try (ChildJvm echo = ChildJvm.start(env, null, List.of(library(), "io.muxkit.cli.Main", "echo", "--port", "0",
-                "--backend", backend.id()))) {
-            LoadClient.Result r;
-            try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
-                r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", echo.port(), 50, 3000, 2, 1.5),
-                        new PrintStream(OutputStream.nullOutputStream())).run();
-            }
-            assertEquals(0, r.errors() + r.mismatches(), r.summary());
-            echo.stop();
-            assertEquals(0, echo.process().exitValue(), String.join("\n", echo.lines()));
-            assertFalse(String.join("\n", echo.lines()).contains("Sanitizer"), String.join("\n", echo.lines()));
+    void serversRunCleanOnTheSanitizedShim(Backend backend) throws Exception {
+        String ports = servers.lines().stream().filter(l -> l.startsWith(backend.id() + " echo ")).findFirst().orElseThrow();
+        String[] words = ports.split(" ");  // BACKEND echo PORT files PORT
+        LoadClient.Result r;
+        try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+            // half a second of 50 connections: every read, write, accept and close path, many times over
+            r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", Integer.parseInt(words[2]), 50, 3000, 2, 0.5),
+                    new PrintStream(OutputStream.nullOutputStream())).run();
         }
-        Files.createDirectory(root.resolve("dir"));
-        Files.writeString(root.resolve("dir/a.txt"), "a".repeat(100_000));
-        try (ChildJvm files = ChildJvm.start(env, null, List.of(library(), "io.muxkit.cli.Main", "files", "--root",
-                root.toString(), "--port", "0", "--allow-upload", "--backend", backend.id()))) {
-            int port = files.port();
-            for (String request : new String[] { "GET /dir/a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=10-99\r\n\r\n",
-                    "GET /dir/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n",
-                    "PUT /dir/b.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-                    "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", "\u0016\u0003\u0001" }) {
-                String response = exchange(port, request + "");
-                assertTrue(response.startsWith("HTTP/1.1 "), request + " -> " + response);
-            }
-            files.stop();
-            assertEquals(0, files.process().exitValue(), String.join("\n", files.lines()));
-            assertFalse(String.join("\n", files.lines()).contains("Sanitizer"), String.join("\n", files.lines()));
-            assertEquals("hello", Files.readString(root.resolve("dir/b.txt")));
+        assertEquals(0, r.errors() + r.mismatches(), r.summary());
+        int port = Integer.parseInt(words[4]);
+        for (String request : new String[] { "GET /dir/a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=10-99\r\n\r\n",
+                "GET /dir/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n",
+                "PUT /dir/b.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", "\u0016\u0003\u0001" }) {
+            String response = exchange(port, request + "");
+            assertTrue(response.startsWith("HTTP/1.1 "), request + " -> " + response);
         }
+        assertEquals("hello", Files.readString(root.resolve(backend.id() + "/dir/b.txt")));
+        String output = String.join("\n", servers.lines());
+        assertTrue(servers.process().isAlive() && !output.contains("Sanitizer"), output);
     }
 
     private static String exchange(int port, String request) throws IOException {

@@ -35,10 +35,9 @@ class NativeLoaderTest {
     @Test
     void runsLeaveNothingInTheTempDirectory(@TempDir Path tmp) throws Exception {
         String tmpdir = "-Djava.io.tmpdir=" + tmp;
-        for (int i = 0; i < 5; i++) {
-            ChildJvm.Result r = ChildJvm.run(null, tmpdir, "io.muxkit.cli.Main", "backends");
-            assertEquals(0, r.exit(), r.output());
-        }
+        // one run that ends: the loader deletes right after loading, in order, so a second run would only repeat it
+        ChildJvm.Result r = ChildJvm.run(null, tmpdir, "io.muxkit.cli.Main", "backends");
+        assertEquals(0, r.exit(), r.output());
         try (ChildJvm echo = ChildJvm.start(Map.of(), null, List.of(tmpdir, "io.muxkit.cli.Main", "echo", "--port", "0"))) {
             echo.port();                                // loaded, serving
             echo.process().destroyForcibly();           // SIGKILL: no shutdown hook, no deleteOnExit

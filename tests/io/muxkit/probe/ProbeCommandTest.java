@@ -4,26 +4,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.CliSequence;
 import io.muxkit.testing.InProcessCli;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** `muxkit probe --json` in child JVMs whose soft fd limit is lowered, as a user would run it. */
+/**
+ * `muxkit probe --json` in child JVMs whose soft fd limit is lowered, as a user would run it. The
+ * runs under a limit of 4096 share one JVM (CliSequence: one probe after another, each closing what
+ * it opened), the one that lowers the limit last.
+ */
 class ProbeCommandTest {
-    private static JsonNode probe(int nofile, String... args) throws Exception {
-        List<String> javaArgs = new ArrayList<>(List.of("io.muxkit.cli.Main", "probe", "--json"));
-        javaArgs.addAll(List.of(args));
-        ChildJvm.Result r = ChildJvm.run(nofile, javaArgs.toArray(String[]::new));
+    private static List<ChildJvm.Result> at4096;
+
+    @BeforeAll
+    static void probesUnderALimitOf4096() throws Exception {
+        at4096 = CliSequence.run(4096, List.of(), List.of(
+                List.of("probe", "--json"),
+                List.of("probe", "--json", "--backend", "select", "--select-fdset", "dynamic"),
+                List.of("probe", "--json", "--backend", "epoll", "--max", "300"),
+                List.of("probe", "--limit", "5000"),
+                List.of("probe", "--json", "--backend", "poll", "--limit", "200")));
+    }
+
+    private static JsonNode json(ChildJvm.Result r) throws Exception {
         assertEquals(0, r.exit(), r.output());
-        String json = r.output().substring(r.output().indexOf('{'));
-        return new ObjectMapper().readTree(json);
+        return new ObjectMapper().readTree(r.output().substring(r.output().indexOf('{')));
+    }
+
+    private static JsonNode probe(int nofile) throws Exception {
+        return nofile == 4096 ? json(at4096.get(0)) : json(ChildJvm.run(nofile, "io.muxkit.cli.Main", "probe", "--json"));
     }
 
     private static JsonNode backend(JsonNode report, String name) {
@@ -68,7 +85,7 @@ class ProbeCommandTest {
 
     @Test
     void dynamicSelectPassesFdSetSize() throws Exception {
-        JsonNode report = probe(4096, "--backend", "select", "--select-fdset", "dynamic");
+        JsonNode report = json(at4096.get(1));
         assertEquals(1, report.get("backends").size());
         JsonNode select = backend(report, "select");
         assertEquals("dynamic", select.get("fdset").asText());
@@ -79,10 +96,10 @@ class ProbeCommandTest {
 
     @Test
     void maxCapsAndLimitLowersTheSoftLimitFirst() throws Exception {
-        JsonNode capped = probe(4096, "--backend", "epoll", "--max", "300");
+        JsonNode capped = json(at4096.get(2));
         assertEquals(300, backend(capped, "epoll").get("watched_max").asInt());
         assertEquals("--max 300", backend(capped, "epoll").get("stopped_by").asText());
-        JsonNode lowered = probe(4096, "--backend", "poll", "--limit", "200");
+        JsonNode lowered = json(at4096.get(4));
         assertEquals(200, lowered.get("limits").get("nofile_soft").asInt());
         assertEquals(199, backend(lowered, "poll").get("highest_fd").asInt());
     }
@@ -92,9 +109,9 @@ class ProbeCommandTest {
         ChildJvm.Result backend = InProcessCli.run("probe", "--backend", "kqueue");  // refused before it starts: in this JVM
         assertEquals(2, backend.exit(), backend.output());
         assertTrue(backend.output().contains("unknown backend 'kqueue'"), backend.output());
-        ChildJvm.Result both = ChildJvm.run(null, "io.muxkit.cli.Main", "probe", "--raise", "--limit", "10");
+        ChildJvm.Result both = InProcessCli.run("probe", "--raise", "--limit", "10");
         assertEquals(2, both.exit(), both.output());
-        ChildJvm.Result tooHigh = ChildJvm.run(4096, "io.muxkit.cli.Main", "probe", "--limit", "5000");
+        ChildJvm.Result tooHigh = at4096.get(3);
         assertEquals(1, tooHigh.exit(), tooHigh.output());
         assertTrue(tooHigh.output().contains("cannot set the soft fd limit to 5000 (hard limit 4096)")
                 && tooHigh.output().contains("EINVAL"), tooHigh.output());

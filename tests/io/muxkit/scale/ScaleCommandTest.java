@@ -7,33 +7,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.CliSequence;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `muxkit scale` at small sizes, in a child JVM as a user runs it. */
+/** `muxkit scale` at small sizes, in a child JVM as a user runs it: one for every run here (CliSequence). */
 class ScaleCommandTest {
-    private static JsonNode run(String... args) throws Exception {
-        String[] javaArgs = new String[args.length + 3];
-        javaArgs[0] = "-Dmuxkit.scale.c=" + Path.of(System.getProperty("muxkit.test.nativeBuildDir"), "muxkit-scale");
-        javaArgs[1] = "io.muxkit.cli.Main";
-        javaArgs[2] = "scale";
-        System.arraycopy(args, 0, javaArgs, 3, args.length);
-        ChildJvm.Result r = ChildJvm.run(null, javaArgs);
+    @TempDir
+    static Path dir;
+    private static List<ChildJvm.Result> runs;
+
+    @BeforeAll
+    static void runScale() throws Exception {
+        String c = "-Dmuxkit.scale.c=" + Path.of(System.getProperty("muxkit.test.nativeBuildDir"), "muxkit-scale");
+        runs = CliSequence.run(null, List.of(c), List.of(
+                List.of("scale", "--fds", "10,100", "--active", "1,10", "--writes", "20", "--iterations", "5",
+                        "--with-c", "--json", "--chart", dir.resolve("scale.png").toString()),
+                List.of("scale", "--churn", "--fds", "100", "--active", "10", "--writes", "20", "--iterations", "5", "--with-c", "--json"),
+                List.of("scale", "--backend", "select", "--fds", "2000", "--active", "1", "--iterations", "1", "--json"),
+                List.of("scale", "--backend", "select", "--select-fdset", "dynamic", "--fds", "2000", "--active", "1",
+                        "--writes", "5", "--iterations", "2", "--json"),
+                List.of("scale", "--tcp", "--backend", "poll", "--idle", "0,50", "--active", "5", "--seconds", "0.5", "--json")));
+    }
+
+    /** The JSON rows of the i-th run. */
+    private static JsonNode run(int i) throws Exception {
+        ChildJvm.Result r = runs.get(i);
         assertEquals(0, r.exit(), r.output());
         return new ObjectMapper().readTree(r.output().substring(r.output().indexOf('[')));
     }
 
     @Test
-    void everyWriteIsReadOnceOnEveryBackendAndInCAndTheChartDecodes(@TempDir Path dir) throws Exception {
+    void everyWriteIsReadOnceOnEveryBackendAndInCAndTheChartDecodes() throws Exception {
         Path png = dir.resolve("scale.png");
-        JsonNode rows = run("--fds", "10,100", "--active", "1,10", "--writes", "20", "--iterations", "5",
-                "--with-c", "--json", "--chart", png.toString());
+        JsonNode rows = run(0);
         Set<String> cells = new HashSet<>();
         for (JsonNode row : rows) {
             String cell = row.get("backend").asText() + "/" + row.get("fds").asInt() + "/" + row.get("active").asInt();
@@ -58,7 +73,7 @@ class ScaleCommandTest {
     /** --churn: epoll pays a syscall per interest change, uring queues them into its waits; in Java as in C. */
     @Test
     void churnChangesInterestAtEveryEventAndUringBatchesTheChanges() throws Exception {
-        JsonNode rows = run("--churn", "--fds", "100", "--active", "10", "--writes", "20", "--iterations", "5", "--with-c", "--json");
+        JsonNode rows = run(1);
         java.util.Map<String, Double> syscalls = new java.util.HashMap<>();
         for (JsonNode row : rows) {
             String b = row.get("backend").asText();
@@ -77,18 +92,17 @@ class ScaleCommandTest {
 
     @Test
     void sizesABackendCannotHoldAreRowsThatSaySo() throws Exception {
-        JsonNode rows = run("--backend", "select", "--fds", "2000", "--active", "1", "--iterations", "1", "--json");
+        JsonNode rows = run(2);
         assertEquals(1, rows.size());
         assertTrue(rows.get(0).get("unsupported").asText().contains("FD_SETSIZE"), rows.toString());
-        JsonNode dynamic = run("--backend", "select", "--select-fdset", "dynamic", "--fds", "2000", "--active", "1",
-                "--writes", "5", "--iterations", "2", "--json");
+        JsonNode dynamic = run(3);
         assertEquals("select-dynamic", dynamic.get(0).get("backend").asText());
         assertEquals(dynamic.get(0).get("writes").asLong(), dynamic.get(0).get("received").asLong());
     }
 
     @Test
     void idleTcpConnectionsAreOpenedAndServed() throws Exception {
-        JsonNode rows = run("--tcp", "--backend", "poll", "--idle", "0,50", "--active", "5", "--seconds", "0.5", "--json");
+        JsonNode rows = run(4);
         assertEquals(2, rows.size());
         assertEquals(50, rows.get(1).get("idle_open").asInt(), rows.toString());
         for (JsonNode row : rows) {

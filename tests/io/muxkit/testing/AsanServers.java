@@ -1,0 +1,56 @@
+package io.muxkit.testing;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.muxkit.echo.EchoServer;
+import io.muxkit.files.FileServer;
+import io.muxkit.mux.Backend;
+import io.muxkit.tcp.ListenConfig;
+import sun.misc.Signal;
+
+/**
+ * AsanShimTest's server process: an echo server and a file server (uploads allowed, rooted at
+ * ROOT/backend) on every backend, in one JVM on the sanitized shim, so that one JVM start under
+ * ASan covers every shim call both servers make on every backend. Prints "BACKEND echo PORT files
+ * PORT" per backend, then "ready"; on SIGTERM closes every server and exits 0, or 1 if a loop died.
+ */
+public final class AsanServers {
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Deque<AutoCloseable> servers = new ArrayDeque<>();
+        AtomicBoolean died = new AtomicBoolean();
+        try {
+            for (Backend backend : Backend.values()) {
+                EchoServer echo = new EchoServer(EchoServer.Config.defaults(0), Multiplexers.of(backend), System.err);
+                servers.push(echo);
+                FileServer files = new FileServer(new FileServer.Config(ListenConfig.local(0), root.resolve(backend.id()),
+                        true, 1 << 20, false), Multiplexers.of(backend), System.err);
+                servers.push(files);
+                echo.whenLoopDies(e -> dies(e, died, stop));
+                files.whenLoopDies(e -> dies(e, died, stop));
+                echo.start();
+                files.start();
+                System.out.println(backend.id() + " echo " + echo.port() + " files " + files.port());
+            }
+            System.out.println("ready");
+            System.out.flush();
+            stop.await();
+        } finally {
+            while (!servers.isEmpty()) servers.pop().close();
+        }
+        System.out.println("stopped");
+        System.exit(died.get() ? 1 : 0);
+    }
+
+    private static void dies(Throwable cause, AtomicBoolean died, CountDownLatch stop) {
+        System.err.println("an event loop died: " + cause);
+        died.set(true);
+        stop.countDown();
+    }
+}
