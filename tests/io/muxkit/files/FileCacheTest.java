@@ -35,7 +35,9 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
+import io.muxkit.testing.FileServersOnEveryBackend;
 import io.muxkit.testing.Multiplexers;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,10 @@ class FileCacheTest {
     @TempDir
     Path outside;
     private final List<FileServer> servers = new ArrayList<>();
+    /** A process with a server on every backend and fsync taking 500 ms (see {@link #slowDisk()}). */
+    private static ChildJvm slowDisk;
+    @TempDir
+    static Path slowDiskRoot;
 
     private FileServer start(Backend backend, FileServer.Cache cache, boolean allowUpload) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
@@ -74,6 +80,18 @@ class FileCacheTest {
     @AfterEach
     void stop() {
         servers.forEach(FileServer::close);
+    }
+
+    @AfterAll
+    static void stopSlowDisk() throws Exception {
+        if (slowDisk != null) slowDisk.close();
+    }
+
+    /** One process (a fault rule makes its shim's fsync slow) for every backend's turn: one JVM start, not four. */
+    private static synchronized ChildJvm slowDisk() throws IOException {
+        if (slowDisk == null)
+            slowDisk = FileServersOnEveryBackend.start(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), slowDiskRoot, true);
+        return slowDisk;
     }
 
     private static byte[] content(int i) {
@@ -522,43 +540,41 @@ class FileCacheTest {
      */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void anUploadWithASlowFsyncDoesNotHoldUpOtherRequests(Backend backend) throws Exception {
-        Files.writeString(root.resolve("small.txt"), "small");
-        List<String> args = List.of("io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--allow-upload",
-                "--backend", backend.id());
-        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), null, args)) {
-            int port = child.port();
-            long length = 8L << 20;  // past the socket buffers; the fsync alone keeps it going 500 ms: 250 requests due
-            AtomicReference<String> uploaded = new AtomicReference<>();
-            AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);
-            Thread upload = new Thread(() -> {
-                uploaded.set(put(port, "/up.bin", length));
-                uploadEnd.set(System.nanoTime());
-            });
-            List<Long> latencies = new ArrayList<>();
-            try (HttpConnection http = new HttpConnection(port)) {
-                assertEquals("HTTP/1.1 201", put(port, "/warm-up.bin", 2L << 20));  // compiled code in the server before it counts
-                for (int i = 0; i < 500; i++) http.get("/small.txt");
-                upload.start();
-                long start = System.nanoTime();
-                // every request due before the upload ended is sent, however late: a stall shows in all it delayed
-                for (long due = start; due < uploadEnd.get() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120); due += 2_000_000) {
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-                    assertEquals("small", http.get("/small.txt").text());
-                    latencies.add(System.nanoTime() - due);
-                }
-                upload.join(TimeUnit.SECONDS.toMillis(60));
+        ChildJvm child = slowDisk();
+        Path served = FileServersOnEveryBackend.root(slowDiskRoot, backend);
+        Files.writeString(served.resolve("small.txt"), "small");
+        int port = FileServersOnEveryBackend.port(child, backend);
+        long length = 8L << 20;  // past the socket buffers; the fsync alone keeps it going 500 ms: 250 requests due
+        AtomicReference<String> uploaded = new AtomicReference<>();
+        AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);
+        Thread upload = new Thread(() -> {
+            uploaded.set(put(port, "/up.bin", length));
+            uploadEnd.set(System.nanoTime());
+        });
+        List<Long> latencies = new ArrayList<>();
+        try (HttpConnection http = new HttpConnection(port)) {
+            assertEquals("HTTP/1.1 201", put(port, "/warm-up.bin", 2L << 20));  // compiled code in the server before it counts
+            for (int i = 0; i < 500; i++) http.get("/small.txt");
+            upload.start();
+            long start = System.nanoTime();
+            // every request due before the upload ended is sent, however late: a stall shows in all it delayed
+            for (long due = start; due < uploadEnd.get() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120); due += 2_000_000) {
+                long wait = due - System.nanoTime();
+                if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+                assertEquals("small", http.get("/small.txt").text());
+                latencies.add(System.nanoTime() - due);
             }
-            assertEquals("HTTP/1.1 201", uploaded.get());
-            assertEquals(length, Files.size(root.resolve("up.bin")), "the upload arrived whole");
-            assertTrue(latencies.size() >= 250, "requests due during the upload (its fsync alone takes 500 ms): " + latencies.size());
-            latencies.sort(null);
-            long p99 = latencies.get(latencies.size() * 99 / 100);
-            // an fsync on the loop would hold ~250 requests for up to 500 ms, so p99 near 500 ms; half of that
-            // tells a stall from a busy machine (two test JVMs and their children on two cores)
-            assertTrue(p99 < TimeUnit.MILLISECONDS.toNanos(250), "p99 " + p99 / 1000 + " us over " + latencies.size()
-                    + " requests; the ten slowest (us): " + latencies.subList(latencies.size() - 10, latencies.size()).stream().map(l -> l / 1000).toList());
+            upload.join(TimeUnit.SECONDS.toMillis(60));
         }
+        assertEquals("HTTP/1.1 201", uploaded.get());
+        assertEquals(length, Files.size(served.resolve("up.bin")), "the upload arrived whole");
+        assertTrue(latencies.size() >= 250, "requests due during the upload (its fsync alone takes 500 ms): " + latencies.size());
+        latencies.sort(null);
+        long p99 = latencies.get(latencies.size() * 99 / 100);
+        // an fsync on the loop would hold ~250 requests for up to 500 ms, so p99 near 500 ms; half of that
+        // tells a stall from a busy machine (two test JVMs and their children on two cores)
+        assertTrue(p99 < TimeUnit.MILLISECONDS.toNanos(250), "p99 " + p99 / 1000 + " us over " + latencies.size()
+                + " requests; the ten slowest (us): " + latencies.subList(latencies.size() - 10, latencies.size()).stream().map(l -> l / 1000).toList());
     }
 
     /**
