@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
-import io.muxkit.testing.FileServersOnEveryBackend;
 import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServersOnEveryBackend;
 import io.muxkit.testing.Multiplexers;
 
 /**
@@ -150,7 +150,7 @@ class HostilePeersTest {
         int port = FileServersOnEveryBackend.port(child, backend);
         byte[] get = "GET /flood/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer pipelined = ByteBuffer.wrap("GET /flood/small.txt HTTP/1.1\r\nHost: x\r\n\r\n".repeat(7000)
-                .getBytes(StandardCharsets.US_ASCII));  // about 256 KiB behind each GET
+                .getBytes(StandardCharsets.US_ASCII));  // about 300 KiB behind each GET
         List<SocketChannel> peers = new ArrayList<>();
         long offered = 0;
         try {
