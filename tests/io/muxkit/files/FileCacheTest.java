@@ -35,7 +35,9 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
+import io.muxkit.testing.FileServersOnEveryBackend;
 import io.muxkit.testing.Multiplexers;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,10 @@ class FileCacheTest {
     @TempDir
     Path outside;
     private final List<FileServer> servers = new ArrayList<>();
+    /** A process with a server on every backend and fsync taking 500 ms (see {@link #slowDisk()}). */
+    private static ChildJvm slowDisk;
+    @TempDir
+    static Path slowDiskRoot;
 
     private FileServer start(Backend backend, FileServer.Cache cache, boolean allowUpload) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
@@ -76,6 +82,18 @@ class FileCacheTest {
         servers.forEach(FileServer::close);
     }
 
+    @AfterAll
+    static void stopSlowDisk() throws Exception {
+        if (slowDisk != null) slowDisk.close();
+    }
+
+    /** One process (a fault rule makes its shim's fsync slow) for every backend's turn: one JVM start, not four. */
+    private static synchronized ChildJvm slowDisk() throws IOException {
+        if (slowDisk == null)
+            slowDisk = FileServersOnEveryBackend.start(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), slowDiskRoot, true);
+        return slowDisk;
+    }
+
     private static byte[] content(int i) {
         int size = i % 10 == 9 ? 70_000 + i : 1 + (i * 7919) % 60_000;  // small ones stored whole, every tenth past 64 KiB
         byte[] b = new byte[size];
@@ -86,8 +104,11 @@ class FileCacheTest {
     /**
      * Each cycle rewrites the file (a new size and content) and then GETs it twice on a keep-alive
      * connection, the second time from the cache: the write returned before the request was sent,
-     * so both must be the new bytes. A thousand cycles from this process, and 250 from sh (another
-     * process's write: a fork and exec each, so fewer).
+     * so both must be the new bytes. 300 cycles from this process, and 50 from sh (another
+     * process's write: a fork and exec each, so fewer). A server that served an entry before draining
+     * the write's event would be stale in nearly every cycle; the counts give the event and the
+     * request many chances to meet in every order, on every backend, with every tenth file past
+     * 64 KiB (the large-entry path).
      */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aRequestSentAfterAWriteReturnedNeverGetsTheOldBytes(Backend backend) throws Exception {
@@ -96,12 +117,12 @@ class FileCacheTest {
         FileServer server = start(backend, NEVER_REVALIDATE);
         int stale = 0;
         try (HttpConnection http = new HttpConnection(server.port())) {
-            for (int i = 1; i <= 1000; i++) {
+            for (int i = 1; i <= 300; i++) {
                 byte[] now = content(i);
                 Files.write(file, now);
                 for (int twice = 0; twice < 2; twice++) if (!Arrays.equals(now, http.get("/f.bin").body())) stale++;
             }
-            for (int i = 1; i <= 250; i++) {
+            for (int i = 1; i <= 50; i++) {
                 String now = "written by sh, cycle " + i + " " + "x".repeat(i % 97 * 37) + "\n";
                 Process sh = new ProcessBuilder("sh", "-c", "printf '%s' \"$1\" > \"$2\"", "sh", now, file.toString()).start();
                 assertEquals(0, sh.waitFor());
@@ -110,7 +131,7 @@ class FileCacheTest {
         }
         assertEquals(0, stale, "stale responses");
         FileServer.CacheStats s = server.cacheStats();
-        assertTrue(s.hits() >= 1200 && s.invalidations() >= 1200, "served from the cache and dropped by every write (1,250 cycles): " + s);
+        assertTrue(s.hits() >= 300 && s.invalidations() >= 300, "served from the cache and dropped by every write (350 cycles): " + s);
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
@@ -207,6 +228,7 @@ class FileCacheTest {
      * Four connections keep the loop busy with large downloads while X sends a cheap request, the
      * file is written, and X sends the GET: the GET's bytes arrive after the batch's inotify drain
      * and are read with X's first request. Served only after the next wait, it gets the new bytes.
+     * Each round's random delay puts the write at another point of the busy batch: 50 rounds.
      */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aRequestReadLateInABatchIsNotServedStale(Backend backend) throws Exception {
@@ -221,7 +243,7 @@ class FileCacheTest {
         for (int i = 0; i < 4; i++) busy.add(new HttpConnection(server.port()));
         try (HttpConnection x = new HttpConnection(server.port()); FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE)) {
             x.get("/t.txt");  // (x has the highest fd: select and poll dispatch it after the others)
-            for (int i = 1; i <= 150; i++) {
+            for (int i = 1; i <= 50; i++) {
                 for (HttpConnection b : busy) b.write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
                 x.write("GET /other.txt HTTP/1.1\r\nHost: x\r\n\r\n");
                 for (long end = System.nanoTime() + random.nextInt(4_000_000); System.nanoTime() < end; ) Thread.onSpinWait();
@@ -328,7 +350,7 @@ class FileCacheTest {
         int stale = 0;
         try (HttpConnection http = new HttpConnection(server.port())) {
             churn.start();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);  // tens of thousands of events: more than a drain takes
             for (int i = 1; System.nanoTime() < end; i++) {
                 Files.writeString(file, String.valueOf(i));
                 long start = System.nanoTime();
@@ -511,50 +533,48 @@ class FileCacheTest {
     }
 
     /**
-     * While one client uploads 32 MiB to a disk whose fsync takes half a second (a fault rule
+     * While one client uploads 8 MiB to a disk whose fsync takes half a second (a fault rule
      * makes it so in the server's shim), another asks for a small file every 2 ms; each request's
      * latency counts from when it was due, so a loop stalled by the disk shows in every request it
      * delays. A correctness bound, generous on purpose, not a benchmark.
      */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void anUploadWithASlowFsyncDoesNotHoldUpOtherRequests(Backend backend) throws Exception {
-        Files.writeString(root.resolve("small.txt"), "small");
-        List<String> args = List.of("io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--allow-upload",
-                "--backend", backend.id());
-        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), null, args)) {
-            int port = child.port();
-            long length = 32L << 20;  // the fsync alone keeps it going 500 ms: 250 requests due
-            AtomicReference<String> uploaded = new AtomicReference<>();
-            AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);
-            Thread upload = new Thread(() -> {
-                uploaded.set(put(port, "/up.bin", length));
-                uploadEnd.set(System.nanoTime());
-            });
-            List<Long> latencies = new ArrayList<>();
-            try (HttpConnection http = new HttpConnection(port)) {
-                assertEquals("HTTP/1.1 201", put(port, "/warm-up.bin", 8L << 20));  // compiled code in the server before it counts
-                for (int i = 0; i < 500; i++) http.get("/small.txt");
-                upload.start();
-                long start = System.nanoTime();
-                // every request due before the upload ended is sent, however late: a stall shows in all it delayed
-                for (long due = start; due < uploadEnd.get() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120); due += 2_000_000) {
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-                    assertEquals("small", http.get("/small.txt").text());
-                    latencies.add(System.nanoTime() - due);
-                }
-                upload.join(TimeUnit.SECONDS.toMillis(60));
+        ChildJvm child = slowDisk();
+        Path served = FileServersOnEveryBackend.root(slowDiskRoot, backend);
+        Files.writeString(served.resolve("small.txt"), "small");
+        int port = FileServersOnEveryBackend.port(child, backend);
+        long length = 8L << 20;  // past the socket buffers; the fsync alone keeps it going 500 ms: 250 requests due
+        AtomicReference<String> uploaded = new AtomicReference<>();
+        AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);
+        Thread upload = new Thread(() -> {
+            uploaded.set(put(port, "/up.bin", length));
+            uploadEnd.set(System.nanoTime());
+        });
+        List<Long> latencies = new ArrayList<>();
+        try (HttpConnection http = new HttpConnection(port)) {
+            assertEquals("HTTP/1.1 201", put(port, "/warm-up.bin", 2L << 20));  // compiled code in the server before it counts
+            for (int i = 0; i < 500; i++) http.get("/small.txt");
+            upload.start();
+            long start = System.nanoTime();
+            // every request due before the upload ended is sent, however late: a stall shows in all it delayed
+            for (long due = start; due < uploadEnd.get() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120); due += 2_000_000) {
+                long wait = due - System.nanoTime();
+                if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+                assertEquals("small", http.get("/small.txt").text());
+                latencies.add(System.nanoTime() - due);
             }
-            assertEquals("HTTP/1.1 201", uploaded.get());
-            assertEquals(length, Files.size(root.resolve("up.bin")), "the upload arrived whole");
-            assertTrue(latencies.size() >= 250, "requests due during the upload (its fsync alone takes 500 ms): " + latencies.size());
-            latencies.sort(null);
-            long p99 = latencies.get(latencies.size() * 99 / 100);
-            // an fsync on the loop would hold ~250 requests for up to 500 ms, so p99 near 500 ms; half of that
-            // tells a stall from a busy machine (two test JVMs and their children on two cores)
-            assertTrue(p99 < TimeUnit.MILLISECONDS.toNanos(250), "p99 " + p99 / 1000 + " us over " + latencies.size()
-                    + " requests; the ten slowest (us): " + latencies.subList(latencies.size() - 10, latencies.size()).stream().map(l -> l / 1000).toList());
+            upload.join(TimeUnit.SECONDS.toMillis(60));
         }
+        assertEquals("HTTP/1.1 201", uploaded.get());
+        assertEquals(length, Files.size(served.resolve("up.bin")), "the upload arrived whole");
+        assertTrue(latencies.size() >= 250, "requests due during the upload (its fsync alone takes 500 ms): " + latencies.size());
+        latencies.sort(null);
+        long p99 = latencies.get(latencies.size() * 99 / 100);
+        // an fsync on the loop would hold ~250 requests for up to 500 ms, so p99 near 500 ms; half of that
+        // tells a stall from a busy machine (two test JVMs and their children on two cores)
+        assertTrue(p99 < TimeUnit.MILLISECONDS.toNanos(250), "p99 " + p99 / 1000 + " us over " + latencies.size()
+                + " requests; the ten slowest (us): " + latencies.subList(latencies.size() - 10, latencies.size()).stream().map(l -> l / 1000).toList());
     }
 
     /**

@@ -40,11 +40,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FileServerTest {
     @TempDir
     Path root;
-    /** 100 MiB of random bytes and their digest, made once for every backend (each copies the file into its root). */
+    /**
+     * 32 MiB of random bytes and their digest, made once for every backend (each copies the file into
+     * its root): 16 of the server's 2 MiB turns and hundreds of partial writes each way.
+     */
     @TempDir
     static Path shared;
-    private static Path hundredMebibytes;
-    private static String hundredMebibytesDigest;
+    private static Path largeFile;
+    private static String largeFileDigest;
     private FileServer server;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -60,21 +63,21 @@ class FileServerTest {
         if (server != null) server.close();
     }
 
-    private static synchronized Path hundredMebibytes() throws Exception {
-        if (hundredMebibytes == null) {
+    private static synchronized Path largeFile() throws Exception {
+        if (largeFile == null) {
             Path big = shared.resolve("big.bin");
             Random random = new Random(7);
             byte[] block = new byte[1 << 20];
             try (OutputStream out = Files.newOutputStream(big)) {
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < 32; i++) {
                     random.nextBytes(block);
                     out.write(block);
                 }
             }
-            hundredMebibytesDigest = sha256(big);
-            hundredMebibytes = big;
+            largeFileDigest = sha256(big);
+            largeFile = big;
         }
-        return hundredMebibytes;
+        return largeFile;
     }
 
     private HttpResponse<byte[]> get(String url, String... headers) throws Exception {
@@ -328,7 +331,7 @@ class FileServerTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void aSlowReaderThatKeepsReadingOutlivesTheIdleTimeout(Backend backend) throws Exception {
-        byte[] data = new byte[24 << 20];
+        byte[] data = new byte[16 << 20];  // more than the slow 2 s take
         new Random(3).nextBytes(data);
         Files.write(root.resolve("slow.bin"), data);
         start(backend, false, 1000);
@@ -341,8 +344,8 @@ class FileServerTest {
             long start = System.nanoTime(), until = start + TimeUnit.SECONDS.toNanos(60);
             for (int n; (n = in.read(b)) > 0 && System.nanoTime() < until; ) {
                 got.write(b, 0, n);
-                // a few MB/s for 3 s, three times the idle timeout: each write still finds room well within it
-                if (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) Thread.sleep(10);
+                // a few MB/s for 2 s, twice the idle timeout: each write still finds room well within it
+                if (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)) Thread.sleep(10);
             }
             String all = new String(got.toByteArray(), 0, 1000, StandardCharsets.ISO_8859_1);
             assertTrue(all.startsWith("HTTP/1.1 200 OK"), all);
@@ -370,9 +373,9 @@ class FileServerTest {
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void hundredMebibytesDownAndUpCheckedByDigest(Backend backend) throws Exception {
-        Files.copy(hundredMebibytes(), root.resolve("big.bin"));  // a copy: the cache takes only files of one link
-        String digest = hundredMebibytesDigest;
+    void aLargeFileDownAndUpCheckedByDigest(Backend backend) throws Exception {
+        Files.copy(largeFile(), root.resolve("big.bin"));  // a copy: the cache takes only files of one link
+        String digest = largeFileDigest;
         String base = start(backend, true, 15_000);
         Path down = Files.createTempFile("muxkit-down", ".bin");
         try {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServersOnEveryBackend;
 import io.muxkit.testing.Multiplexers;
 
 /**
@@ -35,10 +37,26 @@ class UploadDirectoryGoneTest {
     @TempDir
     Path root;
     private FileServer server;
+    /** A process with a server on every backend and no O_TMPFILE (see {@link #noTmpfile()}). */
+    private static ChildJvm noTmpfile;
+    @TempDir
+    static Path noTmpfileRoot;
 
     @AfterEach
     void stop() {
         if (server != null) server.close();
+    }
+
+    @AfterAll
+    static void stopNoTmpfile() throws Exception {
+        if (noTmpfile != null) noTmpfile.close();
+    }
+
+    /** One process (a fault rule takes O_TMPFILE from its shim) for every backend's turn: one JVM start, not four. */
+    private static synchronized ChildJvm noTmpfile() throws IOException {
+        if (noTmpfile == null)
+            noTmpfile = FileServersOnEveryBackend.start(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), List.of(), noTmpfileRoot, true);
+        return noTmpfile;
     }
 
     private void start(Backend backend) throws IOException {
@@ -79,10 +97,10 @@ class UploadDirectoryGoneTest {
     /** Where the file system has no O_TMPFILE, the upload's hidden name goes with the directory: 409 too. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void withoutTmpfileToo(Backend backend) throws Exception {
-        Path dir = Files.createDirectory(root.resolve("dir"));
-        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), null, List.of(
-                "io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0", "--allow-upload", "--backend", backend.id()));
-             Socket s = new Socket("127.0.0.1", child.port())) {
+        ChildJvm child = noTmpfile();
+        Path served = FileServersOnEveryBackend.root(noTmpfileRoot, backend);
+        Path dir = Files.createDirectory(served.resolve("dir"));
+        try (Socket s = new Socket("127.0.0.1", FileServersOnEveryBackend.port(child, backend))) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -99,7 +117,7 @@ class UploadDirectoryGoneTest {
             String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(r.startsWith("HTTP/1.1 409 "), r);
         }
-        try (Stream<Path> left = Files.list(root)) {
+        try (Stream<Path> left = Files.list(served)) {
             assertEquals(List.of(), left.toList(), "nothing is left behind");
         }
     }
