@@ -47,6 +47,21 @@ class FilesUnderFaultsTest {
             "sendfile:SHORT:0.2", "sendfile:EIO:0.01", "openat2:EIO:0.03", "fstat:EIO:0.03", "write:SHORT:0.2",
             "fsync:EIO:0.05", "renameat:EIO:0.05", "linkat:EIO:0.05", "open_tmpfile:EOPNOTSUPP:0.3");
 
+    /**
+     * Enough requests that the faults cost some (about a fifth of the PUTs, a few to a quarter of the GETs)
+     * and many more succeed, as checked at the end; the reader below checks the real name all along.
+     * The full count on epoll, a third on the others: what the faults break is mostly the file
+     * server's (opens, fstat, fsync, links, renames); the backend's part, partial sends and reads
+     * carried over to the next readiness, comes up many times in a third as well.
+     */
+    private static int gets(Backend backend) {
+        return backend == Backend.EPOLL ? 150 : 50;
+    }
+
+    private static int puts(Backend backend) {
+        return backend == Backend.EPOLL ? 60 : 20;
+    }
+
     @TempDir
     Path root;
 
@@ -86,7 +101,7 @@ class FilesUnderFaultsTest {
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void everyTwoHundredIsExactNoFileIsPartialNothingLeaks(Backend backend) throws Exception {
-        byte[] data = new byte[3 << 20];
+        byte[] data = new byte[1 << 20];  // many times the socket buffers: a GET's sendfile takes many calls, some failing
         new Random(1).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
         Set<String> versions = ConcurrentHashMap.newKeySet();
@@ -117,7 +132,7 @@ class FilesUnderFaultsTest {
             reader.start();
             Thread getter = new Thread(() -> {
                 Random random = new Random(2);
-                for (int i = 0; i < 300; i++) {
+                for (int i = 0; i < gets(backend); i++) {
                     long a = random.nextInt(data.length), b = Math.min(data.length - 1, a + random.nextInt(200_000));
                     boolean range = random.nextBoolean();
                     Response r = exchange(port, "GET /data.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -129,7 +144,7 @@ class FilesUnderFaultsTest {
                 }
             });
             getter.start();
-            for (int v = 1; v <= 120; v++) {
+            for (int v = 1; v <= puts(backend); v++) {
                 byte[] next = version(v);
                 versions.add(Arrays.toString(Arrays.copyOf(next, 8)) + next.length);
                 Response r = exchange(port, "PUT /doc.txt HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length
@@ -147,7 +162,7 @@ class FilesUnderFaultsTest {
             done.set(true);
             reader.join(10_000);
             assertEquals(List.of(), problems);
-            assertTrue(okGets.get() > 50 && okPuts.get() > 20 && failed.get() > 0,
+            assertTrue(okGets.get() > gets(backend) / 6 && okPuts.get() > puts(backend) / 6 && failed.get() > 0,
                     "gets " + okGets + ", puts " + okPuts + ", failed " + failed + ": faults cost requests, and many still succeeded");
             try (Stream<Path> files = Files.list(root)) {
                 Set<String> names = new HashSet<>();

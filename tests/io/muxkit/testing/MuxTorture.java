@@ -14,14 +14,38 @@ import io.muxkit.net.Fds;
  * select on pipes, against a model of what must be registered and ready, while MUXKIT_FAULTS
  * makes the multiplexer's syscalls fail. Whatever fails must fail as a NativeIOException and leave
  * no stale registration: a failed register or modify leaves the fd unregistered, and no fd that is
- * not registered (with READ, and data in its pipe) is ever reported. Prints one line:
- * {@code ok ops=N failures=F faults=I}, or {@code FAIL ...}.
+ * not registered (with READ, and data in its pipe) is ever reported. Takes the backends to run, one
+ * after another ("select,poll"), and prints one line for each: {@code BACKEND ok ops=N failures=F
+ * faults=I}, or {@code BACKEND FAIL ...}; exits 1 when any failed.
  */
 public final class MuxTorture {
+    /** A broken contract: ends this backend's run. */
+    private static final class Failed extends Exception {
+        Failed(String why) {
+            super(why);
+        }
+    }
+
     public static void main(String[] args) throws IOException {
-        Backend backend = Backend.parse(args[0]);
         int ops = Integer.parseInt(args[1]);
         SystemFds.warmUp();
+        boolean allOk = true;
+        for (String id : args[0].split(",")) {
+            Backend backend = Backend.parse(id);
+            long faultsBefore = Faults.injected();
+            try {
+                int failures = torture(backend, ops);
+                System.out.println(backend.id() + " ok ops=" + ops + " failures=" + failures + " faults=" + (Faults.injected() - faultsBefore));
+            } catch (Failed e) {
+                System.out.println(backend.id() + " FAIL " + e.getMessage());
+                allOk = false;
+            }
+        }
+        System.exit(allOk ? 0 : 1);
+    }
+
+    /** The torture on one backend: how many calls failed (and were survived). */
+    private static int torture(Backend backend, int ops) throws IOException, Failed {
         long fdsBefore = SystemFds.count();
         Random random = new Random(42);
         int[][] pipes = new int[32][];
@@ -110,7 +134,7 @@ public final class MuxTorture {
         }
         long leaked = SystemFds.count() - fdsBefore;
         if (leaked != 0) fail(leaked + " fds leaked");
-        System.out.println("ok ops=" + ops + " failures=" + failures + " faults=" + Faults.injected());
+        return failures;
     }
 
     private static int indexOf(int[][] pipes, int fd) {
@@ -118,8 +142,7 @@ public final class MuxTorture {
         return -1;
     }
 
-    private static void fail(String why) {
-        System.out.println("FAIL " + why);
-        System.exit(1);
+    private static void fail(String why) throws Failed {
+        throw new Failed(why);
     }
 }
