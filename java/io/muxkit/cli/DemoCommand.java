@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import io.muxkit.ffi.Native;
 import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
+import io.muxkit.loop.LoopMonitor;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.process.ChildJvm;
@@ -36,6 +37,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Each backend serves echo in its own JVM; the load client (epoll) checks every byte.");
         System.out.printf(Locale.ROOT, "%n%-7s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
         boolean clean = true;
+        LoopMonitor.install(new LoopMonitor(0, false, null));  // the load client's own lag is not what the table shows
         for (Backend backend : Backend.values()) {
             // one server for both runs: the first run's connections are closed before the second opens its own
             try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id())) {
@@ -47,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
                                 new PrintStream(OutputStream.nullOutputStream())).run();
                     }
                     clean &= r.errors() == 0 && r.mismatches() == 0;
-                    System.out.printf(Locale.ROOT, "%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), conns, r.messagesPerSecond(),
+                    // the connections opened: fewer than asked when the run ended before its ramp did (a busy machine)
+                    System.out.printf(Locale.ROOT, "%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), r.connections(), r.messagesPerSecond(),
                             r.latencyMicros().getValueAtPercentile(99), r.refused(), why(r, server));
                 }
             }
