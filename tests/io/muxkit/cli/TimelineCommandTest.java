@@ -49,7 +49,7 @@ class TimelineCommandTest {
             int port = echo.port();
             try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
                 LoadClient.Result r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, CONNECTIONS, 64, 1, 0.5), System.out).run();
-                assertTrue(r.messages() > 0 && r.errors() == 0, r.summary());
+                assertTrue(r.messages() > 0 && r.errors() == 0 && r.mismatches() == 0, r.summary());
             }
             echo.stop();  // SIGTERM: the file is written on the way out
             fin = echo.waitForLine("final: ");
