@@ -63,8 +63,6 @@ public final class FileServersOnEveryBackend {
 
     /** The port of the server on backend, waiting for its line. */
     public static int port(ChildJvm child, Backend backend) throws IOException, InterruptedException {
-        String line = child.waitForLine(" backend=" + backend.id());  // (" backend=poll" is not in " backend=epoll")
-        String address = line.substring(line.indexOf("listening on ") + 13).split(" ")[0];
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return child.port(" backend=" + backend.id());  // (" backend=poll" is not in " backend=epoll")
     }
 }
