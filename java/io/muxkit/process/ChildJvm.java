@@ -128,8 +128,15 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The port of its "listening on HOST:PORT ..." line, waiting for it. */
     public int port() throws IOException, InterruptedException {
-        String line = waitForLine("listening on ");
-        String address = line.substring(line.indexOf("listening on ") + 13).split(" ")[0];
+        return port("listening on ");
+    }
+
+    /** The port of its first "... listening on HOST:PORT ..." line that contains text (one server of several), waiting for it. */
+    public int port(String text) throws IOException, InterruptedException {
+        String line = waitForLine(text);
+        int at = line.indexOf("listening on ");
+        if (at < 0) throw new IOException("no 'listening on HOST:PORT' in the line containing '" + text + "': " + line);
+        String address = line.substring(at + 13).split(" ")[0];
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 

@@ -60,38 +60,23 @@ class ExamplesTest {
 
     @AfterAll
     static void stopThem() throws Exception {
-        others.close();
+        if (others != null) others.close();
     }
 
     /** The port of example on backend: in its own `muxkit example` JVM (started, and closed by the caller) for the tutorial's backend. */
     private static int port(String example, Backend backend, List<ChildJvm> started, String... flags) throws Exception {
-        String line;
+        ChildJvm server = others;
+        String text = example + "/" + backend.id() + ": listening on ";  // ExampleServers' label
         if (backend == TUTORIAL) {
             List<String> args = new ArrayList<>(List.of("example", example, "--backend", backend.id(), "--port", "0"));
             args.addAll(List.of(flags));
-            ChildJvm server = ChildJvm.muxkit(null, args.toArray(String[]::new));
+            server = ChildJvm.muxkit(null, args.toArray(String[]::new));
             started.add(server);
-            line = server.waitForLine("listening on ");
-        } else {
-            line = listening(example, backend);
+            text = "listening on ";
         }
+        String line = server.waitForLine(text);
         assertTrue(List.of(line.split(" ")).contains("backend=" + backend.id()), line);
-        String address = line.substring(line.indexOf("listening on ") + 13).split(" ")[0];
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-    }
-
-    /** The "EXAMPLE listening on HOST:PORT backend=BACKEND ..." line of the other backends' JVM, waiting for it. */
-    private static String listening(String example, Backend backend) throws Exception {
-        String word = "backend=" + backend.id();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            boolean ended = !others.process().isAlive();
-            for (String l : others.lines())
-                if (l.startsWith(example + " listening on ") && List.of(l.split(" ")).contains(word)) return l;
-            if (ended || System.nanoTime() > deadline)
-                throw new IOException("no '" + example + " listening on ... " + word + "' line: " + String.join("\n", others.lines()));
-            Thread.sleep(20);
-        }
+        return server.port(text);
     }
 
     /** Sends data, half-closes, and returns everything the server sent back before it closed. */

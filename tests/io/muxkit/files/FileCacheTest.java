@@ -564,7 +564,8 @@ class FileCacheTest {
                 assertEquals("small", http.get("/small.txt").text());
                 latencies.add(System.nanoTime() - due);
             }
-            upload.join(TimeUnit.SECONDS.toMillis(60));
+        } finally {
+            upload.join(TimeUnit.SECONDS.toMillis(60));  // on a failure too: the next backend's turn shares this server process
         }
         assertEquals("HTTP/1.1 201", uploaded.get());
         assertEquals(length, Files.size(served.resolve("up.bin")), "the upload arrived whole");

@@ -15,8 +15,9 @@ import sun.misc.Signal;
 /**
  * AsanShimTest's server process: an echo server and a file server (uploads allowed, rooted at
  * ROOT/backend) on every backend, in one JVM on the sanitized shim, so that one JVM start under
- * ASan covers every shim call both servers make on every backend. Prints "BACKEND echo PORT files
- * PORT" per backend, then "ready"; on SIGTERM closes every server and exits 0, or 1 if a loop died.
+ * ASan covers every shim call both servers make on every backend. Prints "echo/BACKEND: listening on
+ * 127.0.0.1:PORT" and "files/BACKEND: ..." for each (ChildJvm.port reads them), then "ready"; on
+ * SIGTERM closes every server and exits 0, or 1 if a loop died.
  */
 public final class AsanServers {
     public static void main(String[] args) throws Exception {
@@ -36,7 +37,8 @@ public final class AsanServers {
                 files.whenLoopDies(e -> dies(e, died, stop));
                 echo.start();
                 files.start();
-                System.out.println(backend.id() + " echo " + echo.port() + " files " + files.port());
+                System.out.println("echo/" + backend.id() + ": listening on 127.0.0.1:" + echo.port());
+                System.out.println("files/" + backend.id() + ": listening on 127.0.0.1:" + files.port());
             }
             System.out.println("ready");
             System.out.flush();

@@ -13,8 +13,9 @@ import io.muxkit.mux.Multiplexer;
 /**
  * ExamplesTest's lighter pass: the tutorial's servers (select-echo, callback-echo, file-server
  * rooted at ROOT/backend) on each backend named, every one on its own thread and multiplexer, in
- * one JVM instead of a JVM each. Each line a server prints is prefixed with its name
- * ("select-echo listening on 127.0.0.1:PORT backend=poll"). They serve until the process ends.
+ * one JVM instead of a JVM each. Each line a server prints is prefixed with its name and backend
+ * ("select-echo/poll: listening on 127.0.0.1:PORT backend=poll": a prefix no other server's line
+ * contains, as ChildJvm.port wants). They serve until the process ends.
  * Usage: ExampleServers ROOT BACKEND...
  */
 public final class ExampleServers {
@@ -33,7 +34,7 @@ public final class ExampleServers {
     }
 
     private static void start(String name, Backend backend, Server server) {
-        PrintStream out = labelled(name);
+        PrintStream out = labelled(name + "/" + backend.id() + ":");
         new Thread(() -> {
             try {
                 server.serve(Multiplexer.open(backend), out);
@@ -43,12 +44,12 @@ public final class ExampleServers {
         }, name + " " + backend.id()).start();
     }
 
-    /** The examples print whole lines with println(String): each goes to stdout in one piece, after the name. */
-    private static PrintStream labelled(String name) {
+    /** The examples print whole lines with println(String): each goes to stdout in one piece, after the label. */
+    private static PrintStream labelled(String label) {
         return new PrintStream(OutputStream.nullOutputStream()) {
             @Override
             public void println(String line) {
-                System.out.println(name + " " + line);
+                System.out.println(label + " " + line);
             }
         };
     }

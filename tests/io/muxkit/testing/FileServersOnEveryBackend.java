@@ -21,7 +21,8 @@ import io.muxkit.tcp.ListenConfig;
  * four. The server on backend B serves ROOT/B (its id) as {@code muxkit files} does by default
  * (the cache, a 15 s idle timeout), with uploads if asked; select's fd_set grows past FD_SETSIZE,
  * for floods. Prints {@code listening on 127.0.0.1:PORT backend=B} for each, then serves until
- * stopped.
+ * stopped. A loop that dies ends the process with exit 70, saying why, as {@code muxkit files} does:
+ * tests that check the process is alive check that its loops are.
  *
  * <pre>java io.muxkit.testing.FileServersOnEveryBackend ROOT [--allow-upload]</pre>
  */
@@ -39,8 +40,12 @@ public final class FileServersOnEveryBackend {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, System.err).start();
-            servers.add(server);
+            }, System.err);
+            server.whenLoopDies(cause -> {
+                System.err.println("the file server on " + backend.id() + ": its event loop died: " + cause);
+                System.exit(70);  // muxkit files' status for it (EX_SOFTWARE)
+            });
+            servers.add(server.start());
             System.out.println("listening on 127.0.0.1:" + server.port() + " backend=" + backend.id());
         }
         System.out.flush();
@@ -63,8 +68,6 @@ public final class FileServersOnEveryBackend {
 
     /** The port of the server on backend, waiting for its line. */
     public static int port(ChildJvm child, Backend backend) throws IOException, InterruptedException {
-        String line = child.waitForLine(" backend=" + backend.id());  // (" backend=poll" is not in " backend=epoll")
-        String address = line.substring(line.indexOf("listening on ") + 13).split(" ")[0];
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return child.port(" backend=" + backend.id());  // (" backend=poll" is not in " backend=epoll")
     }
 }
