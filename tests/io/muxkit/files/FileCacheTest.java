@@ -240,19 +240,21 @@ class FileCacheTest {
         List<HttpConnection> busy = new ArrayList<>();
         int stale = 0;
         Random random = new Random(1);
-        for (int i = 0; i < 4; i++) busy.add(new HttpConnection(server.port()));
-        try (HttpConnection x = new HttpConnection(server.port()); FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            x.get("/t.txt");  // (x has the highest fd: select and poll dispatch it after the others)
-            for (int i = 1; i <= 50; i++) {
-                for (HttpConnection b : busy) b.write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
-                x.write("GET /other.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-                for (long end = System.nanoTime() + random.nextInt(4_000_000); System.nanoTime() < end; ) Thread.onSpinWait();
-                String now = String.format("v%08d", i);
-                writer.write(ByteBuffer.wrap(now.getBytes(StandardCharsets.US_ASCII)), 0);  // returned: the event is queued
-                x.write("GET /t.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-                x.read(false);
-                if (!x.read(false).text().equals(now)) stale++;
-                for (HttpConnection b : busy) assertEquals(2 << 20, b.read(false).body().length);
+        try {  // the busy connections too are closed whatever fails, the first of them included
+            for (int i = 0; i < 4; i++) busy.add(new HttpConnection(server.port()));
+            try (HttpConnection x = new HttpConnection(server.port()); FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                x.get("/t.txt");  // (x has the highest fd: select and poll dispatch it after the others)
+                for (int i = 1; i <= 50; i++) {
+                    for (HttpConnection b : busy) b.write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+                    x.write("GET /other.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+                    for (long end = System.nanoTime() + random.nextInt(4_000_000); System.nanoTime() < end; ) Thread.onSpinWait();
+                    String now = String.format("v%08d", i);
+                    writer.write(ByteBuffer.wrap(now.getBytes(StandardCharsets.US_ASCII)), 0);  // returned: the event is queued
+                    x.write("GET /t.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+                    x.read(false);
+                    if (!x.read(false).text().equals(now)) stale++;
+                    for (HttpConnection b : busy) assertEquals(2 << 20, b.read(false).body().length);
+                }
             }
         } finally {
             for (HttpConnection b : busy) b.close();
