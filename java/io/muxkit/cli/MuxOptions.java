@@ -73,8 +73,8 @@ final class MuxOptions {
      */
     LoopMonitor monitor(String command, int loops) {
         Checks.range("--lag-warn", lagWarn, 0, 3_600_000);
+        Checks.range("--timeline-events", timelineEvents, 1, 100_000_000);  // bad input even without --timeline
         if (timeline != null) {
-            Checks.range("--timeline-events", timelineEvents, 1, 100_000_000);
             checkHeap(loops);
             if (Files.isDirectory(timeline)) throw new UsageException("--timeline: cannot write " + timeline + ": a directory");
             try {

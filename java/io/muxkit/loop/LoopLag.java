@@ -67,6 +67,11 @@ final class LoopLag {
                 peer == null ? "" : " (" + peer + ")", heldBack > 0 ? " (and " + heldBack + " more like it)" : "");
     }
 
+    /** Warnings held back by the one-a-second rate and not yet told (a later warning tells them). Any thread. */
+    long warningsHeldBack() {
+        return warnings.heldBack();
+    }
+
     /** The longest so far, or null. Any thread. */
     synchronized Held longest() {
         return longest;

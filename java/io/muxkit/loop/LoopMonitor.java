@@ -61,18 +61,22 @@ public final class LoopMonitor {
      * "iteration p50 0.004 ms p99 0.051 ms max 2.3 ms, longest conn READ fd 17 2.3 ms": the
      * iterations of every loop since the last call (sinceLast) or since the start ("iteration none"
      * if no loop finished a turn), and the longest handler since the start. For a --stats line,
-     * once a second, from one thread.
+     * once a second, from one thread. The whole run's line (at exit) also counts the warnings held
+     * back and never printed, since no later warning came to tell them.
      */
     public synchronized String lagLine(boolean sinceLast) {
         interval.reset();
+        long untold = 0;
         for (LoopLag lag : lags) {
             lag.drainInto(interval);
             LoopLag.Held h = lag.longest();
             if (h != null && (longest == null || h.nanos() > longest.nanos())) longest = h;
+            untold += lag.warningsHeldBack();
         }
         total.add(interval);
         Histogram h = sinceLast ? interval : total;
-        String held = ", longest " + (longest == null ? "none" : longest + " " + ms(longest.nanos()));
+        String held = ", longest " + (longest == null ? "none" : longest + " " + ms(longest.nanos()))
+                + (sinceLast || untold == 0 ? "" : ", " + untold + " more holds over " + ms(warnNanos) + " not warned of (at most one warning a second)");
         if (h.getTotalCount() == 0) return "iteration none" + held;  // waiting all along: no turn to measure (not turns of 0 ms)
         return String.format(Locale.ROOT, "iteration p50 %s p99 %s max %s", ms(h.getValueAtPercentile(50)),
                 ms(h.getValueAtPercentile(99)), ms(h.getMaxValue())) + held;

@@ -20,6 +20,11 @@ public final class RateLimiter {
         return perSecond;
     }
 
+    /** How many were held back since the last one admitted: what no later event will report if none comes. Any thread. */
+    public synchronized long heldBack() {
+        return heldBack;
+    }
+
     /** -1 when this event is held back; else how many were held back since the last one admitted. Any thread. */
     public synchronized long admit() {
         long now = System.nanoTime();

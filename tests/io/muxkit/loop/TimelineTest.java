@@ -272,6 +272,19 @@ class TimelineTest {
         assertTrue(monitor.lagLine(false).startsWith("iteration p50 5.0"), monitor.lagLine(false));
     }
 
+    /** A warning held back by the one-a-second rate, with none after it to tell it, is counted in the whole run's line. */
+    @Test
+    void warningsHeldBackAndNeverToldAreCountedAtTheEnd() {
+        LoopMonitor monitor = new LoopMonitor(1, true, null);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        LoopLag lag = monitor.newLag(new PrintStream(log, true));
+        for (int i = 0; i < 3; i++) lag.held(5_000_000, "task", -1, 0);  // within a second: the first is printed
+        assertEquals(1, log.toString().lines().count(), log.toString());
+        assertFalse(monitor.lagLine(true).contains("not warned of"), "an interval's line does not count them");
+        assertTrue(monitor.lagLine(false).endsWith(", 2 more holds over 1.000 ms not warned of (at most one warning a second)"),
+                monitor.lagLine(false));
+    }
+
     /** A write that fails (here the rename, onto a directory) leaves neither FILE nor FILE.tmp behind. */
     @Test
     void aFailedWriteLeavesNoTmpFile() throws Exception {
