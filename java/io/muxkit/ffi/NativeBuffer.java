@@ -30,6 +30,13 @@ public final class NativeBuffer {
     }
 
     public long address() { return address; }
+
+    /**
+     * The address of [offset, offset + len), for a call that hands C a range of this buffer (a
+     * read's destination, a write's source): checked like every access here, so a count that comes
+     * from elsewhere (a peer, a file's size) never lets C write or read past the end.
+     */
+    public long address(long offset, long len) { return at(offset, len); }
     public long size() { return size; }
 
     public byte getByte(long offset) { return MEMORY.getByte(at(offset, 1)); }

@@ -65,17 +65,17 @@ public final class Fds {
 
     /** {@link #read(int, NativeBuffer, int)} into buf at offset, allocating nothing. */
     public static int read(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
-        return (int) Native.ioResult(LIB.mk_read(fd, buf.address() + offset, len), "read", fd);
+        return (int) Native.ioResult(LIB.mk_read(fd, buf.address(offset, len), len), "read", fd);
     }
 
     /** Like {@link #read(int, NativeBuffer, int)}, but the bytes stay queued in the socket (MSG_PEEK): a later read gets them again. */
     public static int peek(int fd, NativeBuffer buf, int len) throws NativeIOException {
-        return (int) Native.ioResult(LIB.mk_peek(fd, buf.address(), len), "recv(MSG_PEEK)", fd);
+        return (int) Native.ioResult(LIB.mk_peek(fd, buf.address(0, len), len), "recv(MSG_PEEK)", fd);
     }
 
     /** {@link #write(int, NativeBuffer, int)} from buf at offset, allocating nothing. */
     public static int write(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
-        return (int) Native.ioResult(LIB.mk_write(fd, buf.address() + offset, len), "write", fd);
+        return (int) Native.ioResult(LIB.mk_write(fd, buf.address(offset, len), len), "write", fd);
     }
 
     /** Reads into dst[off, off + len): simple, but it copies; the NativeBuffer forms allocate nothing. */
@@ -101,7 +101,7 @@ public final class Fds {
      */
     public static int send(int fd, NativeBuffer buf, long offset, int len, boolean more) throws NativeIOException {
         int flags = Native.MSG_NOSIGNAL | (more ? Native.MSG_MORE : 0);
-        return (int) Native.ioResult(LIB.mk_send(fd, buf.address() + offset, len, flags), "send", fd);
+        return (int) Native.ioResult(LIB.mk_send(fd, buf.address(offset, len), len, flags), "send", fd);
     }
 
     /** Bytes sent from file inFd at offset to socket outFd (sendfile(2)): {@link Native#AGAIN} when the socket is full, 0 at the file's end. */
