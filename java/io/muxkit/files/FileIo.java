@@ -16,11 +16,11 @@ final class FileIo {
 
     /** Bytes read into buf[offset, offset + len), 0 at the end of the file, {@link Native#AGAIN} when a nonblocking fd has none now. */
     static int read(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
-        return (int) Native.ioResult(LIB.mk_read(fd, buf.address() + offset, len), "read", fd);
+        return (int) Native.ioResult(LIB.mk_read(fd, buf.address(offset, len), len), "read", fd);
     }
 
     /** Bytes written from buf[offset, offset + len). */
     static int write(int fd, NativeBuffer buf, long offset, int len) throws NativeIOException {
-        return (int) Native.ioResult(LIB.mk_write(fd, buf.address() + offset, len), "write", fd);
+        return (int) Native.ioResult(LIB.mk_write(fd, buf.address(offset, len), len), "write", fd);
     }
 }
