@@ -129,6 +129,23 @@ class TimelineSummaryTest {
         assertEquals(4, TimelineSummary.read(gz).waits.count());
     }
 
+    /** A FIFO or a pipe (summary <(zcat t.json.gz)) cannot seek: read as a file is. */
+    @Test
+    void aTraceFromAFifoReadsTheSame() throws Exception {
+        Path fifo = dir.resolve("t.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(fifo, trace("epoll", "epoll_wait", WAITS, READY, DISPATCHES));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        assertEquals(4, TimelineSummary.read(fifo).waits.count());
+        writer.join();
+    }
+
     @Test
     void withoutOtherDataTheBackendComesFromTheWaitSyscall() throws Exception {
         String t = trace("select", "pselect6", WAITS, READY, DISPATCHES);
