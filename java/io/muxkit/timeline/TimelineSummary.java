@@ -32,7 +32,7 @@ public final class TimelineSummary {
     public final Distribution iterationWork = new Distribution();
     public final List<Dispatch> slowest = new ArrayList<>();
     public final Map<String, Integer> instants = new TreeMap<>();
-    /** Each counter series (name, or name.key when a counter has several) to its largest value. */
+    /** Each counter series (name, or name.key when a counter has several) to its largest value, over every loop's samples (not their sum). */
     public final Map<String, Double> counterMax = new TreeMap<>();
     /** Wait slice names (epoll_wait, ppoll...) to their counts. */
     public final Map<String, Integer> waitNames = new TreeMap<>();

@@ -258,6 +258,19 @@ class TimelineSummaryTest {
         }
     }
 
+    /** With several loops a counter's max is the largest one loop sampled, and the row says so (a shared counter summed would count twice). */
+    @Test
+    void withTwoLoopsACounterMaxIsOneLoopsAndSaysSo() throws Exception {
+        StringBuilder ev = new StringBuilder();
+        for (int tid = 8; tid <= 9; tid++)
+            ev.append("{\"ph\":\"X\",\"cat\":\"wait\",\"name\":\"epoll_wait\",\"ts\":1,\"dur\":2,\"pid\":7,\"tid\":" + tid + "},"
+                    + "{\"ph\":\"C\",\"name\":\"connections\",\"id\":\"" + tid + "\",\"ts\":2,\"pid\":7,\"tid\":" + tid + ",\"args\":{\"open\":" + (tid - 5) + "}},");
+        Path f = write("two.json", "{\"traceEvents\":[" + ev + "{}]}");
+        Run r = cli(f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("counter connections max \\(of any one loop\\) +4")), r.out());
+    }
+
     @Test
     void threeFilesAreAUsageError() {
         assertEquals(2, cli("a", "b", "c").exit());
