@@ -64,6 +64,8 @@ public final class SummaryReport {
         files.forEach(s -> instants.addAll(s.instants.keySet()));
         if (instants.isEmpty()) row("instants", s -> "none");
         for (String i : instants) row("instant " + i, s -> String.valueOf(s.instants.getOrDefault(i, 0)));
+        if (files.stream().anyMatch(s -> s.namesLeftOut > 0))
+            row("names left out", s -> s.namesLeftOut + " (past the first " + TimelineSummary.MOST_NAMES + " of a table)");
     }
 
     private void row(String label, Function<TimelineSummary, String> value) {

@@ -271,6 +271,21 @@ class TimelineSummaryTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("counter connections max \\(of any one loop\\) +4")), r.out());
     }
 
+    /** A million distinct names would be a million rows and their memory: each table keeps the first MOST_NAMES. */
+    @Test
+    void distinctNamesPastTheBoundAreCountedNotKept() throws Exception {
+        int n = TimelineSummary.MOST_NAMES + 500;
+        StringBuilder ev = new StringBuilder("{\"ph\":\"X\",\"cat\":\"wait\",\"name\":\"epoll_wait\",\"ts\":1,\"dur\":2,\"pid\":7,\"tid\":8},");
+        for (int i = 0; i < n; i++)
+            ev.append("{\"ph\":\"i\",\"name\":\"i" + i + "\",\"ts\":1,\"pid\":7,\"tid\":8},"
+                    + "{\"ph\":\"C\",\"name\":\"c" + i + "\",\"ts\":1,\"pid\":7,\"tid\":8,\"args\":{\"v\":1}},");
+        TimelineSummary s = TimelineSummary.read(write("names.json", "{\"traceEvents\":[" + ev + "{}]}"));
+        assertEquals(TimelineSummary.MOST_NAMES, s.instants.size());
+        assertEquals(TimelineSummary.MOST_NAMES, s.counterMax.size());
+        assertEquals(1000, s.namesLeftOut);
+        assertTrue(SummaryReport.text(List.of(s)).contains("names left out"));
+    }
+
     @Test
     void threeFilesAreAUsageError() {
         assertEquals(2, cli("a", "b", "c").exit());
