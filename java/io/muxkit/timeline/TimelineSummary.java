@@ -96,7 +96,7 @@ public final class TimelineSummary {
     }
 
     private void slice(TraceEvent e) {
-        if (e.cat() == null || Double.isNaN(e.dur())) return;
+        if (e.cat() == null || !(e.dur() >= 0)) return;  // no duration, or a negative one: not a slice a viewer draws
         switch (e.cat()) {
             case "wait" -> {
                 waits.add(e.dur());

@@ -137,16 +137,17 @@ public final class TraceReader {
         return null;
     }
 
+    /** A number, or a string of one; NaN (absent) for anything else, and for NaN and infinity ("1e999", "Infinity"). */
     private static double number(JsonParser p, JsonToken value) throws IOException {
-        if (value.isNumeric()) return p.getDoubleValue();
-        if (value == JsonToken.VALUE_STRING) {
+        double d = Double.NaN;
+        if (value.isNumeric()) d = p.getDoubleValue();
+        else if (value == JsonToken.VALUE_STRING) {
             try {
-                return Double.parseDouble(p.getText());
+                d = Double.parseDouble(p.getText());
             } catch (NumberFormatException e) {
                 return Double.NaN;
             }
-        }
-        p.skipChildren();
-        return Double.NaN;
+        } else p.skipChildren();
+        return Double.isFinite(d) ? d : Double.NaN;
     }
 }

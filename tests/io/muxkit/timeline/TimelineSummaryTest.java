@@ -286,6 +286,18 @@ class TimelineSummaryTest {
         assertTrue(SummaryReport.text(List.of(s)).contains("names left out"));
     }
 
+    /** A negative or infinite duration is no slice: such waits are not counted, and sums stay finite. */
+    @Test
+    void negativeAndInfiniteDurationsAreNotSlices() throws Exception {
+        StringBuilder ev = new StringBuilder();
+        for (String dur : new String[] { "2", "-1", "1e999", "\"Infinity\"", "\"NaN\"", "-1e308" })
+            ev.append("{\"ph\":\"X\",\"cat\":\"wait\",\"name\":\"epoll_wait\",\"ts\":1,\"dur\":" + dur + ",\"pid\":7,\"tid\":8},");
+        TimelineSummary s = TimelineSummary.read(write("durs.json", "{\"traceEvents\":[" + ev + "{}]}"));
+        assertEquals(1, s.waits.count());
+        assertEquals(2.0, s.waits.sum());
+        assertEquals(2.0, s.spanUs());
+    }
+
     @Test
     void threeFilesAreAUsageError() {
         assertEquals(2, cli("a", "b", "c").exit());
