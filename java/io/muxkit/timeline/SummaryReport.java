@@ -56,8 +56,8 @@ public final class SummaryReport {
         row("timers / tasks", s -> s.timers + " / " + s.tasks);
         Set<String> counters = new LinkedHashSet<>();
         files.forEach(s -> counters.addAll(s.counterMax.keySet()));
-        // each loop samples its own series; a process-wide one (the file cache's) is sampled by every
-        // loop, so summing the loops' maxima could count it several times: the largest sample is shown
+        // the largest sample of any one loop, not a sum: the loops peak at different times, and a
+        // counter of the whole process (the file cache is one a loop today) would be counted per loop
         String ofLoops = files.stream().anyMatch(s -> s.loopThreads() > 1) ? " max (of any one loop)" : " max";
         for (String c : counters) row("counter " + c + ofLoops, s -> s.counterMax.containsKey(c) ? fmt("%.0f", s.counterMax.get(c)) : "-");
         Set<String> instants = new LinkedHashSet<>();
