@@ -2,11 +2,14 @@ package io.muxkit.loop;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,8 +103,19 @@ public final class Timeline {
      */
     public static void checkWritable(Path file) throws IOException {
         Path tmp = tmpFile(file);
-        Files.newOutputStream(tmp).close();
+        createTmp(tmp).close();
         Files.delete(tmp);
+    }
+
+    /**
+     * Opens tmp as a new file. Whatever was there is removed first (a stale one, or a symlink or FIFO
+     * left in a shared directory such as /tmp): opened as it was, a symlink's target would be
+     * truncated and overwritten, and a FIFO would block until a reader came. O_EXCL (CREATE_NEW)
+     * follows no link, so one made after the delete fails the open instead.
+     */
+    private static OutputStream createTmp(Path tmp) throws IOException {
+        Files.deleteIfExists(tmp);
+        return Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     private static Path tmpFile(Path file) {
@@ -130,7 +144,7 @@ public final class Timeline {
         synchronized (this) {
             all = List.copyOf(rings);
         }
-        try (Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(createTmp(tmp), StandardCharsets.UTF_8), 1 << 16)) {
             TraceEventWriter json = new TraceEventWriter(out, ProcessHandle.current().pid());
             json.metadata("process_name", 0, "muxkit " + command + " (" + backend + ")");
             for (TimelineRing ring : all) {

@@ -56,11 +56,16 @@ public final class SummaryReport {
         row("timers / tasks", s -> s.timers + " / " + s.tasks);
         Set<String> counters = new LinkedHashSet<>();
         files.forEach(s -> counters.addAll(s.counterMax.keySet()));
-        for (String c : counters) row("counter " + c + " max", s -> s.counterMax.containsKey(c) ? fmt("%.0f", s.counterMax.get(c)) : "-");
+        // the largest sample of any one loop, not a sum: the loops peak at different times, and a
+        // counter of the whole process (the file cache is one a loop today) would be counted per loop
+        String ofLoops = files.stream().anyMatch(s -> s.loopThreads() > 1) ? " max (of any one loop)" : " max";
+        for (String c : counters) row("counter " + c + ofLoops, s -> s.counterMax.containsKey(c) ? fmt("%.0f", s.counterMax.get(c)) : "-");
         Set<String> instants = new LinkedHashSet<>();
         files.forEach(s -> instants.addAll(s.instants.keySet()));
         if (instants.isEmpty()) row("instants", s -> "none");
         for (String i : instants) row("instant " + i, s -> String.valueOf(s.instants.getOrDefault(i, 0)));
+        if (files.stream().anyMatch(s -> s.namesLeftOut > 0))
+            row("names left out", s -> s.namesLeftOut + " (past the first " + TimelineSummary.MOST_NAMES + " of a table)");
     }
 
     private void row(String label, Function<TimelineSummary, String> value) {

@@ -16,6 +16,12 @@ import java.util.TreeMap;
 public final class TimelineSummary {
     /** How many of the slowest dispatches are kept. */
     public static final int SLOWEST = 5;
+    /**
+     * Names kept per table (counters, instants, wait syscalls, tracks): muxkit writes a few dozen,
+     * so a file of a million distinct ones (not muxkit's, or hostile) still takes bounded memory and
+     * prints a bounded table; the names past it are counted in namesLeftOut.
+     */
+    public static final int MOST_NAMES = 1000;
 
     /** A dispatch slice: how long, when (µs from the start), which fd and role, on which track. */
     public record Dispatch(double durUs, double tsUs, String name, String fd, String role, String thread) {}
@@ -32,11 +38,13 @@ public final class TimelineSummary {
     public final Distribution iterationWork = new Distribution();
     public final List<Dispatch> slowest = new ArrayList<>();
     public final Map<String, Integer> instants = new TreeMap<>();
-    /** Each counter series (name, or name.key when a counter has several) to its largest value. */
+    /** Each counter series (name, or name.key when a counter has several) to its largest value, over every loop's samples (not their sum). */
     public final Map<String, Double> counterMax = new TreeMap<>();
     /** Wait slice names (epoll_wait, ppoll...) to their counts. */
     public final Map<String, Integer> waitNames = new TreeMap<>();
     public long events;
+    /** How often a name or track past MOST_NAMES in its table was left out of it. */
+    public long namesLeftOut;
     public long timers;
     public long tasks;
     public String processName;
@@ -64,7 +72,7 @@ public final class TimelineSummary {
         events++;
         String ph = e.ph() == null ? "" : e.ph();
         if (ph.equals("M")) {
-            if ("thread_name".equals(e.name())) threadNames.put(e.thread(), e.text("name"));
+            if ("thread_name".equals(e.name()) && room(threadNames, e.thread())) threadNames.put(e.thread(), e.text("name"));
             else if ("process_name".equals(e.name()) && processName == null) processName = e.text("name");
             return;
         }
@@ -75,24 +83,27 @@ public final class TimelineSummary {
         switch (ph) {
             case "X" -> slice(e);
             case "C" -> {
-                for (Map.Entry<String, Object> a : e.args().entrySet())
-                    if (a.getValue() instanceof Double v)
-                        counterMax.merge(e.args().size() == 1 ? String.valueOf(e.name()) : e.name() + "." + a.getKey(), v, Math::max);
+                for (Map.Entry<String, Object> a : e.args().entrySet()) {
+                    String series = e.args().size() == 1 ? String.valueOf(e.name()) : e.name() + "." + a.getKey();
+                    if (a.getValue() instanceof Double v && room(counterMax, series)) counterMax.merge(series, v, Math::max);
+                }
             }
-            case "i", "I" -> instants.merge(String.valueOf(e.name()), 1, Integer::sum);
+            case "i", "I" -> {
+                if (room(instants, String.valueOf(e.name()))) instants.merge(String.valueOf(e.name()), 1, Integer::sum);
+            }
             default -> { }  // B/E pairs, flows, async events: not what muxkit writes
         }
     }
 
     private void slice(TraceEvent e) {
-        if (e.cat() == null || Double.isNaN(e.dur())) return;
+        if (e.cat() == null || !(e.dur() >= 0)) return;  // no duration, or a negative one: not a slice a viewer draws
         switch (e.cat()) {
             case "wait" -> {
                 waits.add(e.dur());
                 double[] it = openIteration.get(e.thread());
                 if (it != null && e.ts() >= it[0] && e.ts() + e.dur() <= it[1]) it[2] += e.dur();
-                waitThreads.put(e.thread(), true);
-                waitNames.merge(String.valueOf(e.name()), 1, Integer::sum);
+                if (room(waitThreads, e.thread())) waitThreads.put(e.thread(), true);
+                if (room(waitNames, String.valueOf(e.name()))) waitNames.merge(String.valueOf(e.name()), 1, Integer::sum);
                 double ready = e.number("ready");
                 if (!Double.isNaN(ready)) readyPerWait.add(ready);
             }
@@ -108,6 +119,7 @@ public final class TimelineSummary {
                 // a track's events come in the order of ts, a parent before its children: the next
                 // iteration on this track closes the one before it
                 iterations.add(e.dur());
+                if (!room(openIteration, e.thread())) return;
                 double[] done = openIteration.put(e.thread(), new double[] { e.ts(), e.ts() + e.dur(), 0 });
                 if (done != null) iterationWork.add(done[1] - done[0] - done[2]);
             }
@@ -115,6 +127,13 @@ public final class TimelineSummary {
             case "task" -> tasks++;
             default -> { }
         }
+    }
+
+    /** Whether name is in names or there is room for it; if not, it is counted in namesLeftOut. */
+    private boolean room(Map<String, ?> names, String name) {
+        if (names.size() < MOST_NAMES || names.containsKey(name)) return true;
+        namesLeftOut++;
+        return false;
     }
 
     /** otherData's command, else the process name. */

@@ -2,6 +2,7 @@ package io.muxkit.timeline;
 
 import java.io.BufferedInputStream;
 import java.io.CharConversionException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,7 +48,15 @@ public final class TraceReader {
     }
 
     private static InputStream open(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        // Files.newInputStream's available() seeks, which a FIFO or a pipe (<(zcat t.json.gz)) fails
+        // with ESPIPE, and BufferedInputStream and GZIPInputStream ask it: 0 is always a true answer
+        InputStream raw = new FilterInputStream(Files.newInputStream(file)) {
+            @Override
+            public int available() {
+                return 0;
+            }
+        };
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
         in.reset();
@@ -128,16 +137,17 @@ public final class TraceReader {
         return null;
     }
 
+    /** A number, or a string of one; NaN (absent) for anything else, and for NaN and infinity ("1e999", "Infinity"). */
     private static double number(JsonParser p, JsonToken value) throws IOException {
-        if (value.isNumeric()) return p.getDoubleValue();
-        if (value == JsonToken.VALUE_STRING) {
+        double d = Double.NaN;
+        if (value.isNumeric()) d = p.getDoubleValue();
+        else if (value == JsonToken.VALUE_STRING) {
             try {
-                return Double.parseDouble(p.getText());
+                d = Double.parseDouble(p.getText());
             } catch (NumberFormatException e) {
                 return Double.NaN;
             }
-        }
-        p.skipChildren();
-        return Double.NaN;
+        } else p.skipChildren();
+        return Double.isFinite(d) ? d : Double.NaN;
     }
 }

@@ -261,6 +261,22 @@ class TimelineTest {
         }
     }
 
+    /** A file.tmp someone left (in /tmp, say) is replaced: a symlink's target is not written, a FIFO does not block. */
+    @Test
+    void aSymlinkOrFifoAtTheTmpFileIsReplacedNotFollowed() throws Exception {
+        Path file = dir.resolve("t.json"), tmp = dir.resolve("t.json.tmp"), victim = dir.resolve("victim");
+        Files.writeString(victim, "precious");
+        Files.createSymbolicLink(tmp, victim);
+        Timeline.checkWritable(file);
+        new Timeline("test", "epoll", 10).write(file);
+        assertEquals("precious", Files.readString(victim));
+        assertTrue(Files.readString(file).contains("traceEvents"));
+        assertEquals(0, new ProcessBuilder("mkfifo", tmp.toString()).start().waitFor());
+        Timeline.checkWritable(file);  // would block until a reader came
+        new Timeline("test", "epoll", 10).write(file);
+        assertFalse(Files.exists(tmp));
+    }
+
     /** --stats' iteration figures are of the interval (none in an idle one), the exit line's of the whole run. */
     @Test
     void theIntervalLagLineIsOfTheIntervalAndSaysWhenNoTurnEnded() {

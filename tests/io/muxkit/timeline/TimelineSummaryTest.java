@@ -129,6 +129,23 @@ class TimelineSummaryTest {
         assertEquals(4, TimelineSummary.read(gz).waits.count());
     }
 
+    /** A FIFO or a pipe (summary <(zcat t.json.gz)) cannot seek: read as a file is. */
+    @Test
+    void aTraceFromAFifoReadsTheSame() throws Exception {
+        Path fifo = dir.resolve("t.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(fifo, trace("epoll", "epoll_wait", WAITS, READY, DISPATCHES));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        assertEquals(4, TimelineSummary.read(fifo).waits.count());
+        writer.join();
+    }
+
     @Test
     void withoutOtherDataTheBackendComesFromTheWaitSyscall() throws Exception {
         String t = trace("select", "pselect6", WAITS, READY, DISPATCHES);
@@ -239,6 +256,46 @@ class TimelineSummaryTest {
                 assertEquals(1, expected.getMessage().lines().count(), expected.getMessage());
             }
         }
+    }
+
+    /** With several loops a counter's max is the largest one loop sampled, and the row says so (a shared counter summed would count twice). */
+    @Test
+    void withTwoLoopsACounterMaxIsOneLoopsAndSaysSo() throws Exception {
+        StringBuilder ev = new StringBuilder();
+        for (int tid = 8; tid <= 9; tid++)
+            ev.append("{\"ph\":\"X\",\"cat\":\"wait\",\"name\":\"epoll_wait\",\"ts\":1,\"dur\":2,\"pid\":7,\"tid\":" + tid + "},"
+                    + "{\"ph\":\"C\",\"name\":\"connections\",\"id\":\"" + tid + "\",\"ts\":2,\"pid\":7,\"tid\":" + tid + ",\"args\":{\"open\":" + (tid - 5) + "}},");
+        Path f = write("two.json", "{\"traceEvents\":[" + ev + "{}]}");
+        Run r = cli(f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("counter connections max \\(of any one loop\\) +4")), r.out());
+    }
+
+    /** A million distinct names would be a million rows and their memory: each table keeps the first MOST_NAMES. */
+    @Test
+    void distinctNamesPastTheBoundAreCountedNotKept() throws Exception {
+        int n = TimelineSummary.MOST_NAMES + 500;
+        StringBuilder ev = new StringBuilder("{\"ph\":\"X\",\"cat\":\"wait\",\"name\":\"epoll_wait\",\"ts\":1,\"dur\":2,\"pid\":7,\"tid\":8},");
+        for (int i = 0; i < n; i++)
+            ev.append("{\"ph\":\"i\",\"name\":\"i" + i + "\",\"ts\":1,\"pid\":7,\"tid\":8},"
+                    + "{\"ph\":\"C\",\"name\":\"c" + i + "\",\"ts\":1,\"pid\":7,\"tid\":8,\"args\":{\"v\":1}},");
+        TimelineSummary s = TimelineSummary.read(write("names.json", "{\"traceEvents\":[" + ev + "{}]}"));
+        assertEquals(TimelineSummary.MOST_NAMES, s.instants.size());
+        assertEquals(TimelineSummary.MOST_NAMES, s.counterMax.size());
+        assertEquals(1000, s.namesLeftOut);
+        assertTrue(SummaryReport.text(List.of(s)).contains("names left out"));
+    }
+
+    /** A negative or infinite duration is no slice: such waits are not counted, and sums stay finite. */
+    @Test
+    void negativeAndInfiniteDurationsAreNotSlices() throws Exception {
+        StringBuilder ev = new StringBuilder();
+        for (String dur : new String[] { "2", "-1", "1e999", "\"Infinity\"", "\"NaN\"", "-1e308" })
+            ev.append("{\"ph\":\"X\",\"cat\":\"wait\",\"name\":\"epoll_wait\",\"ts\":1,\"dur\":" + dur + ",\"pid\":7,\"tid\":8},");
+        TimelineSummary s = TimelineSummary.read(write("durs.json", "{\"traceEvents\":[" + ev + "{}]}"));
+        assertEquals(1, s.waits.count());
+        assertEquals(2.0, s.waits.sum());
+        assertEquals(2.0, s.spanUs());
     }
 
     @Test
