@@ -38,11 +38,11 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UsageException) {
                 cmd.getErr().println("muxkit: " + e.getMessage());
-                cmd.getErr().println("Try 'muxkit " + cmd.getCommandName() + " --help'.");
+                cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");  // "muxkit example select-echo"
                 return CommandLine.ExitCode.USAGE;
             }
             if (e instanceof io.muxkit.ffi.NativeIOException) {  // the kernel refused (a bind: EADDRINUSE, EADDRNOTAVAIL): its words, no trace
-                cmd.getErr().println("muxkit " + cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 1;
             }
             throw e;

@@ -106,8 +106,9 @@ public final class ChildJvm implements AutoCloseable {
      * newline yet: a long line reaches the file in pieces) is not matched while the child runs.
      */
     public String firstLine(String text) throws IOException {
+        boolean running = process.isAlive();  // before the read: a child that ended after it may have left a line half read
         String out = Files.readString(output, StandardCharsets.UTF_8);
-        int end = process.isAlive() ? out.lastIndexOf('\n') + 1 : out.length();
+        int end = running ? out.lastIndexOf('\n') + 1 : out.length();
         for (String line : out.substring(0, end).split("\n")) if (line.contains(text)) return line;
         return null;
     }

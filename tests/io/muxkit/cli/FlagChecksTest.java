@@ -58,6 +58,14 @@ class FlagChecksTest {
         assertTrue(r.output().contains("muxkit: " + message), r.output());
     }
 
+    /** The hint names the subcommand as it is typed, its parents included. */
+    @Test
+    void theHelpHintNamesTheWholeCommand() {
+        ChildJvm.Result r = InProcessCli.run("example", "select-echo", "--port", "99999");
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().contains("Try 'muxkit example select-echo --help'."), r.output());
+    }
+
     /** fdtest's bound is what its own process's fd limit holds: in a JVM of its own, as a user runs it. */
     @Test
     void tooManyFdtestConnectionsIsAUsageError() throws Exception {

@@ -35,9 +35,9 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
-import io.muxkit.testing.FileServersOnEveryBackend;
+import io.muxkit.testing.SharedFileServers;
 import io.muxkit.testing.Multiplexers;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,10 +60,9 @@ class FileCacheTest {
     @TempDir
     Path outside;
     private final List<FileServer> servers = new ArrayList<>();
-    /** A process with a server on every backend and fsync taking 500 ms (see {@link #slowDisk()}). */
-    private static ChildJvm slowDisk;
-    @TempDir
-    static Path slowDiskRoot;
+    /** A process with a server on every backend and fsync taking 500 ms (a fault rule makes its shim's fsync slow). */
+    @RegisterExtension
+    static final SharedFileServers slowDisk = new SharedFileServers(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), true);
 
     private FileServer start(Backend backend, FileServer.Cache cache, boolean allowUpload) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
@@ -80,18 +79,6 @@ class FileCacheTest {
     @AfterEach
     void stop() {
         servers.forEach(FileServer::close);
-    }
-
-    @AfterAll
-    static void stopSlowDisk() throws Exception {
-        if (slowDisk != null) slowDisk.close();
-    }
-
-    /** One process (a fault rule makes its shim's fsync slow) for every backend's turn: one JVM start, not four. */
-    private static synchronized ChildJvm slowDisk() throws IOException {
-        if (slowDisk == null)
-            slowDisk = FileServersOnEveryBackend.start(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), slowDiskRoot, true);
-        return slowDisk;
     }
 
     private static byte[] content(int i) {
@@ -542,10 +529,10 @@ class FileCacheTest {
      */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void anUploadWithASlowFsyncDoesNotHoldUpOtherRequests(Backend backend) throws Exception {
-        ChildJvm child = slowDisk();
-        Path served = FileServersOnEveryBackend.root(slowDiskRoot, backend);
+        ChildJvm child = slowDisk.child();
+        Path served = slowDisk.root(backend);
         Files.writeString(served.resolve("small.txt"), "small");
-        int port = FileServersOnEveryBackend.port(child, backend);
+        int port = slowDisk.port(backend);
         long length = 8L << 20;  // past the socket buffers; the fsync alone keeps it going 500 ms: 250 requests due
         AtomicReference<String> uploaded = new AtomicReference<>();
         AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
-import io.muxkit.testing.FileServersOnEveryBackend;
+import io.muxkit.testing.SharedFileServers;
 import io.muxkit.testing.Multiplexers;
 
 /**
@@ -46,16 +46,16 @@ class HostilePeersTest {
     @TempDir
     Path root;
     /**
-     * Server processes, each with a server on every backend ({@link FileServersOnEveryBackend}), for the
-     * tests that need a process of their own but not a fresh one, and touch no one else's files: under
-     * LC_ALL=C at -Xmx256m (the flood, the locale), and with fstat failing (vanishing entries). Each is
-     * started by the first test that needs it and stopped after the class.
+     * Server processes, each with a server on every backend, for the tests that need a process of their
+     * own but not a fresh one, and touch no one else's files: under LC_ALL=C at -Xmx256m (the flood,
+     * the locale), and with fstat failing (vanishing entries: fstat failing with ENOENT is what a name
+     * removed between getdents and fstatat looks like).
      */
-    private static ChildJvm cLocaleSmallHeap, fstatFails;
-    @TempDir
-    static Path cLocaleSmallHeapRoot;
-    @TempDir
-    static Path fstatFailsRoot;
+    @RegisterExtension
+    static final SharedFileServers cLocaleSmallHeap = new SharedFileServers(Map.of("LC_ALL", "C", "LANG", "C"), List.of("-Xmx256m"), true);
+    @RegisterExtension
+    static final SharedFileServers fstatFails = new SharedFileServers(Map.of("MUXKIT_FAULTS", "fstat:ENOENT:0.2", "MUXKIT_FAULTS_SEED", "9"),
+            List.of(), false);
     /** The large directories the listing tests only read, made once for every backend (tens of thousands of files). */
     @TempDir
     static Path largeDirectories;
@@ -93,26 +93,6 @@ class HostilePeersTest {
         if (server != null) server.close();
     }
 
-    @AfterAll
-    static void stopChildren() throws Exception {
-        for (ChildJvm child : new ChildJvm[] { cLocaleSmallHeap, fstatFails }) if (child != null) child.close();
-    }
-
-    private static synchronized ChildJvm cLocaleSmallHeap() throws IOException {
-        if (cLocaleSmallHeap == null)
-            cLocaleSmallHeap = FileServersOnEveryBackend.start(Map.of("LC_ALL", "C", "LANG", "C"), List.of("-Xmx256m"),
-                    cLocaleSmallHeapRoot, true);
-        return cLocaleSmallHeap;
-    }
-
-    private static synchronized ChildJvm fstatFails() throws IOException {
-        // fstat failing with ENOENT is what a name removed between getdents and fstatat looks like
-        if (fstatFails == null)
-            fstatFails = FileServersOnEveryBackend.start(Map.of("MUXKIT_FAULTS", "fstat:ENOENT:0.2", "MUXKIT_FAULTS_SEED", "9"),
-                    List.of(), fstatFailsRoot, false);
-        return fstatFails;
-    }
-
     /** Sends raw bytes and reads until the server closes (10 s at most); returns what came back. */
     private String raw(String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -140,14 +120,14 @@ class HostilePeersTest {
      */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void pipelinedFloodsAreBoundedPerConnection(Backend backend) throws Exception {
-        ChildJvm child = cLocaleSmallHeap();
-        Path dir = Files.createDirectories(FileServersOnEveryBackend.root(cLocaleSmallHeapRoot, backend).resolve("flood"));
+        ChildJvm child = cLocaleSmallHeap.child();
+        Path dir = Files.createDirectories(cLocaleSmallHeap.root(backend).resolve("flood"));
         try (RandomAccessFile big = new RandomAccessFile(dir.resolve("big.bin").toFile(), "rw")) {
             big.setLength(64L << 20);  // sparse
         }
         Files.writeString(dir.resolve("small.txt"), "still here\n");
         int connections = 1000;  // about 200 MiB accepted; 1 MiB each (the old buffering) is four times the heap
-        int port = FileServersOnEveryBackend.port(child, backend);
+        int port = cLocaleSmallHeap.port(backend);
         byte[] get = "GET /flood/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer pipelined = ByteBuffer.wrap("GET /flood/small.txt HTTP/1.1\r\nHost: x\r\n\r\n".repeat(7000)
                 .getBytes(StandardCharsets.US_ASCII));  // about 300 KiB behind each GET
@@ -393,11 +373,10 @@ class HostilePeersTest {
     /** File names go to the kernel as UTF-8 whatever the locale: under LC_ALL=C, café is not caf?. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void namesAreUtf8UnderACLocale(Backend backend) throws Exception {
-        ChildJvm child = cLocaleSmallHeap();
-        Path utf = Files.createDirectories(FileServersOnEveryBackend.root(cLocaleSmallHeapRoot, backend).resolve("utf"));
+        Path utf = Files.createDirectories(cLocaleSmallHeap.root(backend).resolve("utf"));
         Files.writeString(utf.resolve("café.txt"), "cafe\n");
         Files.writeString(utf.resolve("caf?.txt"), "question\n");
-        int port = FileServersOnEveryBackend.port(child, backend);
+        int port = cLocaleSmallHeap.port(backend);
         String cafe = rawTo(port, "GET /utf/caf%C3%A9.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(cafe.endsWith("\r\n\r\ncafe\n"), cafe);
         String put = rawTo(port, "PUT /utf/%E2%82%AC HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nX\n");
@@ -418,8 +397,8 @@ class HostilePeersTest {
     /** An entry that vanishes while its directory is listed is left out; the listing is still a 200. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void entriesThatVanishWhileListedAreLeftOut(Backend backend) throws Exception {
-        int port = FileServersOnEveryBackend.port(fstatFails(), backend);
-        Path dir = Files.createDirectory(FileServersOnEveryBackend.root(fstatFailsRoot, backend).resolve("churn"));
+        int port = fstatFails.port(backend);
+        Path dir = Files.createDirectory(fstatFails.root(backend).resolve("churn"));
         for (int i = 0; i < 300; i++) Files.createFile(dir.resolve("f" + i));
         int listed = 0;
         for (int i = 0; i < 30; i++) {

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.tcp.ListenConfig;
-import io.muxkit.testing.FileServersOnEveryBackend;
+import io.muxkit.testing.SharedFileServers;
 import io.muxkit.testing.Multiplexers;
 
 /**
@@ -37,26 +37,13 @@ class UploadDirectoryGoneTest {
     @TempDir
     Path root;
     private FileServer server;
-    /** A process with a server on every backend and no O_TMPFILE (see {@link #noTmpfile()}). */
-    private static ChildJvm noTmpfile;
-    @TempDir
-    static Path noTmpfileRoot;
+    /** A process with a server on every backend and no O_TMPFILE (a fault rule takes it from its shim). */
+    @RegisterExtension
+    static final SharedFileServers noTmpfile = new SharedFileServers(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), List.of(), true);
 
     @AfterEach
     void stop() {
         if (server != null) server.close();
-    }
-
-    @AfterAll
-    static void stopNoTmpfile() throws Exception {
-        if (noTmpfile != null) noTmpfile.close();
-    }
-
-    /** One process (a fault rule takes O_TMPFILE from its shim) for every backend's turn: one JVM start, not four. */
-    private static synchronized ChildJvm noTmpfile() throws IOException {
-        if (noTmpfile == null)
-            noTmpfile = FileServersOnEveryBackend.start(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), List.of(), noTmpfileRoot, true);
-        return noTmpfile;
     }
 
     private void start(Backend backend) throws IOException {
@@ -97,10 +84,10 @@ class UploadDirectoryGoneTest {
     /** Where the file system has no O_TMPFILE, the upload's hidden name goes with the directory: 409 too. */
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void withoutTmpfileToo(Backend backend) throws Exception {
-        ChildJvm child = noTmpfile();
-        Path served = FileServersOnEveryBackend.root(noTmpfileRoot, backend);
+        ChildJvm child = noTmpfile.child();
+        Path served = noTmpfile.root(backend);
         Path dir = Files.createDirectory(served.resolve("dir"));
-        try (Socket s = new Socket("127.0.0.1", FileServersOnEveryBackend.port(child, backend))) {
+        try (Socket s = new Socket("127.0.0.1", noTmpfile.port(backend))) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
