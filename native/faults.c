@@ -51,6 +51,8 @@ static const struct { int call; int errs[10]; } allowed[] = {
     { MK_CALL_epoll_wait, { EINTR, ENOMEM, -1 } },
     { MK_CALL_io_uring_enter, { EINTR, ENOMEM, EBUSY, -1 } },
     { MK_CALL_io_uring_setup, { ENOSYS, EPERM, ENOMEM, EMFILE, -1 } },
+    /* a completion's result: a recv's or send's peer gone, an accept out of fds (each where it fits, see mk_fault_cqe) */
+    { MK_CALL_io_uring_cqe, { ECONNRESET, EPIPE, EMFILE, ENFILE, ECONNABORTED, -1 } },
     { MK_CALL_epoll_ctl, { ENOMEM, ENOSPC, -1 } },
     { MK_CALL_openat2, { EMFILE, ENFILE, ENOENT, EACCES, EIO, ENOMEM, SLOW_IO, -1 } },
     { MK_CALL_open_tmpfile, { EOPNOTSUPP, EMFILE, ENOSPC, EIO, SLOW_IO, -1 } },
@@ -219,6 +221,28 @@ size_t mk_fault_len(int call, size_t len) {
         }
     }
     return len;
+}
+
+/* Whether err is what a completion of that kind could carry: a recv ECONNRESET, a send ECONNRESET or
+ * EPIPE, an accept EMFILE, ENFILE or ECONNABORTED. */
+static int fits_cqe(int kind, int err) {
+    switch (kind) {
+    case MK_URING_RECV_MULTI: return err == ECONNRESET;
+    case MK_URING_SEND: return err == ECONNRESET || err == EPIPE;
+    case MK_URING_ACCEPT_MULTI: return err == EMFILE || err == ENFILE || err == ECONNABORTED;
+    default: return 0;
+    }
+}
+
+int mk_fault_cqe(int kind) {
+    for (int i = 0; i < rule_count; i++) {
+        if (rules[i].call != MK_CALL_io_uring_cqe || !fits_cqe(kind, rules[i].err)) continue;
+        if (next_uniform() < rules[i].probability) {
+            atomic_fetch_add(&injected, 1);
+            return -rules[i].err;
+        }
+    }
+    return 0;
 }
 
 const char *mk_faults_error(void) { return error[0] ? error : NULL; }

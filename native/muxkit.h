@@ -39,19 +39,64 @@ MK_EXPORT int mk_epoll_create1(int flags);
 MK_EXPORT int mk_epoll_ctl(int epfd, int op, int fd, uint32_t events);
 MK_EXPORT int mk_epoll_wait(int epfd, void *events, int max, long timeout_ns);  /* epoll_pwait2, else rounded up to ms */
 
-/* uring.c: io_uring poll requests. The ring lives in caller-owned memory of mk_uring_size() bytes,
- * whose first two longs count the io_uring_enter calls made and the requests the kernel took. */
+/* uring.c: io_uring, both ways. Readiness: poll requests. Completion: multishot accept, multishot recv
+ * into a provided buffer ring, send, cancel, close. The ring lives in caller-owned memory of
+ * mk_uring_size() bytes (struct mk_uring, below: Java reads its counters by offset). Java queues
+ * requests (struct mk_uring_op) in a native array; mk_uring_wait writes them as SQEs, submits and
+ * waits in one io_uring_enter, and copies the completions out. */
 struct mk_uring_op {                             /* a request Java queues for the next wait */
-    uint64_t user_data;                          /* ADD: reported with its completions; REMOVE: the request to cancel */
+    uint64_t user_data;                          /* reported with its completions; REMOVE, CANCEL: the request to cancel */
+    uint64_t addr;                               /* SEND: the bytes */
     int32_t fd;
-    uint32_t events;                             /* poll(2) bits */
-    int32_t kind;                                /* MK_URING_ADD, MK_URING_ADD_MULTI or MK_URING_REMOVE */
-    int32_t pad;
+    uint32_t events;                             /* POLL: poll(2) bits; SEND: bytes */
+    int32_t kind;                                /* MK_URING_* */
+    uint32_t arg;                                /* SEND: msg flags; RECV_MULTI: buffer group; BUFFER: buffer id */
 };
-enum { MK_URING_ADD = 1, MK_URING_ADD_MULTI = 2, MK_URING_REMOVE = 3 };
-#define MK_URING_REMOVE_TAG (1ULL << 63)         /* user_data of a REMOVE's own completion */
+enum {
+    MK_URING_NOP = 0,                            /* dropped: no SQE */
+    MK_URING_ADD = 1, MK_URING_ADD_MULTI = 2,    /* POLL_ADD, one-shot or multishot */
+    MK_URING_REMOVE = 3,                         /* POLL_REMOVE of user_data */
+    MK_URING_ACCEPT_MULTI = 4,                   /* multishot ACCEPT: a completion per connection */
+    MK_URING_RECV_MULTI = 5,                     /* multishot RECV into a buffer of group arg */
+    MK_URING_SEND = 6,                           /* SEND of events bytes at addr */
+    MK_URING_CANCEL = 7,                         /* ASYNC_CANCEL of every request with user_data */
+    MK_URING_CANCEL_CLOSE = 8,                   /* ASYNC_CANCEL of every request on fd, then (hard-linked) CLOSE of fd */
+    MK_URING_BUFFER = 9,                         /* buffer arg goes back to the buffer ring: no SQE */
+};
+#define MK_URING_REMOVE_TAG (1ULL << 63)         /* user_data of an acknowledgement nobody waits for (REMOVE, CANCEL, CLOSE) */
+#define MK_URING_KIND_SHIFT 56                   /* completion requests carry their kind (ACCEPT_MULTI, RECV_MULTI, SEND) here */
+struct io_uring_sqe;
+struct io_uring_cqe;
+struct io_uring_buf;
+struct mk_uring {
+    long enters;                 /* io_uring_enter calls made */
+    long submitted;              /* SQEs the kernel took */
+    long taken;                  /* ops the last submit or wait put in the ring (all, unless it failed) */
+    long inflight;               /* requests submitted whose last completion has not been read */
+    unsigned setup_flags;        /* the IORING_SETUP_* flags the kernel took */
+    unsigned features;           /* IORING_FEAT_* */
+    int registered_ring;         /* 1 when io_uring_enter goes through a registered ring fd */
+    int fd;
+    int enter_fd;                /* fd, or its registered index */
+    unsigned enter_flags;        /* 0, or IORING_ENTER_REGISTERED_RING */
+    int disabled;                /* created IORING_SETUP_R_DISABLED: enabled by the first enter, on the thread that will submit */
+    unsigned sq_entries, cq_entries;
+    unsigned *sq_head, *sq_tail, *sq_mask, *sq_array, *sq_flags;
+    unsigned *cq_head, *cq_tail, *cq_mask;
+    struct io_uring_sqe *sqes;
+    struct io_uring_cqe *cqes;
+    unsigned sq_local_tail;      /* SQEs written, not yet published to the kernel */
+    void *sq_ring, *cq_ring;
+    size_t sq_ring_bytes, cq_ring_bytes, sqes_bytes;
+    struct io_uring_buf *bufs;   /* the provided buffer ring (mk_uring_buffers), or NULL */
+    char *buf_base;
+    unsigned buf_mask, buf_size;
+    unsigned short buf_tail;     /* buffers written, published at the end of each queue */
+};
 MK_EXPORT size_t mk_uring_size(void);
-MK_EXPORT int mk_uring_init(void *ring, unsigned entries, unsigned cq_entries);  /* ring fd or -errno */
+MK_EXPORT int mk_uring_init(void *ring, unsigned entries, unsigned cq_entries);  /* readiness: ring fd or -errno */
+MK_EXPORT int mk_uring_init_completion(void *ring, unsigned entries, unsigned cq_entries);  /* SINGLE_ISSUER, DEFER_TASKRUN... */
+MK_EXPORT int mk_uring_buffers(void *ring, void *ring_memory, unsigned entries, unsigned group, void *base, unsigned size);
 MK_EXPORT void mk_uring_exit(void *ring);
 MK_EXPORT int mk_uring_submit(void *ring, const void *ops, int nops);           /* 0 or -errno; no wait */
 MK_EXPORT int mk_uring_wait(void *ring, const void *ops, int nops, long timeout_ns, void *cqes, int max);
@@ -110,7 +155,7 @@ static inline long mk_result(long rc) {
 /* faults.c: fault injection (MUXKIT_FAULTS), at the one result point below */
 #define MK_CALLS(X) X(read) X(write) X(send) X(sendfile) X(accept4) X(connect) X(select) X(poll) \
     X(epoll_wait) X(epoll_ctl) X(openat2) X(open_tmpfile) X(fstat) X(getdents) X(fsync) X(renameat) X(linkat) \
-    X(eventfd) X(pipe2) X(socket) X(inotify_init) X(inotify_add_watch) X(io_uring_setup) X(io_uring_enter)
+    X(eventfd) X(pipe2) X(socket) X(inotify_init) X(inotify_add_watch) X(io_uring_setup) X(io_uring_enter) X(io_uring_cqe)
 enum mk_call {
 #define MK_ENUM(name) MK_CALL_##name,
     MK_CALLS(MK_ENUM)
@@ -120,6 +165,7 @@ enum mk_call {
 extern int mk_faults_active;
 long mk_fault(int call);                         /* -errno to inject now, or 0 */
 size_t mk_fault_len(int call, size_t len);       /* len, or fewer bytes to move now */
+int mk_fault_cqe(int kind);                      /* -errno to put in a completion of that kind now, or 0 */
 MK_EXPORT const char *mk_faults_error(void);     /* why MUXKIT_FAULTS was refused, or NULL */
 MK_EXPORT const char *mk_faults_description(void); /* the rules in force, or NULL when none */
 MK_EXPORT long mk_faults_seed(void);

@@ -8,9 +8,9 @@ import com.kenai.jffi.Type;
 
 /**
  * The shim as the jnr binding calls it: every function through the implementation jnr-ffi
- * generates (its x86-64 stub, the fast path), except the two of six arguments. jnr-ffi 2.2's stub
+ * generates (its x86-64 stub, the fast path), except the three of six arguments. jnr-ffi 2.2's stub
  * passes the fifth and sixth arguments wrong when they are all ints and longs (mk_fdset_ready finds
- * nothing; with Pointer arguments, as before, jnr-ffi never used the stub for them), so those two
+ * nothing; with Pointer arguments, as before, jnr-ffi never used the stub for them), so those three
  * go through jffi's invoker, the path jnr-ffi itself takes when its stub does not apply. Nothing
  * here allocates.
  */
@@ -24,9 +24,13 @@ final class JnrLibMuxkit implements LibMuxkit {
             new Type[] { Type.POINTER, Type.POINTER, Type.SINT, Type.SINT64, Type.POINTER, Type.SINT },
             CallingConvention.DEFAULT, false);
 
+    private static final CallContext URING_BUFFERS = CallContext.getCallContext(Type.SINT,
+            new Type[] { Type.POINTER, Type.POINTER, Type.SINT, Type.SINT, Type.POINTER, Type.SINT },
+            CallingConvention.DEFAULT, false);
+
     private final LibMuxkit lib;
     private final Library handle;  // held: a jffi Library that is collected unloads its library
-    private final long fdsetReady, uringWait;
+    private final long fdsetReady, uringWait, uringBuffers;
 
     JnrLibMuxkit(LibMuxkit lib, String library) {
         this.lib = lib;
@@ -34,6 +38,7 @@ final class JnrLibMuxkit implements LibMuxkit {
         if (handle == null) throw new UnsatisfiedLinkError(Library.getLastError());
         this.fdsetReady = symbol(handle, "mk_fdset_ready");
         this.uringWait = symbol(handle, "mk_uring_wait");
+        this.uringBuffers = symbol(handle, "mk_uring_buffers");
     }
 
     private static long symbol(Library handle, String name) {
@@ -52,6 +57,11 @@ final class JnrLibMuxkit implements LibMuxkit {
         return (int) INVOKER.invokeN6(URING_WAIT, uringWait, ring, ops, nops, timeoutNanos, cqes, max);
     }
 
+    @Override
+    public int mk_uring_buffers(long ring, long ringMemory, int entries, int group, long base, int size) {
+        return (int) INVOKER.invokeN6(URING_BUFFERS, uringBuffers, ring, ringMemory, entries, group, base, size);
+    }
+
     // ---- the rest: as jnr-ffi generated them ----
 
     @Override public int mk_fdset_bytes(int nfds) { return lib.mk_fdset_bytes(nfds); }
@@ -64,6 +74,7 @@ final class JnrLibMuxkit implements LibMuxkit {
     @Override public int mk_epoll_wait(int epfd, long events, int max, long timeoutNanos) { return lib.mk_epoll_wait(epfd, events, max, timeoutNanos); }
     @Override public long mk_uring_size() { return lib.mk_uring_size(); }
     @Override public int mk_uring_init(long ring, int entries, int cqEntries) { return lib.mk_uring_init(ring, entries, cqEntries); }
+    @Override public int mk_uring_init_completion(long ring, int entries, int cqEntries) { return lib.mk_uring_init_completion(ring, entries, cqEntries); }
     @Override public void mk_uring_exit(long ring) { lib.mk_uring_exit(ring); }
     @Override public int mk_uring_submit(long ring, long ops, int nops) { return lib.mk_uring_submit(ring, ops, nops); }
     @Override public int mk_eventfd(int initval, int flags) { return lib.mk_eventfd(initval, flags); }

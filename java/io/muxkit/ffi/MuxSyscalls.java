@@ -27,6 +27,8 @@ public interface MuxSyscalls {
 
     @IgnoreError long mk_uring_size();
     @IgnoreError int mk_uring_init(long ring, int entries, int cqEntries);
+    @IgnoreError int mk_uring_init_completion(long ring, int entries, int cqEntries);
+    @IgnoreError int mk_uring_buffers(long ring, long ringMemory, int entries, int group, long base, int size);
     @IgnoreError void mk_uring_exit(long ring);
     @IgnoreError int mk_uring_submit(long ring, long ops, int nops);
     @IgnoreError int mk_uring_wait(long ring, long ops, int nops, long timeoutNanos, long cqes, int max);

@@ -26,15 +26,43 @@ public final class Native {
     public static final int POLLFD_SIZE = constant("sizeof(struct pollfd)");
     public static final int URING_OP_SIZE = constant("sizeof(struct mk_uring_op)"),
             URING_OP_USER_DATA = constant("offsetof(struct mk_uring_op, user_data)"),
+            URING_OP_ADDR = constant("offsetof(struct mk_uring_op, addr)"),
             URING_OP_FD = constant("offsetof(struct mk_uring_op, fd)"),
             URING_OP_EVENTS = constant("offsetof(struct mk_uring_op, events)"),
             URING_OP_KIND = constant("offsetof(struct mk_uring_op, kind)"),
-            URING_ADD = constant("MK_URING_ADD"), URING_ADD_MULTI = constant("MK_URING_ADD_MULTI"),
-            URING_REMOVE = constant("MK_URING_REMOVE");
+            URING_OP_ARG = constant("offsetof(struct mk_uring_op, arg)"),
+            URING_NOP = constant("MK_URING_NOP"), URING_ADD = constant("MK_URING_ADD"),
+            URING_ADD_MULTI = constant("MK_URING_ADD_MULTI"), URING_REMOVE = constant("MK_URING_REMOVE"),
+            URING_ACCEPT_MULTI = constant("MK_URING_ACCEPT_MULTI"), URING_RECV_MULTI = constant("MK_URING_RECV_MULTI"),
+            URING_SEND = constant("MK_URING_SEND"), URING_CANCEL = constant("MK_URING_CANCEL"),
+            URING_CANCEL_CLOSE = constant("MK_URING_CANCEL_CLOSE"), URING_BUFFER = constant("MK_URING_BUFFER"),
+            URING_KIND_SHIFT = constant("MK_URING_KIND_SHIFT");
+    // struct mk_uring: the counters and what the kernel took, read by offset
+    public static final int URING_ENTERS = constant("offsetof(struct mk_uring, enters)"),
+            URING_SUBMITTED = constant("offsetof(struct mk_uring, submitted)"),
+            URING_TAKEN = constant("offsetof(struct mk_uring, taken)"),
+            URING_INFLIGHT = constant("offsetof(struct mk_uring, inflight)"),
+            URING_SETUP_FLAGS = constant("offsetof(struct mk_uring, setup_flags)"),
+            URING_FEATURES = constant("offsetof(struct mk_uring, features)"),
+            URING_REGISTERED_RING = constant("offsetof(struct mk_uring, registered_ring)"),
+            URING_SQ_ENTRIES = constant("offsetof(struct mk_uring, sq_entries)"),
+            URING_CQ_ENTRIES = constant("offsetof(struct mk_uring, cq_entries)"),
+            IO_URING_BUF_SIZE = constant("sizeof(struct io_uring_buf)");
     public static final int CQE_SIZE = constant("sizeof(struct io_uring_cqe)"),
             CQE_USER_DATA = constant("offsetof(struct io_uring_cqe, user_data)"),
             CQE_RES = constant("offsetof(struct io_uring_cqe, res)"), CQE_FLAGS = constant("offsetof(struct io_uring_cqe, flags)"),
-            IORING_CQE_F_MORE = constant("IORING_CQE_F_MORE");
+            IORING_CQE_F_MORE = constant("IORING_CQE_F_MORE"), IORING_CQE_F_BUFFER = constant("IORING_CQE_F_BUFFER"),
+            IORING_CQE_BUFFER_SHIFT = constant("IORING_CQE_BUFFER_SHIFT"),
+            IORING_ASYNC_CANCEL_ANY = constant("IORING_ASYNC_CANCEL_ANY");
+    public static final int IORING_SETUP_SINGLE_ISSUER = constant("IORING_SETUP_SINGLE_ISSUER"),
+            IORING_SETUP_DEFER_TASKRUN = constant("IORING_SETUP_DEFER_TASKRUN"),
+            IORING_SETUP_COOP_TASKRUN = constant("IORING_SETUP_COOP_TASKRUN"),
+            IORING_SETUP_TASKRUN_FLAG = constant("IORING_SETUP_TASKRUN_FLAG"),
+            IORING_SETUP_SUBMIT_ALL = constant("IORING_SETUP_SUBMIT_ALL"), IORING_SETUP_CLAMP = constant("IORING_SETUP_CLAMP"),
+            IORING_SETUP_CQSIZE = constant("IORING_SETUP_CQSIZE"), IORING_SETUP_R_DISABLED = constant("IORING_SETUP_R_DISABLED"),
+            IORING_FEAT_NODROP = constant("IORING_FEAT_NODROP"), IORING_FEAT_EXT_ARG = constant("IORING_FEAT_EXT_ARG"),
+            IORING_FEAT_FAST_POLL = constant("IORING_FEAT_FAST_POLL"),
+            IORING_FEAT_RECVSEND_BUNDLE = constant("IORING_FEAT_RECVSEND_BUNDLE");
     public static final int POLLFD_FD = constant("offsetof(struct pollfd, fd)");
     public static final int POLLFD_EVENTS = constant("offsetof(struct pollfd, events)");
     public static final int POLLFD_REVENTS = constant("offsetof(struct pollfd, revents)");
@@ -75,7 +103,7 @@ public final class Native {
     public static final int SOL_SOCKET = constant("SOL_SOCKET"), SO_ERROR = constant("SO_ERROR"),
             SO_REUSEADDR = constant("SO_REUSEADDR"), SO_REUSEPORT = constant("SO_REUSEPORT"),
             IPPROTO_TCP = constant("IPPROTO_TCP"), TCP_NODELAY = constant("TCP_NODELAY");
-    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL"),
+    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL"), MSG_WAITALL = constant("MSG_WAITALL"),
             SHUT_WR = constant("SHUT_WR");
 
     // errno values
@@ -86,7 +114,9 @@ public final class Native {
             EACCES = constant("EACCES"), EINVAL = constant("EINVAL"), ENAMETOOLONG = constant("ENAMETOOLONG"),
             ENXIO = constant("ENXIO"), EOPNOTSUPP = constant("EOPNOTSUPP"), EISDIR = constant("EISDIR"),
             EEXIST = constant("EEXIST"), ECANCELED = constant("ECANCELED"), ENOSYS = constant("ENOSYS"),
-            ENOMEM = constant("ENOMEM"), ECONNREFUSED = constant("ECONNREFUSED"), ECONNRESET = constant("ECONNRESET");
+            ENOMEM = constant("ENOMEM"), ECONNREFUSED = constant("ECONNREFUSED"), ECONNRESET = constant("ECONNRESET"),
+            ENOBUFS = constant("ENOBUFS"), EPIPE = constant("EPIPE"), ECONNABORTED = constant("ECONNABORTED"),
+            EBADFD = constant("EBADFD");
 
     public static final int SIGWINCH = constant("SIGWINCH");
 

@@ -57,6 +57,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private int[] readyOps = new int[64];
     private int readyCount;
     private boolean woken;  // the last select was ended by wakeup()
+    private boolean completed;  // the last wait brought completions for the caller (a completion ring's)
 
     protected final int wakeFd;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -296,7 +297,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
         long nanos = timeout == -1 ? -1 : Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 4);  // a deadline that cannot overflow
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         readyCount = 0;
-        woken = false;
+        woken = completed = false;
         waiter = Thread.currentThread();
         while (changing) Thread.onSpinWait();  // a change that began before we came in ends first
         try {
@@ -315,7 +316,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
                 }
                 waits++;
                 if (w == Wait.INTERRUPTED) interrupts++;
-                else if (readyCount > 0 || woken || nanos == 0 || w == Wait.TIMED_OUT) break;
+                else if (readyCount > 0 || woken || completed || nanos == 0 || w == Wait.TIMED_OUT) break;
                 // interrupted, or all the kernel reported was masked out or stale (not a reason to
                 // return early): wait again for the time that is left
                 if (nanos > 0 && (nanos = deadline - System.nanoTime()) <= 0) {
@@ -356,6 +357,14 @@ abstract class AbstractMultiplexer implements Multiplexer {
         readyFds[readyCount] = fd;
         readyOps[readyCount] = masked;
         readyCount++;
+    }
+
+    /**
+     * Called by waitOnce when the kernel reported something for the caller other than readiness (a
+     * completion ring's completions): select returns, as after a wakeup, even with no fd ready.
+     */
+    protected final void completionsArrived() {
+        completed = true;
     }
 
     @Override

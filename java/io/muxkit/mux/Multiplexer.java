@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import io.muxkit.ffi.MuxSyscalls;
+import io.muxkit.ring.Ring;
+import io.muxkit.ring.RingSetup;
 
 /**
  * One readiness multiplexer: select(2), poll(2), epoll(7) or io_uring's poll requests behind the same calls. Register fds
@@ -104,6 +106,24 @@ public interface Multiplexer extends AutoCloseable {
             case URING: return new UringMultiplexer(256, 4096, lib);
             default: throw new AssertionError(backend);
         }
+    }
+
+    /**
+     * A completion ring ({@link Ring#completion}) whose syscalls are written to trace (null: none),
+     * as a multiplexer's are: what an event loop on the completion path runs on, with {@link #on}.
+     */
+    static Ring openRing(RingSetup setup, SyscallTrace trace) throws IOException {
+        return Ring.completion(TracedSyscalls.of(trace), setup);
+    }
+
+    /**
+     * Readiness through the poll requests of a completion ring, beside its other requests, for the
+     * fds that still need it (an event loop's wakeup, an inotify fd): its select is the ring's one
+     * io_uring_enter a turn, and returns when any completion came, the ring's to read. Closing the
+     * multiplexer closes the ring.
+     */
+    static Multiplexer on(Ring ring) throws IOException {
+        return new UringMultiplexer(ring, ring.syscalls());
     }
 
     Backend backend();

@@ -23,6 +23,20 @@ final class SyscallText {
         return flags(flags, new int[] { Native.EFD_NONBLOCK, Native.EFD_CLOEXEC }, new String[] { "EFD_NONBLOCK", "EFD_CLOEXEC" });
     }
 
+    static String setupFlags(int flags) {
+        return flags(flags, new int[] { Native.IORING_SETUP_CQSIZE, Native.IORING_SETUP_CLAMP, Native.IORING_SETUP_SUBMIT_ALL,
+                        Native.IORING_SETUP_SINGLE_ISSUER, Native.IORING_SETUP_DEFER_TASKRUN, Native.IORING_SETUP_COOP_TASKRUN,
+                        Native.IORING_SETUP_TASKRUN_FLAG, Native.IORING_SETUP_R_DISABLED },
+                new String[] { "IORING_SETUP_CQSIZE", "IORING_SETUP_CLAMP", "IORING_SETUP_SUBMIT_ALL", "IORING_SETUP_SINGLE_ISSUER",
+                        "IORING_SETUP_DEFER_TASKRUN", "IORING_SETUP_COOP_TASKRUN", "IORING_SETUP_TASKRUN_FLAG", "IORING_SETUP_R_DISABLED" });
+    }
+
+    /** A completion request's opcode, by the kind muxkit gives it. */
+    static String opcode(int kind) {
+        return kind == Native.URING_ACCEPT_MULTI ? "ACCEPT" : kind == Native.URING_RECV_MULTI ? "RECV" : kind == Native.URING_SEND ? "SEND"
+                : kind == 0 ? "POLL_ADD" : "kind " + kind;
+    }
+
     private static String flags(int value, int[] bits, String[] names) {
         StringBuilder s = new StringBuilder();
         int left = value;

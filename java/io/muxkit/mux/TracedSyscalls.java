@@ -3,6 +3,7 @@ package io.muxkit.mux;
 import io.muxkit.ffi.MuxSyscalls;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
+import io.muxkit.ring.Ring;
 
 /**
  * The shim's multiplexing calls, each written to a {@link SyscallTrace} as strace writes it, then
@@ -18,6 +19,7 @@ final class TracedSyscalls implements MuxSyscalls {
     private final SyscallTrace trace;
     private int ringFd = -1;
     private long ringSize;
+    private boolean completionRing;
 
     private TracedSyscalls(MuxSyscalls lib, SyscallTrace trace) {
         this.lib = lib;
@@ -142,14 +144,37 @@ final class TracedSyscalls implements MuxSyscalls {
     @Override
     public int mk_uring_init(long ring, int entries, int cqEntries) {
         int fd = lib.mk_uring_init(ring, entries, cqEntries);
-        if (fd >= 0) {
-            ringFd = fd;
-            ringSize = lib.mk_uring_size();
-            trace.role(fd, "io_uring");
-        }
+        ringSetUp(fd, false);
         trace.line("io_uring_setup(" + entries + ", {flags=IORING_SETUP_CQSIZE|IORING_SETUP_SUBMIT_ALL|IORING_SETUP_COOP_TASKRUN"
                 + "|IORING_SETUP_TASKRUN_FLAG, cq_entries=" + cqEntries + "})" + SyscallText.result(fd) + (fd >= 0 ? " (and 3 mmaps of the rings)" : ""));
         return fd;
+    }
+
+    @Override
+    public int mk_uring_init_completion(long ring, int entries, int cqEntries) {
+        int fd = lib.mk_uring_init_completion(ring, entries, cqEntries);
+        ringSetUp(fd, true);
+        String flags = fd < 0 ? "IORING_SETUP_SINGLE_ISSUER|IORING_SETUP_DEFER_TASKRUN|..."
+                : SyscallText.setupFlags(NativeBuffer.view(ring, ringSize).getInt(Native.URING_SETUP_FLAGS));
+        trace.line("io_uring_setup(" + entries + ", {flags=" + flags + ", cq_entries=" + cqEntries + "})" + SyscallText.result(fd)
+                + (fd >= 0 ? " (and 3 mmaps of the rings; the first io_uring_enter enables it on the loop's thread and registers its fd)" : ""));
+        return fd;
+    }
+
+    private void ringSetUp(int fd, boolean completion) {
+        if (fd < 0) return;
+        ringFd = fd;
+        ringSize = lib.mk_uring_size();
+        completionRing = completion;
+        trace.role(fd, "io_uring");
+    }
+
+    @Override
+    public int mk_uring_buffers(long ring, long ringMemory, int entries, int group, long base, int size) {
+        int rc = lib.mk_uring_buffers(ring, ringMemory, entries, group, base, size);
+        trace.line("io_uring_register(" + trace.fd(ringFd) + ", IORING_REGISTER_PBUF_RING, {ring_entries=" + entries + ", bgid=" + group
+                + "}, 1)" + SyscallText.result(rc) + " (" + entries + " buffers of " + size + " B, all handed to the kernel)");
+        return rc;
     }
 
     @Override
@@ -165,53 +190,94 @@ final class TracedSyscalls implements MuxSyscalls {
     @Override
     public int mk_uring_submit(long ring, long ops, int nops) {
         int rc = lib.mk_uring_submit(ring, ops, nops);
-        traceRequests(ops, nops, UringMultiplexer.taken(NativeBuffer.view(ring, ringSize)));
+        traceRequests(ops, nops, Ring.taken(NativeBuffer.view(ring, ringSize)));
         trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + nops + ", min_complete=0, flags=0)"
                 + SyscallText.result(rc < 0 ? rc : nops) + " (POLL_REMOVE goes in at once: a poll holds its file)");
         return rc;
     }
 
-    /** The requests the shim put in the ring, then the io_uring_enter it made (or that none was needed), then the completions read. */
+    /**
+     * The requests the shim put in the ring, then the io_uring_enter it made (or that none was
+     * needed), then the completions read: on a readiness ring in the enter's line, on a completion
+     * ring a line each (there are many, and each says what it completed).
+     */
     @Override
     public int mk_uring_wait(long ringAddress, long ops, int nops, long timeoutNanos, long cqeAddress, int max) {
         NativeBuffer ring = NativeBuffer.view(ringAddress, ringSize);
-        long entersBefore = UringMultiplexer.enters(ring), submittedBefore = UringMultiplexer.submitted(ring), start = System.nanoTime();
+        long entersBefore = Ring.enters(ring), submittedBefore = Ring.submitted(ring), start = System.nanoTime();
         int n = lib.mk_uring_wait(ringAddress, ops, nops, timeoutNanos, cqeAddress, max);
         long took = System.nanoTime() - start;
-        long enters = UringMultiplexer.enters(ring) - entersBefore, taken = UringMultiplexer.submitted(ring) - submittedBefore;
-        traceRequests(ops, nops, UringMultiplexer.taken(ring));
+        long enters = Ring.enters(ring) - entersBefore, taken = Ring.submitted(ring) - submittedBefore;
+        traceRequests(ops, nops, Ring.taken(ring));
         NativeBuffer cqes = NativeBuffer.view(cqeAddress, (long) Math.max(n, 0) * Native.CQE_SIZE);
         String call = enters == 0 ? "(no io_uring_enter: " + nops + " to submit, the completion queue read from shared memory)"
                 : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + nops + ", min_complete=" + (timeoutNanos == 0 ? 0 : 1)
                   + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos) + "}")
                   + ")" + (n < 0 ? SyscallText.result(n) : " = " + taken) + (enters > 1 ? " (" + enters + " calls: the submission queue filled)" : "");
+        if (completionRing) {
+            trace.line(call + (n >= 0 ? " -> " + n + (n == 1 ? " CQE" : " CQEs") : "") + SyscallText.took(took));
+            for (int i = 0; i < n; i++) {
+                long at = (long) i * Native.CQE_SIZE;
+                trace.line("CQE " + cqeText(cqes.getLong(at + Native.CQE_USER_DATA), cqes.getInt(at + Native.CQE_RES), cqes.getInt(at + Native.CQE_FLAGS)));
+            }
+            return n;
+        }
         StringBuilder cq = new StringBuilder();
         for (int i = 0; i < n && SyscallText.room(cq, i, n); i++) {
             long at = (long) i * Native.CQE_SIZE, userData = cqes.getLong(at + Native.CQE_USER_DATA);
             int res = cqes.getInt(at + Native.CQE_RES), flags = cqes.getInt(at + Native.CQE_FLAGS);
-            cq.append(i == 0 ? "" : ", ").append("{user_data=").append(userData < 0 ? "POLL_REMOVE" : "fd " + trace.fd((int) userData)
-                    + " gen " + (userData >>> 32)).append(", res=").append(res < 0 ? SyscallText.result(res).substring(3) : SyscallText.pollEvents(res))
-                    .append((flags & Native.IORING_CQE_F_MORE) != 0 ? ", flags=IORING_CQE_F_MORE" : "").append('}');
+            cq.append(i == 0 ? "" : ", ").append("{user_data=").append(userData < 0 ? "POLL_REMOVE" : "fd " + trace.fd(Ring.fd(userData))
+                    + " gen " + Ring.tag(userData)).append(", res=").append(res < 0 ? SyscallText.result(res).substring(3) : SyscallText.pollEvents(res))
+                    .append((flags & Ring.MORE) != 0 ? ", flags=IORING_CQE_F_MORE" : "").append('}');
         }
         trace.line(call + (n > 0 ? " -> CQEs [" + cq + "]" : "") + SyscallText.took(took));
         return n;
     }
 
+    /** A completion: what it completes (from its user_data), its result and flags. */
+    private String cqeText(long userData, int res, int flags) {
+        int kind = Ring.kind(userData);
+        String what = kind < 0 ? "(acknowledgement of a POLL_REMOVE, ASYNC_CANCEL or CLOSE)"
+                : kind == Ring.POLL ? "POLL_ADD fd=" + trace.fd(Ring.fd(userData)) + " gen " + Ring.tag(userData)
+                : SyscallText.opcode(kind) + " fd=" + trace.fd(Ring.fd(userData)) + " slot " + Ring.tag(userData);
+        String result = res < 0 ? SyscallText.result(res).substring(3) : kind == Ring.POLL ? SyscallText.pollEvents(res) : String.valueOf(res);
+        String flagText = ((flags & Ring.MORE) != 0 ? "MORE" : "") + ((flags & Ring.BUFFER) != 0 ? ((flags & Ring.MORE) != 0 ? "|" : "") + "BUFFER" : "");
+        return what + " res=" + result + (flagText.isEmpty() ? "" : " flags=" + flagText)
+                + ((flags & Ring.BUFFER) != 0 ? " (buffer " + Ring.bufferId(flags) + ")" : "")
+                + (kind == Ring.ACCEPT && res >= 0 ? " (a new connection, fd " + res + ")" : "");
+    }
+
     /** One line per request the last call put in the ring (the first `taken` ops), before the enter that submits them. */
     private void traceRequests(long address, int nops, int taken) {
         NativeBuffer ops = NativeBuffer.view(address, (long) nops * Native.URING_OP_SIZE);
+        StringBuilder buffers = new StringBuilder();
+        int given = 0;
         for (int i = 0; i < taken; i++) {
             long at = (long) i * Native.URING_OP_SIZE, userData = ops.getLong(at + Native.URING_OP_USER_DATA);
-            int kind = ops.getInt(at + Native.URING_OP_KIND);
-            if (kind == Native.URING_REMOVE) {
-                trace.line("SQE POLL_REMOVE user_data=fd " + trace.fd((int) userData) + " gen " + (userData >>> 32) + " (queued)");
-                continue;
+            int kind = ops.getInt(at + Native.URING_OP_KIND), fd = ops.getInt(at + Native.URING_OP_FD);
+            if (kind == Native.URING_BUFFER) {
+                if (SyscallText.room(buffers, given, given + 1)) buffers.append(given == 0 ? "" : " ").append(ops.getInt(at + Native.URING_OP_ARG));
+                given++;
+            } else if (kind == Native.URING_REMOVE) {
+                trace.line("SQE POLL_REMOVE user_data=fd " + trace.fd(Ring.fd(userData)) + " gen " + Ring.tag(userData) + " (queued)");
+            } else if (kind == Native.URING_ADD || kind == Native.URING_ADD_MULTI) {
+                trace.line("SQE POLL_ADD" + (kind == Native.URING_ADD_MULTI ? " (multishot)" : "") + " fd=" + trace.fd(fd) + " mask="
+                        + SyscallText.pollEvents(ops.getInt(at + Native.URING_OP_EVENTS)) + " user_data=fd " + fd + " gen " + Ring.tag(userData)
+                        + " (queued for the next io_uring_enter)");
+            } else if (kind == Native.URING_ACCEPT_MULTI || kind == Native.URING_RECV_MULTI || kind == Native.URING_SEND) {
+                trace.line("SQE " + SyscallText.opcode(kind) + (kind == Native.URING_SEND ? "" : " (multishot" + (kind == Native.URING_RECV_MULTI
+                        ? ", a buffer of group " + ops.getInt(at + Native.URING_OP_ARG) + " each)" : ")")) + " fd=" + trace.fd(fd)
+                        + (kind == Native.URING_SEND ? " len=" + ops.getInt(at + Native.URING_OP_EVENTS) + " flags=MSG_NOSIGNAL" : "")
+                        + " user_data=slot " + Ring.tag(userData));
+            } else if (kind == Native.URING_CANCEL) {
+                trace.line(ops.getInt(at + Native.URING_OP_ARG) != 0 ? "SQE ASYNC_CANCEL (IORING_ASYNC_CANCEL_ANY|ALL: everything in flight)"
+                        : "SQE ASYNC_CANCEL user_data=" + SyscallText.opcode(Ring.kind(userData)) + " fd " + trace.fd(Ring.fd(userData))
+                          + " slot " + Ring.tag(userData));
+            } else if (kind == Native.URING_CANCEL_CLOSE) {
+                trace.line("SQE ASYNC_CANCEL fd=" + trace.fd(fd) + " (IORING_ASYNC_CANCEL_FD|ALL) -> (hard link) SQE CLOSE fd=" + trace.fd(fd));
             }
-            int fd = ops.getInt(at + Native.URING_OP_FD);
-            trace.line("SQE POLL_ADD" + (kind == Native.URING_ADD_MULTI ? " (multishot)" : "") + " fd=" + trace.fd(fd) + " mask="
-                    + SyscallText.pollEvents(ops.getInt(at + Native.URING_OP_EVENTS)) + " user_data=fd " + fd + " gen " + (userData >>> 32)
-                    + " (queued for the next io_uring_enter)");
         }
+        if (given > 0) trace.line("buffers back to the ring: " + given + " [" + buffers + "]");
     }
 
     // ---- the wakeup eventfd, fd checks, close ----

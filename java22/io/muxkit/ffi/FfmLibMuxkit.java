@@ -77,6 +77,8 @@ final class FfmLibMuxkit implements LibMuxkit {
     private static final MethodHandle EPOLL_WAIT = blocking("mk_epoll_wait", I, I, L, I, L);
     private static final MethodHandle URING_SIZE = critical("mk_uring_size", L);
     private static final MethodHandle URING_INIT = blocking("mk_uring_init", I, L, I, I);
+    private static final MethodHandle URING_INIT_COMPLETION = blocking("mk_uring_init_completion", I, L, I, I);
+    private static final MethodHandle URING_BUFFERS = blocking("mk_uring_buffers", I, L, L, I, I, L, I);
     private static final MethodHandle URING_EXIT = blocking("mk_uring_exit", null, L);
     // io_uring_enter without IORING_ENTER_GETEVENTS: hands the requests over, never waits
     private static final MethodHandle URING_SUBMIT = critical("mk_uring_submit", I, L, L, I);
@@ -203,6 +205,12 @@ final class FfmLibMuxkit implements LibMuxkit {
     }
     @Override public int mk_uring_init(long ring, int entries, int cqEntries) {
         try { return (int) URING_INIT.invokeExact(ring, entries, cqEntries); } catch (Throwable e) { throw unexpected(e); }
+    }
+    @Override public int mk_uring_init_completion(long ring, int entries, int cqEntries) {
+        try { return (int) URING_INIT_COMPLETION.invokeExact(ring, entries, cqEntries); } catch (Throwable e) { throw unexpected(e); }
+    }
+    @Override public int mk_uring_buffers(long ring, long ringMemory, int entries, int group, long base, int size) {
+        try { return (int) URING_BUFFERS.invokeExact(ring, ringMemory, entries, group, base, size); } catch (Throwable e) { throw unexpected(e); }
     }
     @Override public void mk_uring_exit(long ring) {
         try { URING_EXIT.invokeExact(ring); } catch (Throwable e) { throw unexpected(e); }
