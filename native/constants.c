@@ -42,7 +42,10 @@ static const struct { const char *name; long value; } constants[] = {
     { "offsetof(struct mk_uring, submitted)", offsetof(struct mk_uring, submitted) },
     { "offsetof(struct mk_uring, taken)", offsetof(struct mk_uring, taken) },
     { "offsetof(struct mk_uring, inflight)", offsetof(struct mk_uring, inflight) },
+    { "offsetof(struct mk_uring, recvs)", offsetof(struct mk_uring, recvs) },
     { "offsetof(struct mk_uring, setup_flags)", offsetof(struct mk_uring, setup_flags) },
+    { "offsetof(struct mk_uring, wait_nr)", offsetof(struct mk_uring, wait_nr) },
+    { "offsetof(struct mk_uring, min_wait_usec)", offsetof(struct mk_uring, min_wait_usec) },
     { "offsetof(struct mk_uring, features)", offsetof(struct mk_uring, features) },
     { "offsetof(struct mk_uring, registered_ring)", offsetof(struct mk_uring, registered_ring) },
     { "offsetof(struct mk_uring, cq_entries)", offsetof(struct mk_uring, cq_entries) },
@@ -59,7 +62,8 @@ static const struct { const char *name; long value; } constants[] = {
     C(IORING_SETUP_SINGLE_ISSUER), C(IORING_SETUP_DEFER_TASKRUN), C(IORING_SETUP_COOP_TASKRUN),
     C(IORING_SETUP_TASKRUN_FLAG), C(IORING_SETUP_SUBMIT_ALL), C(IORING_SETUP_CLAMP), C(IORING_SETUP_CQSIZE),
     C(IORING_SETUP_R_DISABLED), C(IORING_FEAT_NODROP), C(IORING_FEAT_EXT_ARG), C(IORING_FEAT_FAST_POLL),
-    { "IORING_FEAT_RECVSEND_BUNDLE", 1L << 14 },  /* 6.10; newer than the 6.1 uapi headers here */
+    { "IORING_FEAT_RECVSEND_BUNDLE", 1L << 14 },  /* 6.10 and 6.12; newer than the 6.1 uapi headers here */
+    { "IORING_FEAT_MIN_TIMEOUT", 1L << 15 },
     { "sizeof(struct inotify_event)", sizeof(struct inotify_event) },
     { "offsetof(struct inotify_event, wd)", offsetof(struct inotify_event, wd) },
     { "offsetof(struct inotify_event, mask)", offsetof(struct inotify_event, mask) },

@@ -48,7 +48,7 @@ struct mk_uring_op {                             /* a request Java queues for th
     uint64_t user_data;                          /* reported with its completions; REMOVE, CANCEL: the request to cancel */
     uint64_t addr;                               /* SEND: the bytes */
     int32_t fd;
-    uint32_t events;                             /* POLL: poll(2) bits; SEND: bytes */
+    uint32_t events;                             /* POLL: poll(2) bits; SEND: bytes; RECV_MULTI: the most bytes, 0 none */
     int32_t kind;                                /* MK_URING_* */
     uint32_t arg;                                /* SEND: msg flags; RECV_MULTI: buffer group; BUFFER: buffer id */
 };
@@ -57,7 +57,7 @@ enum {
     MK_URING_ADD = 1, MK_URING_ADD_MULTI = 2,    /* POLL_ADD, one-shot or multishot */
     MK_URING_REMOVE = 3,                         /* POLL_REMOVE of user_data */
     MK_URING_ACCEPT_MULTI = 4,                   /* multishot ACCEPT: a completion per connection */
-    MK_URING_RECV_MULTI = 5,                     /* multishot RECV into a buffer of group arg */
+    MK_URING_RECV_MULTI = 5,                     /* multishot RECV into buffers of group arg, ended after events bytes (6.16) */
     MK_URING_SEND = 6,                           /* SEND of events bytes at addr */
     MK_URING_CANCEL = 7,                         /* ASYNC_CANCEL of every request with user_data */
     MK_URING_CANCEL_CLOSE = 8,                   /* ASYNC_CANCEL of every request on fd, then (hard-linked) CLOSE of fd */
@@ -73,6 +73,9 @@ struct mk_uring {
     long submitted;              /* SQEs the kernel took */
     long taken;                  /* ops the last submit or wait put in the ring (all, unless it failed) */
     long inflight;               /* requests submitted whose last completion has not been read */
+    long recvs;                  /* of those, multishot recvs */
+    unsigned wait_nr;            /* a wait waits for this many completions (0 or 1: one), */
+    unsigned min_wait_usec;      /* but no longer than this once one has come (IORING_FEAT_MIN_TIMEOUT, 6.12) */
     unsigned setup_flags;        /* the IORING_SETUP_* flags the kernel took */
     unsigned features;           /* IORING_FEAT_* */
     int registered_ring;         /* 1 when io_uring_enter goes through a registered ring fd */

@@ -25,6 +25,9 @@
 #ifndef IORING_FEAT_RECVSEND_BUNDLE
 #define IORING_FEAT_RECVSEND_BUNDLE (1U << 14)
 #endif
+#ifndef IORING_FEAT_MIN_TIMEOUT
+#define IORING_FEAT_MIN_TIMEOUT (1U << 15)
+#endif
 
 size_t mk_uring_size(void) {
     return sizeof(struct mk_uring);
@@ -283,14 +286,16 @@ static void write_op(struct mk_uring *r, const struct mk_uring_op *op) {
         sqe->accept_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
         sqe->user_data = op->user_data;
         break;
-    case MK_URING_RECV_MULTI:            /* 6.0: a completion per buffer filled from the group */
+    case MK_URING_RECV_MULTI:            /* 6.0: a completion per buffer filled from the group, up to events bytes in all */
         sqe = next_sqe(r);
         sqe->opcode = IORING_OP_RECV;
         sqe->fd = op->fd;
         sqe->ioprio = IORING_RECV_MULTISHOT;
         sqe->flags = IOSQE_BUFFER_SELECT;
         sqe->buf_group = (unsigned short)op->arg;
+        sqe->file_index = op->events;    /* optlen since 6.16: end after that many bytes (0: none) */
         sqe->user_data = op->user_data;
+        r->recvs++;
         break;
     case MK_URING_SEND:
         sqe = next_sqe(r);
@@ -374,8 +379,11 @@ static int reap(struct mk_uring *r, void *cqes, int max) {
     for (; head != tail && n < max; head++, n++) {
         struct io_uring_cqe *c = (struct io_uring_cqe *)cqes + n;
         memcpy(c, &r->cqes[head & *r->cq_mask], sizeof(struct io_uring_cqe));
-        if (!(c->flags & IORING_CQE_F_MORE))
+        if (!(c->flags & IORING_CQE_F_MORE)) {
             r->inflight--;
+            if ((int64_t)c->user_data >= 0 && (c->user_data >> MK_URING_KIND_SHIFT) == MK_URING_RECV_MULTI)
+                r->recvs--;
+        }
         if (__builtin_expect(mk_faults_active, 0))
             inject(c);
     }
@@ -417,9 +425,15 @@ int mk_uring_wait(void *ring, const void *ops, int nops, long timeout_ns, void *
         if (to_submit || held)
             rc = MK_RETRY_EINTR(enter(r, to_submit, 0, IORING_ENTER_GETEVENTS, NULL, 0));
     } else {
-        struct __kernel_timespec ts = { .tv_sec = timeout_ns / 1000000000L, .tv_nsec = timeout_ns % 1000000000L };
-        struct io_uring_getevents_arg arg = { .ts = timeout_ns < 0 ? 0 : (uint64_t)(uintptr_t)&ts };
-        rc = enter(r, to_submit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg, sizeof arg);
+        /* a batch: wait for wait_nr completions, but once min_wait_usec has passed, for any one. With
+         * DEFER_TASKRUN the kernel then wakes this thread once per batch, not once per completion. The
+         * min wait needs a finite overall timeout (with none it would return empty when it expires). */
+        unsigned nr = r->wait_nr > 1 && (r->features & IORING_FEAT_MIN_TIMEOUT) && r->min_wait_usec ? r->wait_nr : 1;
+        long wait_ns = nr > 1 && timeout_ns < 0 ? 3600L * 1000000000L : timeout_ns;
+        struct __kernel_timespec ts = { .tv_sec = wait_ns / 1000000000L, .tv_nsec = wait_ns % 1000000000L };
+        struct io_uring_getevents_arg arg = { .ts = wait_ns < 0 ? 0 : (uint64_t)(uintptr_t)&ts };
+        arg.pad = nr > 1 ? r->min_wait_usec : 0;  /* min_wait_usec since 6.12, in what older headers call pad */
+        rc = enter(r, to_submit, nr, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg, sizeof arg);
         if (rc == -ETIME)
             rc = 0;
     }

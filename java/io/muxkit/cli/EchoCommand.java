@@ -44,13 +44,13 @@ final class EchoCommand implements Callable<Integer> {
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
         LoopMonitor monitor = mux.monitor("echo", listen.loops);
         StopSignal stop = new StopSignal();
-        try (EchoServer server = new EchoServer(config, mux.factory(), System.err)) {
+        try (EchoServer server = new EchoServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {
             server.whenLoopDies(stop::failed);
             // before any peer can take the last fd: a class loaded later needs one to open its class file
             EchoStats last = server.stats();
             server.start();
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
-                    + " loops=" + listen.loops);
+                    + mux.ioSuffix() + " loops=" + listen.loops);
             System.out.flush();
             long lastNanos = System.nanoTime();
             while (!stop.await(stats ? 1000 : 60_000)) {

@@ -104,14 +104,14 @@ final class FilesCommand implements Callable<Integer> {
         FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
         LoopMonitor monitor = mux.monitor("files", listen.loops);
         StopSignal stop = new StopSignal();
-        try (FileServer server = new FileServer(config, mux.factory(), System.err)) {
+        try (FileServer server = new FileServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {
             server.whenLoopDies(stop::failed);
             // before any peer can take the last fd: a class loaded later needs one to open its class file
             long lastRequests = 0;
             FileServer.CacheStats last = server.cacheStats();
             server.start();
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
-                    + " root=" + server.root());
+                    + mux.ioSuffix() + " root=" + server.root());
             System.out.flush();
             while (!stop.await(stats ? 1000 : 60_000)) {
                 if (!stats) continue;

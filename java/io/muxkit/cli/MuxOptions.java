@@ -12,18 +12,21 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 import io.muxkit.loop.LoopMonitor;
+import io.muxkit.loop.Loops;
 import io.muxkit.loop.Timeline;
+import io.muxkit.mux.Backend;
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.mux.FdSetMode;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.mux.SyscallTrace;
 import io.muxkit.mux.TracingMultiplexer;
+import io.muxkit.ring.RingSetup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * --backend, --select-fdset, --trace and --trace-file: how a server or client command opens its
- * multiplexers; --timeline, --timeline-events and --lag-warn: what its loops measure and record.
+ * --backend, --io, --select-fdset, --trace and --trace-file: how a server or client command opens
+ * its loops; --timeline, --timeline-events and --lag-warn: what its loops measure and record.
  */
 final class MuxOptions {
     private static final int TRACE_LINES_PER_SECOND = 50;
@@ -33,6 +36,12 @@ final class MuxOptions {
 
     @Mixin
     FdSetOption fdSet;
+
+    @Option(names = "--io", paramLabel = "readiness|completion", defaultValue = "readiness",
+            description = "How the loops do I/O: readiness (the backend says a socket is ready, then a read or write syscall; the default)"
+                    + " or completion (io_uring requests that do the I/O: multishot accept, multishot recv into a shared buffer ring,"
+                    + " send; one io_uring_enter a turn; runs on --backend uring).")
+    String io;
 
     @Option(names = "--trace", arity = "0..1", fallbackValue = "syscalls", paramLabel = "syscalls|calls",
             description = "Print each multiplexing syscall as strace writes it, in the backend's own terms (syscalls, the default),"
@@ -61,8 +70,39 @@ final class MuxOptions {
     private Timeline recorded;
     private boolean written;
 
+    /** The backend; with --io completion, uring (a --backend naming another is a usage error). */
     BackendChoice choice() {
-        return backend.choose();
+        if (!completion()) return backend.choose();
+        if (backend.name != null && !backend.name.trim().equalsIgnoreCase(Backend.URING.id()))
+            throw new UsageException("--io completion runs on io_uring: give --backend uring, or no --backend (not " + backend.name + ")");
+        String why = Backend.URING.unavailableReason();
+        if (why != null) throw new UsageException("--io completion: io_uring does not work here: " + why);
+        return new BackendChoice(Backend.URING, backend.name != null ? "--backend " + backend.name : "--io completion");
+    }
+
+    /** Whether --io asks for completions; anything but readiness or completion is a usage error. */
+    boolean completion() {
+        String v = io == null ? "readiness" : io.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals("readiness") && !v.equals("completion"))
+            throw new UsageException("--io: '" + io + "' is neither readiness nor completion");
+        return v.equals("completion");
+    }
+
+    /** " io=completion" for the listening line on the completion path; "" on readiness, which has always been the default. */
+    String ioSuffix() {
+        return completion() ? " io=completion" : "";
+    }
+
+    /**
+     * Opens each loop as asked: on a multiplexer of the chosen backend, or on a completion ring sized
+     * for up to connectionsPerLoop connections; traced as --trace says.
+     */
+    Loops loops(long connectionsPerLoop) {
+        if (!completion()) return Loops.readiness(factory());
+        choice();
+        if ("calls".equals(trace))
+            throw new UsageException("--trace calls: the calls of a readiness multiplexer; --io completion traces its syscalls (--trace)");
+        return Loops.completion(RingSetup.forConnections(connectionsPerLoop), sink());
     }
 
     /**
@@ -82,7 +122,7 @@ final class MuxOptions {
             } catch (IOException e) {
                 throw new UsageException("--timeline: cannot write " + timeline + ": " + why(e));
             }
-            recorded = new Timeline(command, choice().backend().id(), timelineEvents);
+            recorded = new Timeline(command, choice().backend().id() + (completion() ? " (completion)" : ""), timelineEvents);
             Runtime.getRuntime().addShutdownHook(new Thread(this::writeTimeline, "write the timeline"));
         }
         LoopMonitor monitor = new LoopMonitor(lagWarn, true, recorded);
@@ -127,7 +167,7 @@ final class MuxOptions {
 
     /** Opens one multiplexer per call, of the chosen backend; a failure to open is thrown unchecked. */
     Supplier<Multiplexer> factory() {
-        BackendChoice choice = backend.choose();
+        BackendChoice choice = choice();
         FdSetMode mode = fdSet.mode();
         boolean calls = "calls".equals(trace);
         if (trace != null && !calls && !trace.equals("syscalls"))

@@ -7,7 +7,6 @@ import static io.muxkit.mux.Multiplexer.WRITE;
 
 import java.io.IOException;
 
-import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.loop.Handler;
 import io.muxkit.tcp.BufferPool;
@@ -97,11 +96,10 @@ final class EchoProtocol implements Protocol {
     }
 
     private void readAndEcho(EchoConnection c) throws NativeIOException {
-        NativeBuffer buf = conns.readBuffer();
         while (true) {
             int room = maxBuffered - (int) c.queuedBytes();
             if (room <= 0) return;
-            if (!c.hasQueued() && !pending.available()) {  // a short write now would have nowhere to go
+            if (!c.hasWaiting() && !pending.available()) {  // a write that cannot go out now would have nowhere to go
                 echoUnbuffered(c);
                 return;
             }
@@ -109,7 +107,7 @@ final class EchoProtocol implements Protocol {
             if (n == 0) return;
             reads++;
             bytes += n;
-            c.write(buf, 0, n);
+            c.write(c.input(), c.inputAt(), n);
             mostBuffered = Math.max(mostBuffered, c.queuedBytes());
         }
     }
@@ -120,9 +118,8 @@ final class EchoProtocol implements Protocol {
      * buffer is free, and only then.
      */
     private void echoUnbuffered(EchoConnection c) throws NativeIOException {
-        NativeBuffer buf = conns.readBuffer();
         for (int n; (n = c.peek(Integer.MAX_VALUE)) > 0; ) {
-            int written = c.tryWrite(buf, 0, n);
+            int written = c.tryWrite(c.input(), c.inputAt(), n);
             if (written > 0) {
                 c.take(written);
                 reads++;

@@ -5,9 +5,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
-import io.muxkit.mux.Multiplexer;
+import io.muxkit.loop.Loops;
 import io.muxkit.mux.MuxStats;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.tcp.ServerLoop;
@@ -25,9 +24,9 @@ public final class EchoServer implements AutoCloseable {
     private final TcpServer server;
     private final List<EchoProtocol> protocols = new ArrayList<>();
 
-    /** multiplexers: called once per loop (the CLI passes the chosen backend, perhaps traced). */
-    public EchoServer(Config config, Supplier<Multiplexer> multiplexers, PrintStream log) throws IOException {
-        server = new TcpServer("echo", config.listen(), multiplexers, loop -> {
+    /** loops: opens each loop, on the chosen backend's multiplexer or a completion ring (perhaps traced). */
+    public EchoServer(Config config, Loops loops, PrintStream log) throws IOException {
+        server = new TcpServer("echo", config.listen(), loops, loop -> {
             EchoProtocol p = new EchoProtocol(loop, config.maxBufferedPerConnection(), config.listen().idleTimeoutMillis() > 0);
             protocols.add(p);
             return p;

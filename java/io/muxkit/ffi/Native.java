@@ -42,7 +42,10 @@ public final class Native {
             URING_SUBMITTED = constant("offsetof(struct mk_uring, submitted)"),
             URING_TAKEN = constant("offsetof(struct mk_uring, taken)"),
             URING_INFLIGHT = constant("offsetof(struct mk_uring, inflight)"),
+            URING_RECVS = constant("offsetof(struct mk_uring, recvs)"),
             URING_SETUP_FLAGS = constant("offsetof(struct mk_uring, setup_flags)"),
+            URING_WAIT_NR = constant("offsetof(struct mk_uring, wait_nr)"),
+            URING_MIN_WAIT_USEC = constant("offsetof(struct mk_uring, min_wait_usec)"),
             URING_FEATURES = constant("offsetof(struct mk_uring, features)"),
             URING_REGISTERED_RING = constant("offsetof(struct mk_uring, registered_ring)"),
             URING_SQ_ENTRIES = constant("offsetof(struct mk_uring, sq_entries)"),
@@ -62,7 +65,8 @@ public final class Native {
             IORING_SETUP_CQSIZE = constant("IORING_SETUP_CQSIZE"), IORING_SETUP_R_DISABLED = constant("IORING_SETUP_R_DISABLED"),
             IORING_FEAT_NODROP = constant("IORING_FEAT_NODROP"), IORING_FEAT_EXT_ARG = constant("IORING_FEAT_EXT_ARG"),
             IORING_FEAT_FAST_POLL = constant("IORING_FEAT_FAST_POLL"),
-            IORING_FEAT_RECVSEND_BUNDLE = constant("IORING_FEAT_RECVSEND_BUNDLE");
+            IORING_FEAT_RECVSEND_BUNDLE = constant("IORING_FEAT_RECVSEND_BUNDLE"),
+            IORING_FEAT_MIN_TIMEOUT = constant("IORING_FEAT_MIN_TIMEOUT");
     public static final int POLLFD_FD = constant("offsetof(struct pollfd, fd)");
     public static final int POLLFD_EVENTS = constant("offsetof(struct pollfd, events)");
     public static final int POLLFD_REVENTS = constant("offsetof(struct pollfd, revents)");

@@ -3,7 +3,6 @@ package io.muxkit.files;
 import java.io.IOException;
 import java.util.Arrays;
 
-import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HeadFramer;
 import io.muxkit.http.HttpRequest;
@@ -97,11 +96,11 @@ final class FileConnection extends Connection {
         return (reading == Reading.BODY ? BODY_CAP : HEAD_CAP) - inLen;
     }
 
-    /** Reads what the stream gives (into buf, then the input), as much as the input has room for; batch: the loop's now. */
-    void readInput(NativeBuffer buf, long batch) throws NativeIOException {
+    /** Reads what the stream gives into the input, as much as it has room for; batch: the loop's now. */
+    void readInput(long batch) throws NativeIOException {
         for (int n; (n = read(room())) > 0; ) {
             if (inLen + n > in.length) in = Arrays.copyOf(in, Math.min(Math.max(inLen + n, in.length * 2), BODY_CAP));
-            buf.get(0, in, inLen, n);
+            input().get(inputAt(), in, inLen, n);
             inLen += n;
             readBatch = batch;
             if (reading == Reading.HEAD && headStartNanos == 0) headStartNanos = lastActiveNanos();

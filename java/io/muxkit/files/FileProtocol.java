@@ -127,7 +127,7 @@ final class FileProtocol implements Protocol {
                 if (c.dropInput()) close(c);
                 return;
             }
-            if ((ops & (READ | HANGUP)) != 0) c.readInput(conns.readBuffer(), server.loop().batch());
+            if ((ops & (READ | HANGUP)) != 0) c.readInput(server.loop().batch());
             advance(c);
         } catch (IOException e) {
             close(c);  // ECONNRESET, EPIPE, ...: the peer is gone

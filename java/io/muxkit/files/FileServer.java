@@ -6,10 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import io.muxkit.ffi.Rlimits;
-import io.muxkit.mux.Multiplexer;
+import io.muxkit.loop.Loops;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.tcp.ServerLoop;
 import io.muxkit.tcp.TcpServer;
@@ -77,10 +76,10 @@ public final class FileServer implements AutoCloseable {
     private final TcpServer server;
     private final List<FileProtocol> protocols = new ArrayList<>();
 
-    public FileServer(Config config, Supplier<Multiplexer> multiplexers, PrintStream log) throws IOException {
+    public FileServer(Config config, Loops loops, PrintStream log) throws IOException {
         root = RootDir.open(config.root());
         try {
-            server = new TcpServer("files", config.listen(), multiplexers, loop -> {
+            server = new TcpServer("files", config.listen(), loops, loop -> {
                         FileProtocol p = new FileProtocol(loop, blocking, root, config);
                         protocols.add(p);
                         return p;

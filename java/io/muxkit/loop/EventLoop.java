@@ -12,11 +12,20 @@ import io.muxkit.ffi.Faults;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.mux.MuxStats;
 import io.muxkit.net.Fds;
+import io.muxkit.ring.Ring;
 
 /**
  * One thread's loop over one Multiplexer: fd -> handler found by array index, one-shot and
  * repeating timers, tasks handed in from other threads with one coalesced wakeup, and stop().
  * Everything but {@link #execute} and {@link #stop} is for the loop's own thread.
+ *
+ * <p>A loop opened on a completion {@link Ring} waits with the ring's one io_uring_enter a turn
+ * and also hands out the ring's completions: an fd {@link #attach}ed with a {@link Completion}
+ * has no readiness watched; its requests carry a tag in their user_data, each completion goes to
+ * the Completion of that tag, and the ops it returns go to the fd's handler, as readiness would.
+ * An fd's handler never sees a completion of a request made for an earlier fd of the same number:
+ * completions are routed by tag, and a tag is reused only once its owner {@link #detach}es it,
+ * after its last completion.
  *
  * <p>Each ready entry is checked again when its turn comes in a batch (as libuv and Redis do): an
  * fd closed by an earlier handler of the same batch is skipped, even if its number was reused
@@ -27,7 +36,17 @@ import io.muxkit.net.Fds;
  */
 public final class EventLoop implements AutoCloseable {
     private final Multiplexer mux;
+    private final Ring ring;  // null on a readiness loop
     private final FdTable<Registration> handlers = new FdTable<>();
+    // the completion side, by tag: who owns the tag's requests, its fd and registration
+    private Completion[] owners = new Completion[64];
+    private int[] ownerFds = new int[64];
+    private Registration[] ownerRegistrations = new Registration[64];
+    private int[] freeTags = new int[64];
+    private int freeTagCount, nextTag, attached;
+    private int[] raised = new int[64], raisedRunning = new int[64];  // tags whose Completion asked for a dispatch after the next wait
+    private int raisedCount;
+    private boolean[] isRaised = new boolean[64];
     private int[] firstFds = new int[0];      // dispatched before the others of each batch
     private long batch;                       // the batch of ready fds being dispatched
     private long[] closedInBatch = new long[256];  // by fd: the batch in which it was last closed
@@ -42,14 +61,14 @@ public final class EventLoop implements AutoCloseable {
     private final LoopMonitor monitor;
     private final LoopLag lag;
     /** This thread's track of the timeline; null (no timeline) costs one check per event. */
-    private TimelineRing ring;
+    private TimelineRing track;
     private boolean faultsOn;
     /** When the last handler, timer or task ended (or the wait returned): where the next one began. */
     private long last;
     private long bytesMoved;
 
-    /** A handler and what its fd is, for the lag figures and the timeline ("conn", "listen", ...). */
-    private record Registration(Handler handler, String role) {}
+    /** A handler and what its fd is, for the lag figures and the timeline ("conn", "listen", ...); tag: -1, or the fd is attached. */
+    private record Registration(Handler handler, String role, int tag) {}
 
     /** The role of an fd registered without one. */
     public static final String FD = "fd";
@@ -61,14 +80,50 @@ public final class EventLoop implements AutoCloseable {
 
     /** A loop over mux; an exception a handler or task throws is reported on log and the loop goes on. */
     public EventLoop(Multiplexer mux, PrintStream log) {
+        this(mux, null, log);
+    }
+
+    /** A loop on a completion ring, whose readiness (the wakeup, fds registered) is poll requests on the same ring. */
+    public EventLoop(Ring ring, PrintStream log) throws IOException {
+        this(openOn(ring), ring, log);
+    }
+
+    private EventLoop(Multiplexer mux, Ring ring, PrintStream log) {
         this.mux = mux;
+        this.ring = ring;
         this.log = log;
         this.monitor = LoopMonitor.installed();
         this.lag = monitor.newLag(log);
     }
 
+    private static Multiplexer openOn(Ring ring) throws IOException {
+        try {
+            return Multiplexer.on(ring);
+        } catch (IOException | RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+    }
+
     public Multiplexer multiplexer() {
         return mux;
+    }
+
+    /** The completion ring this loop waits on, or null on a readiness loop. */
+    public Ring ring() {
+        return ring;
+    }
+
+    /** What the owner of an attached fd's requests does with their completions, on the loop's thread. */
+    public interface Completion {
+        /**
+         * A completion of one of this owner's requests, as the kernel gave it (see {@link Ring}):
+         * the ops to hand the fd's handler now (READ, WRITE, ERROR, HANGUP), 0 for none.
+         */
+        int completed(int kind, int result, int flags);
+
+        /** A dispatch this owner {@link #raise}d is due: the ops to hand the handler, 0 when none is wanted now. */
+        int raised();
     }
 
     /** Watches fd; handler is called with its ready ops. */
@@ -79,7 +134,7 @@ public final class EventLoop implements AutoCloseable {
     /** {@link #register}, naming what fd is (a constant such as "conn", "listen", "client") in lag warnings and the timeline. */
     public void register(int fd, int interest, Handler handler, String role) throws IOException {
         mux.register(fd, interest);
-        handlers.put(fd, new Registration(handler, role));
+        handlers.put(fd, new Registration(handler, role, -1));
     }
 
     /**
@@ -98,19 +153,84 @@ public final class EventLoop implements AutoCloseable {
         if (mux.interest(fd) != interest) mux.modify(fd, interest);
     }
 
-    /** Stops watching fd and closes it (unregister first: epoll watches the file, not the number). */
+    /**
+     * Makes fd's I/O go through the ring (no readiness is watched for it): handler is called with
+     * the ops completion returns for each completion of a request whose user_data carries the tag
+     * returned here ({@link Ring#userData}). Completion-ring loops only.
+     */
+    public int attach(int fd, Completion completion, Handler handler, String role) {
+        if (ring == null) throw new IllegalStateException("a readiness loop has no ring to attach fd " + fd + " to");
+        int tag = freeTagCount > 0 ? freeTags[--freeTagCount] : nextTag++;
+        if (tag >= owners.length) {
+            int size = owners.length * 2;
+            owners = Arrays.copyOf(owners, size);
+            ownerFds = Arrays.copyOf(ownerFds, size);
+            ownerRegistrations = Arrays.copyOf(ownerRegistrations, size);
+            isRaised = Arrays.copyOf(isRaised, size);
+        }
+        Registration r = new Registration(handler, role, tag);
+        owners[tag] = completion;
+        ownerFds[tag] = fd;
+        ownerRegistrations[tag] = r;
+        handlers.put(fd, r);
+        attached++;
+        return tag;
+    }
+
+    /** The owner of tag has no request in flight any more (its last completion came): the tag may be given out again. */
+    public void detach(int tag) {
+        if (owners[tag] == null) return;
+        owners[tag] = null;
+        ownerRegistrations[tag] = null;
+        if (freeTagCount == freeTags.length) freeTags = Arrays.copyOf(freeTags, freeTagCount * 2);
+        freeTags[freeTagCount++] = tag;
+        attached--;
+    }
+
+    /** Tags attached and not yet detached: owners with requests in flight, or fds still open. */
+    public int attachedCount() {
+        return attached;
+    }
+
+    /**
+     * Asks for the Completion of tag to be {@link Completion#raised} after the next wait, which
+     * then does not block: for what the kernel will not report again (bytes a handler left unread,
+     * a socket that may take more), as readiness reports a level again. Once until then.
+     */
+    public void raise(int tag) {
+        if (isRaised[tag]) return;
+        isRaised[tag] = true;
+        if (raisedCount == raised.length) raised = Arrays.copyOf(raised, raisedCount * 2);
+        raised[raisedCount++] = tag;
+    }
+
+    /**
+     * Stops watching fd and closes it (unregister first: epoll watches the file, not the number).
+     * An attached fd is closed by the ring, after every request on it is cancelled, with the next
+     * wait; its owner hears of their last completions, and then detaches.
+     */
     public void close(int fd) {
         if (mux.isRegistered(fd)) mux.unregister(fd);
+        Registration r = handlers.get(fd);
         handlers.remove(fd);
+        if (r != null && r.tag >= 0) {
+            ring.cancelAndClose(fd);
+            markClosed(fd);
+            return;
+        }
         for (int i = 0; i < firstFds.length; i++) {
             if (firstFds[i] != fd) continue;
             firstFds[i] = firstFds[firstFds.length - 1];
             firstFds = Arrays.copyOf(firstFds, firstFds.length - 1);
             break;
         }
+        markClosed(fd);
+        Fds.closeQuietly(fd);
+    }
+
+    private void markClosed(int fd) {
         if (fd >= closedInBatch.length) closedInBatch = Arrays.copyOf(closedInBatch, Math.max(fd + 1, closedInBatch.length * 2));
         if (fd >= 0) closedInBatch[fd] = batch;
-        Fds.closeQuietly(fd);
     }
 
     public Timer schedule(long delayMillis, Runnable task) {
@@ -180,12 +300,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** Records a counter's values on the timeline, if one is recorded (v2 for a series of two). Loop thread. */
     public void counter(Timeline.Series series, long v1, long v2) {
-        if (ring != null) ring.counter(System.nanoTime(), series, v1, v2);
+        if (track != null) track.counter(System.nanoTime(), series, v1, v2);
     }
 
     /** Records an instant on the timeline, if one is recorded: a refusal, an errno (0: none) on fd (-1: none). Loop thread. */
     public void mark(Timeline.Mark mark, int fd, int errno) {
-        if (ring != null) ring.instant(System.nanoTime(), mark, fd, errno, 0);
+        if (track != null) track.instant(System.nanoTime(), mark, fd, errno, 0);
     }
 
     /** Runs until stop(); may be called again after it returned. */
@@ -203,14 +323,18 @@ public final class EventLoop implements AutoCloseable {
                     for (int i = 0; i < n; i++) if (isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
                 if (!afterWait.isEmpty()) runAfterWait();
                 for (int i = 0; i < n; i++) if (firstFds.length == 0 || !isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
+                if (ring != null) {
+                    if (raisedCount > 0) runRaised();
+                    dispatchCompletions();
+                }
                 runTimers();
                 runTasks();
                 lag.iteration(last - workStart);
-                if (ring != null) endIteration(turnStart, n);
+                if (track != null) endIteration(turnStart, n);
             }
             long turnStart = last;
             runTasks();
-            if (ring != null && last != turnStart) endIteration(turnStart, 0);  // the last turn has no wait
+            if (track != null && last != turnStart) endIteration(turnStart, 0);  // the last turn has no wait
         } finally {
             thread = null;
             stopping = false;  // so the loop can be run again; a stop() before run() still counts
@@ -220,18 +344,18 @@ public final class EventLoop implements AutoCloseable {
     /** The first run() on a thread with a timeline recorded takes a track for it and listens to the waits. */
     private void startRecording() {
         Timeline timeline = monitor.timeline();
-        if (timeline == null || ring != null) return;
-        ring = timeline.ring(mux.backend().waitCall());
-        mux.waitListener(ring);
+        if (timeline == null || track != null) return;
+        track = timeline.ring(mux.backend().waitCall());
+        mux.waitListener(track);
         faultsOn = Faults.active() != null;
     }
 
     private void endIteration(long turnStart, int ready) {
         if (faultsOn) {
-            long injected = ring.timeline.newFaults(Faults.injected());
-            if (injected > 0) ring.instant(last, Timeline.FAULT, -1, 0, injected);
+            long injected = track.timeline.newFaults(Faults.injected());
+            if (injected > 0) track.instant(last, Timeline.FAULT, -1, 0, injected);
         }
-        ring.iteration(turnStart, last, ready);
+        track.iteration(turnStart, last, ready);
     }
 
     /** Closes the multiplexer (not the fds still registered: their owners close them). */
@@ -241,7 +365,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private long timeoutNanos() {
-        if (!tasks.isEmpty() || !afterWait.isEmpty()) return 0;
+        if (!tasks.isEmpty() || !afterWait.isEmpty() || raisedCount > 0) return 0;
         Timer next = timers.peek();
         if (next == null) return -1;
         return Math.max(0, next.dueNanos - System.nanoTime());
@@ -290,11 +414,98 @@ public final class EventLoop implements AutoCloseable {
         int current = ops & (interest | Multiplexer.ERROR | Multiplexer.HANGUP);
         if (current == 0) return;
         long bytesBefore = bytesMoved;
+        if (r.tag >= 0) {  // an attached fd's owner asked for its readiness (a socket a sendfile found full)
+            handOver(r.tag, complete(r.tag, Ring.POLL, current, 0), current, bytesBefore, true);
+            return;
+        }
         guard(r.handler, fd, current);
         long now = System.nanoTime(), took = now - last;
         if (took > lag.notable) lag.held(took, r.role, fd, current);
-        if (ring != null) ring.dispatch(last, now, fd, r.role, current, bytesMoved - bytesBefore);
+        if (track != null) track.dispatch(last, now, fd, r.role, current, bytesMoved - bytesBefore);
         last = now;
+    }
+
+    // ---- the completion side ----
+
+    /** Each completion of the last wait goes to the owner of its tag; polls are the multiplexer's, acknowledgements nobody's. */
+    private void dispatchCompletions() {
+        int n = ring.completions();
+        for (int i = 0; i < n; i++) {
+            long userData = ring.userData(i);
+            int kind = Ring.kind(userData);
+            if (kind <= 0) continue;
+            int tag = Ring.tag(userData);
+            if (tag >= owners.length || owners[tag] == null) continue;
+            long bytesBefore = bytesMoved;
+            int ops = complete(tag, kind, ring.result(i), ring.flags(i));
+            handOver(tag, ops, kind == Ring.SEND ? Multiplexer.WRITE : Multiplexer.READ, bytesBefore, true);
+        }
+    }
+
+    /** The dispatches raised in the last turn; those raised now wait for the next. */
+    private void runRaised() {
+        int[] now = raised;
+        int count = raisedCount;
+        raised = raisedRunning;
+        raisedRunning = now;
+        raisedCount = 0;
+        for (int i = 0; i < count; i++) {
+            int tag = now[i];
+            isRaised[tag] = false;
+            Completion owner = owners[tag];
+            if (owner == null) continue;
+            long bytesBefore = bytesMoved;
+            int ops;
+            try {
+                ops = owner.raised();
+            } catch (Exception | Error e) {
+                failed(e, "fd " + ownerFds[tag]);
+                ops = 0;
+            }
+            if (ops != 0) handOver(tag, ops, ops, bytesBefore, false);
+        }
+    }
+
+    private int complete(int tag, int kind, int result, int flags) {
+        try {
+            return owners[tag].completed(kind, result, flags);
+        } catch (Exception | Error e) {
+            failed(e, "fd " + ownerFds[tag]);
+            return 0;
+        }
+    }
+
+    /**
+     * The ops an owner returned go to its fd's handler, if the fd is still the one it was attached
+     * as; the whole is timed as a dispatch (shown with what the completion was, when no ops went on).
+     */
+    private void handOver(int tag, int ops, int shownOps, long bytesBefore, boolean always) {
+        int fd = ownerFds[tag];
+        Registration r = ownerRegistrations[tag];
+        if (ops != 0 && r != null && handlers.get(fd) == r) guard(r.handler, fd, ops);
+        if (!always && ops == 0) return;
+        long now = System.nanoTime(), took = now - last;
+        String role = r != null ? r.role : "closed";
+        if (took > lag.notable) lag.held(took, role, fd, ops != 0 ? ops : shownOps);
+        if (track != null) track.dispatch(last, now, fd, role, ops != 0 ? ops : shownOps, bytesMoved - bytesBefore);
+        last = now;
+    }
+
+    /**
+     * On the loop's thread, once attached fds were closed (a server shutting down): waits, up to
+     * maxMillis, for the last completions of their requests, handing each to its owner, until no
+     * tag is attached; then the memory those requests used may be freed.
+     */
+    public void settle(long maxMillis) throws IOException {
+        if (ring == null) return;
+        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+        while (attached > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            mux.select(Math.min(left, 50_000_000), TimeUnit.NANOSECONDS);
+            batch++;
+            dispatchCompletions();
+        }
     }
 
     /** A timer or task, timed like a handler. */
@@ -302,7 +513,7 @@ public final class EventLoop implements AutoCloseable {
         guard(task);
         long now = System.nanoTime(), took = now - last;
         if (took > lag.notable) lag.held(took, what, -1, 0);
-        if (ring != null) ring.job(kind, last, now, what);
+        if (track != null) track.job(kind, last, now, what);
         last = now;
     }
 

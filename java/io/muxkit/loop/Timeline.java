@@ -242,8 +242,12 @@ public final class Timeline {
             int tid = ring.tid;
             switch (kind[j]) {
                 case TimelineRing.ITERATION -> json.slice("iteration", "iteration", ts, dur, tid).arg("ready", a[j]).end();
-                case TimelineRing.WAIT -> json.slice("wait", ring.waitCall, ts, dur, tid).argMillis("timeout_ms", x[j])
-                        .arg("ready", a[j]).arg("registered", b[j]).end();
+                case TimelineRing.WAIT -> {
+                    TraceEventWriter wait = json.slice("wait", ring.waitCall, ts, dur, tid).argMillis("timeout_ms", x[j])
+                            .arg("ready", a[j]).arg("registered", b[j]);
+                    if (fd[j] >= 0) wait.arg("submitted", y[j]).arg("completed", fd[j]);  // io_uring's SQEs and CQEs
+                    wait.end();
+                }
                 case TimelineRing.DISPATCH -> {
                     String role = (String) label[j], ops = TracingMultiplexer.opsText(a[j]);
                     json.slice("dispatch", role + " " + ops, ts, dur, tid).arg("fd", fd[j]).arg("role", role)

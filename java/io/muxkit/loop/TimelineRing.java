@@ -56,7 +56,7 @@ final class TimelineRing extends EventColumns implements WaitListener {
     }
 
     @Override
-    public void waited(long startNanos, long endNanos, long timeoutNanos, int ready, int registered) {
+    public void waited(long startNanos, long endNanos, long timeoutNanos, int ready, int registered, long submitted, int completed) {
         int i = slot();
         kind[i] = WAIT;
         start[i] = startNanos;
@@ -64,6 +64,8 @@ final class TimelineRing extends EventColumns implements WaitListener {
         x[i] = timeoutNanos;
         a[i] = ready;
         b[i] = registered;
+        y[i] = submitted;
+        fd[i] = completed;
         publish();
     }
 

@@ -120,6 +120,11 @@ abstract class AbstractMultiplexer implements Multiplexer {
         return 0;
     }
 
+    /** Completions the last wait read (io_uring's CQEs), or -1 on a backend without them. */
+    protected int lastCompletions() {
+        return -1;
+    }
+
     /** A wait that returned -errno: INTERRUPTED for EINTR, else thrown as call's failure. */
     protected static Wait failedWait(int rc, String call) throws NativeIOException {
         if (rc == -Native.EINTR) return Wait.INTERRUPTED;
@@ -308,11 +313,12 @@ abstract class AbstractMultiplexer implements Multiplexer {
                     w = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
                 } else {
                     int before = readyCount;
-                    long start = System.nanoTime();
+                    long submittedBefore = listener != null ? submissions() : 0, start = System.nanoTime();
                     w = waitOnce(nanos);
                     long end = System.nanoTime();
                     if (nanos != 0) blockedNanos += end - start;
-                    if (listener != null) listener.waited(start, end, nanos, readyCount - before, registered);
+                    if (listener != null)
+                        listener.waited(start, end, nanos, readyCount - before, registered, submissions() - submittedBefore, lastCompletions());
                 }
                 waits++;
                 if (w == Wait.INTERRUPTED) interrupts++;

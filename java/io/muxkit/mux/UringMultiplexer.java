@@ -216,6 +216,11 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
         return ring.submissions();
     }
 
+    @Override
+    protected int lastCompletions() {
+        return ring.completions();
+    }
+
     private static long userData(int fd, int generation) {
         return Ring.userData(Ring.POLL, generation, fd);
     }

@@ -13,6 +13,8 @@ public interface WaitListener {
      * @param timeoutNanos what the call was given: -1 forever, 0 no wait
      * @param ready        the entries it added to the ready set (the wakeup and masked-out entries not counted)
      * @param registered   the fds registered during the call
+     * @param submitted    the requests the call handed the kernel (io_uring's SQEs; 0 elsewhere)
+     * @param completed    the completions it read (io_uring's CQEs, of every kind), or -1 where there are none (select, poll, epoll)
      */
-    void waited(long startNanos, long endNanos, long timeoutNanos, int ready, int registered);
+    void waited(long startNanos, long endNanos, long timeoutNanos, int ready, int registered, long submitted, int completed);
 }

@@ -25,6 +25,12 @@ public final class BufferRing {
     private final Integer[] tokens;  // a buffer id, boxed once: what a write queue's owner is told
     private int[] later = new int[64];
     private int laterCount, available;
+    private Refilled refilled;
+
+    /** Told whenever a buffer goes back to the kernel, with how many it has now. */
+    public interface Refilled {
+        void refilled(int available);
+    }
 
     BufferRing(Ring ring, int count, int size, int group) throws NativeIOException {
         if (Integer.bitCount(count) != 1 || count > 32768) throw new IllegalArgumentException("buffers: a power of two up to 32768, not " + count);
@@ -89,6 +95,12 @@ public final class BufferRing {
         if (--holds[bid] > 0) return;
         ring.giveBack(bid);
         available++;
+        if (refilled != null) refilled.refilled(available);
+    }
+
+    /** Who hears that buffers came back (recvs that ran out wait for them): one listener. */
+    public void whenRefilled(Refilled listener) {
+        this.refilled = listener;
     }
 
     /** {@link #release}, just before the next submit: the bytes stay readable until then. */

@@ -54,6 +54,12 @@ public final class Ring implements AutoCloseable {
     private int opCount, opCapacity = 64;
     private NativeBuffer cqes;
     private int cqeCapacity = 64, completions;
+    private int sendsQueued;  // since the last wait: their completions come at once, and a wait waits for more
+    private int batch = 1;    // completions beyond those sends the next wait waits for
+    /** A wait on a completion ring waits for a batch of completions, at most this many, */
+    private static final int MOST_BATCHED = 32;
+    /** and no longer than this once one has come (IORING_ENTER_EXT_ARG's min_wait_usec, 6.12). */
+    static final int MIN_WAIT_MICROS = 50;
     private BufferRing buffers;
     private Submitted listener;
     private Thread owner;  // the thread of the first wait: the only one that may enter a SINGLE_ISSUER ring
@@ -178,14 +184,19 @@ public final class Ring implements AutoCloseable {
         write(newOp(), Native.URING_ACCEPT_MULTI, listenFd, userData, 0, 0, 0);
     }
 
-    /** Multishot recv into this ring's buffers: a completion per buffer filled, ended by end of file, an error or -ENOBUFS. */
-    public void recvMultishot(int fd, long userData) {
-        write(newOp(), Native.URING_RECV_MULTI, fd, userData, 0, 0, buffers.group());
+    /**
+     * Multishot recv into this ring's buffers: a completion per buffer filled, ended by end of file,
+     * an error, -ENOBUFS, or (limit > 0) once limit bytes came: the most a reader that stops can
+     * be left holding. A kernel before 6.16 refuses a limit with -EINVAL: ask again with 0.
+     */
+    public void recvMultishot(int fd, long userData, int limit) {
+        write(newOp(), Native.URING_RECV_MULTI, fd, userData, 0, limit, buffers.group());
     }
 
     /** Sends length bytes at address (which stay valid until the completion); the completion says how many went. */
     public void send(int fd, long address, int length, long userData) {
         write(newOp(), Native.URING_SEND, fd, userData, address, length, Native.MSG_NOSIGNAL);
+        sendsQueued++;
     }
 
     /** Cancels every request with that user_data (each ends with -ECANCELED, unless it completes first). */
@@ -254,9 +265,15 @@ public final class Ring implements AutoCloseable {
     public int submitAndWait(long timeoutNanos) {
         enter();
         if (buffers != null) buffers.beforeSubmit();
+        if (completion) {
+            ring.putInt(Native.URING_WAIT_NR, batch > 1 ? sendsQueued + batch : 1);
+            ring.putInt(Native.URING_MIN_WAIT_USEC, MIN_WAIT_MICROS);
+        }
         int n = lib.mk_uring_wait(ring.address(), ops.address(), opCount, timeoutNanos, cqes.address(), cqeCapacity);
         afterSubmit();
         completions = Math.max(n, 0);
+        if (completion) batch(completions - sendsQueued);
+        sendsQueued = 0;
         if (n == cqeCapacity) {  // full: there may be more, so the next wait gets room (these stay readable until then)
             NativeBuffer bigger = NativeMemory.allocate(2L * cqeCapacity * CQE_SIZE);
             cqes.copyTo(0, bigger, 0, (long) n * CQE_SIZE);
@@ -265,6 +282,18 @@ public final class Ring implements AutoCloseable {
             cqeCapacity *= 2;
         }
         return n;
+    }
+
+    /**
+     * How many completions the next wait waits for, beyond the sends it submits (most complete as
+     * they go in): a batch, or any one once 50 µs have passed. The batch adapts as network cards
+     * moderate interrupts: it doubles (up to 32) while more came than it asked for, and falls to
+     * what came when fewer did. With DEFER_TASKRUN the kernel then wakes this thread once a batch,
+     * not once a completion, and under load one io_uring_enter serves many messages
+     * (docs/io_uring.md). A loop with one completion at a time waits for one: no latency added.
+     */
+    private void batch(int lastOthers) {
+        batch = lastOthers > batch ? Math.min(MOST_BATCHED, batch * 2) : lastOthers < batch ? Math.max(1, lastOthers) : batch;
     }
 
     /** Submits what is queued without waiting (one io_uring_enter): for cancellations that cannot wait for the next wait. */

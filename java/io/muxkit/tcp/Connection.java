@@ -1,23 +1,24 @@
 package io.muxkit.tcp;
 
-import static io.muxkit.mux.Multiplexer.READ;
-import static io.muxkit.mux.Multiplexer.WRITE;
-
 import java.io.IOException;
 
-import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
-import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
 
 /**
  * One accepted TCP connection as a byte stream, modelled on libuv's stream.c and hyper's io.rs:
- * reads within a turn's budget, one {@link WriteQueue}, WRITE interest set and cleared here only,
- * the peer's half-close and the last activity. Protocols parse and decide; only this class reads
- * and writes the socket. A protocol keeps its own state in a subclass; {@link Connections} holds
- * them by fd and closes them with the counts right. A turn is what one readiness event may do
- * before the loop's other connections get theirs ({@link #newTurn}).
+ * reads within a turn's budget, one {@link WriteQueue}, interest set and cleared here only, the
+ * peer's half-close and the last activity. Protocols parse and decide; only this class (through
+ * its {@link StreamIo}) reads and writes the socket. A protocol keeps its own state in a subclass;
+ * {@link Connections} holds them by fd and closes them with the counts right. A turn is what one
+ * event may do before the loop's other connections get theirs ({@link #newTurn}).
+ *
+ * <p>The same stream runs on either model: readiness, where the syscalls are made when the
+ * multiplexer says the socket is ready ({@link SocketIo}), or completion, where reads are a
+ * multishot recv into the loop's buffer ring and writes are SEND requests, one in flight at a time
+ * ({@link RingIo}). What a protocol sees is the same: bytes to read, a queue to write, the events
+ * it asked for.
  */
 public class Connection {
     /** Reads (and peeks) one turn may make. */
@@ -30,25 +31,23 @@ public class Connection {
 
     public final int fd;
     private final Connections<?> loop;
-    private final WriteQueue out = new WriteQueue();
+    final WriteQueue out = new WriteQueue();
+    private final StreamIo io;
     private long lastActiveNanos;
-    private boolean peerClosed;
-    private int readsLeft;
-    private boolean drained;  // a read of this turn found the socket empty
-    long turnBytes;           // what this turn may still send (WriteQueue spends it)
+    boolean peerClosed;
+    long turnBytes;           // what this turn may still send
 
     protected Connection(Connections<?> loop, int fd) {
         this.loop = loop;
         this.fd = fd;
         this.lastActiveNanos = System.nanoTime();
-        this.readsLeft = READS_PER_TURN;
         this.turnBytes = loop.turnBytes;
+        this.io = loop.ring != null ? new RingIo(this, loop, loop.ring) : new SocketIo(this, loop);
     }
 
-    /** A readiness event (or a worker's outcome): the budgets of a turn start again. */
+    /** An event (or a worker's outcome): the budgets of a turn start again. */
     public void newTurn() {
-        readsLeft = READS_PER_TURN;
-        drained = false;
+        io.newTurn();
         turnBytes = loop.turnBytes;
     }
 
@@ -77,112 +76,80 @@ public class Connection {
     // ---- reading ----
 
     /**
-     * Reads at most max bytes into {@link Connections#readBuffer()}: how many, or 0 when there
-     * is nothing more this turn (the socket is empty, the peer closed: see {@link #peerClosed()},
-     * or the turn's reads are spent). A short read means the socket is empty: the next call
-     * returns 0 without asking the kernel.
+     * Reads at most max bytes, which are then at {@link #input()}[{@link #inputAt()}, + n): how
+     * many, or 0 when there is nothing more this turn (the socket is empty, the peer closed: see
+     * {@link #peerClosed()}, or the turn's reads are spent).
      */
     public int read(int max) throws NativeIOException {
-        return receive(max, false);
+        return io.receive(max, false);
     }
 
-    /** {@link #read} that leaves the bytes in the socket (MSG_PEEK), for {@link #take} to take later. */
+    /** {@link #read} that leaves the bytes in the stream, for {@link #take} to take later. */
     public int peek(int max) throws NativeIOException {
-        return receive(max, true);
-    }
-
-    private int receive(int max, boolean peek) throws NativeIOException {
-        if (drained || peerClosed || readsLeft <= 0 || max <= 0) return 0;
-        readsLeft--;
-        countIo();
-        NativeBuffer buf = loop.readBuffer();
-        int want = Math.min(max, (int) buf.size());
-        int n = peek ? Fds.peek(fd, buf, want) : Fds.read(fd, buf, want);
-        if (n == Native.AGAIN) {
-            drained = true;
-            return 0;
-        }
-        if (n == 0) {
-            peerClosed = true;
-            return 0;
-        }
-        if (n < want) drained = true;
-        if (!peek) {
-            active();
-            moved(n);
-        }
-        return n;
+        return io.receive(max, true);
     }
 
     /**
-     * Takes n bytes a peek showed out of the socket, dropping them. They are queued there, so only a
-     * short read (or an injected EAGAIN) makes this take more than one read; if a turn's reads do
-     * not take them all, the stream cannot be kept whole (the rest would be echoed twice), so it
-     * fails with that EAGAIN and the caller closes the connection.
+     * Where the bytes of the last read or peek are: the loop's read buffer on readiness, the buffer
+     * of the ring the kernel filled on completion. Valid until the loop's next wait; writing
+     * straight from it ({@link #write}) sends those bytes without a copy where the model can.
      */
-    public void take(int n) throws NativeIOException {
-        int taken = 0;
-        for (int tries = 0; taken < n && tries < READS_PER_TURN; tries++) {
-            countIo();
-            int r = Fds.read(fd, loop.readBuffer(), n - taken);
-            if (r > 0) {
-                taken += r;
-                moved(r);
-            }
-        }
-        if (taken < n) throw new NativeIOException("read", fd, Native.EAGAIN);
-        active();
+    public NativeBuffer input() {
+        return io.input();
     }
 
-    /** Reads and drops what the peer sends until the socket is empty or more than max bytes went; how many went. */
+    public long inputAt() {
+        return io.inputAt();
+    }
+
+    /**
+     * Takes n bytes a peek showed out of the stream, dropping them. If they cannot all be taken
+     * this turn, the stream cannot be kept whole, so it fails (EAGAIN) and the caller closes.
+     */
+    public void take(int n) throws NativeIOException {
+        io.take(n);
+    }
+
+    /** Reads and drops what the peer sends until nothing more is there or more than max bytes went; how many went. */
     public long discard(long max) throws NativeIOException {
-        long dropped = 0;
-        while (dropped < max) {
-            countIo();
-            int n = Fds.read(fd, loop.readBuffer(), (int) loop.readBuffer().size());
-            if (n == Native.AGAIN) break;
-            if (n == 0) {
-                peerClosed = true;
-                break;
-            }
-            dropped += n;
-        }
-        moved(dropped);
-        return dropped;
+        return io.discard(max);
     }
 
     // ---- writing ----
 
-    /** Whether bytes wait in the write queue. */
+    /** Whether bytes wait to be sent: queued, or handed to the kernel and not yet sent. */
     public boolean hasQueued() {
-        return !out.isEmpty();
-    }
-
-    /** Bytes in the write queue. */
-    public long queuedBytes() {
-        return out.bytes();
+        return !out.isEmpty() || io.inFlight() > 0;
     }
 
     /**
-     * Writes src[offset, offset + n) now, as much as the socket takes, when nothing is queued before
-     * it (libuv's try-write); what is left is copied into a buffer of the loop's pool and queued.
-     * The caller checks first that the pool has a buffer ({@link BufferPool#available()}) or that
-     * bytes wait in one already, with room for n more.
+     * Whether bytes wait in the write queue itself: the same as {@link #hasQueued} on readiness;
+     * on completion, not counting the send the kernel has already been handed. A write that cannot
+     * go out now needs a buffer of the pool unless bytes wait in one already.
+     */
+    public boolean hasWaiting() {
+        return !out.isEmpty();
+    }
+
+    /** Bytes waiting to be sent. */
+    public long queuedBytes() {
+        return out.bytes() + io.inFlight();
+    }
+
+    /**
+     * Writes src[offset, offset + n) now, as much as the kernel takes, when nothing waits before it
+     * (libuv's try-write); what is left is copied into a buffer of the loop's pool and queued. The
+     * caller checks first that the pool has a buffer ({@link BufferPool#available()}) or that bytes
+     * wait in one already ({@link #hasWaiting()}), with room for n more.
      */
     public void write(NativeBuffer src, long offset, int n) throws NativeIOException {
-        int written = out.isEmpty() ? tryWrite(src, offset, n) : 0;
+        int written = hasQueued() ? 0 : io.tryWrite(src, offset, n);
         if (written < n) out.copy(src, offset + written, n - written, loop.pool);
     }
 
-    /** Writes src[offset, offset + n) now, nothing queued: the bytes the socket took (0 when it is full). */
+    /** Writes src[offset, offset + n) now, nothing waiting before it: the bytes the kernel took (0 when it takes none now). */
     public int tryWrite(NativeBuffer src, long offset, int n) throws NativeIOException {
-        countIo();
-        int w = Math.max(0, Fds.write(fd, src, offset, n));
-        if (w > 0) {
-            active();
-            moved(w);
-        }
-        return w;
+        return hasQueued() ? 0 : io.tryWrite(src, offset, n);
     }
 
     /** Queues heap bytes (a response head, a small body). */
@@ -205,7 +172,7 @@ public class Connection {
 
     /** Sends what is queued, as far as the socket and the turn allow; true when all of it is out. */
     public boolean flush() throws IOException {
-        return out.isEmpty() || out.flush(this, loop);
+        return !hasQueued() || io.flush();
     }
 
     /** Sends FIN after what the kernel holds (shutdown(SHUT_WR)); reading goes on. */
@@ -214,16 +181,17 @@ public class Connection {
     }
 
     /**
-     * The one place WRITE interest is set and cleared: WRITE while bytes are queued, or when the
-     * protocol has more to do once the socket is writable (work the turn could not finish, bytes
+     * The one place interest is set and cleared: WRITE while bytes are queued, or when the
+     * protocol has more to do once the socket can take more (work the turn could not finish, bytes
      * left waiting in the kernel); READ when it asks for it.
      */
     public void interest(boolean read, boolean whenWritable) throws IOException {
-        loop.server.loop().setInterest(fd, (read ? READ : 0) | (whenWritable || !out.isEmpty() ? WRITE : 0));
+        io.interest(read, whenWritable);
     }
 
-    /** Drops the write queue, telling each segment's owner (the connection is closing). */
+    /** Drops the write queue, telling each segment's owner, and lets go of what the stream holds (the connection is closing). */
     void release() {
         out.clear();
+        io.close();
     }
 }

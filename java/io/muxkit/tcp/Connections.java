@@ -32,6 +32,7 @@ public final class Connections<C extends Connection> {
     final long turnBytes;
     final boolean cork, trackActivity;
     final BufferPool pool;
+    final RingIo.Shared ring;  // on a completion loop: what its ring streams share; else null
     private final int readChunk;
     private final FdTable<C> table = new FdTable<>();
     private NativeBuffer readBuffer, staging;
@@ -44,7 +45,13 @@ public final class Connections<C extends Connection> {
         this.cork = settings.cork();
         this.trackActivity = settings.trackActivity();
         this.pool = settings.pool();
-        this.readBuffer = NativeMemory.allocate(readChunk);
+        this.ring = eventLoop.ring() != null ? new RingIo.Shared(eventLoop.ring()) : null;
+        if (ring == null) this.readBuffer = NativeMemory.allocate(readChunk);  // a completion loop reads in the ring's buffers
+    }
+
+    /** Recvs the kernel ended for want of a buffer, and armed again when buffers came back (0 on readiness). */
+    public long recvsOutOfBuffers() {
+        return ring == null ? 0 : ring.recvsOutOfBuffers;
     }
 
     public ServerLoop server() {
@@ -102,12 +109,26 @@ public final class Connections<C extends Connection> {
         });
     }
 
-    /** Closes every connection and frees the buffers; a second call finds nothing left to do. */
+    /**
+     * Closes every connection and frees the buffers; a second call finds nothing left to do. On a
+     * completion loop the requests of the closed connections end first (up to 2 s): the kernel may
+     * still read a send's memory until then.
+     */
     public void closeAll() {
         table.forEach(this::close);
+        if (ring != null) settle();
         if (pool != null) pool.free();
+        if (ring != null) ring.free();
         NativeMemory.free(readBuffer);
         NativeMemory.free(staging);
         readBuffer = staging = null;
+    }
+
+    private void settle() {
+        try {
+            eventLoop.settle(2000);
+        } catch (java.io.IOException e) {
+            server.log("closing: the ring's last completions did not come: " + e.getMessage());
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.loop.EventLoop;
+import io.muxkit.loop.Handler;
 import io.muxkit.loop.Timeline;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
@@ -39,6 +40,7 @@ public final class ServerLoop {
     private int spareFd;
     private long open, accepted, refusedFdLimit, refusedMaxConn, shedNoFd, idleClosed, ioCalls;
     private BooleanSupplier giveBackFds = () -> false;
+    private RingAccept accepting;  // on a completion loop: the multishot accept
 
     ServerLoop(EventLoop loop, int listenFd, ListenConfig config, AtomicInteger openOnAllLoops, PrintStream log)
             throws IOException {
@@ -75,10 +77,16 @@ public final class ServerLoop {
         log.log(line);
     }
 
+    /** The handler of the protocol's connections. */
+    Handler handler() {
+        return protocol.handler();
+    }
+
     void start(Protocol protocol) throws IOException {
         this.protocol = protocol;
         loop.multiplexer().describe(listenFd, "listen :" + Sockets.localPort(listenFd));
-        loop.register(listenFd, READ, (fd, ops) -> onAcceptable(), "listen");
+        if (loop.ring() != null) accepting = new RingAccept(this, loop, listenFd);
+        else loop.register(listenFd, READ, (fd, ops) -> onAcceptable(), "listen");
         if (config.idleTimeoutMillis() > 0) {
             loop.scheduleRepeating(Math.max(10, Math.min(1000, config.idleTimeoutMillis() / 4)),
                     () -> protocol.closeIdle(System.nanoTime() - config.idleTimeoutMillis() * 1_000_000));
@@ -89,6 +97,7 @@ public final class ServerLoop {
     void run(Consumer<Throwable> died) {
         try {
             loop.run();
+            if (loop.ring() != null) release();  // a completion ring belongs to this thread: torn down here
         } catch (Throwable e) {  // an IOException from the wait, a bug, OutOfMemoryError: this loop serves no one now
             died.accept(e);
         }
@@ -127,7 +136,7 @@ public final class ServerLoop {
     }
 
     private void closeListener() {
-        if (listenFd >= 0) loop.close(listenFd);
+        if (listenFd >= 0) loop.close(listenFd);  // on a ring: its multishot accept cancelled, then closed
         listenFd = -1;
     }
 
@@ -138,40 +147,51 @@ public final class ServerLoop {
             try {
                 fd = Sockets.accept(listenFd);
             } catch (NativeIOException e) {
-                if (e.errno() == Native.EMFILE || e.errno() == Native.ENFILE)
-                    loop.mark(e.errno() == Native.EMFILE ? Timeline.EMFILE : Timeline.ENFILE, listenFd, e.errno());
-                if ((e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) && giveBackFds.getAsBoolean()) continue;
-                if (e.errno() == Native.EMFILE || e.errno() == Native.ENFILE) shed(e);
-                else log.log(e.getMessage());
+                if (acceptFailed(e)) continue;
                 return;
             }
             if (fd == Native.AGAIN) return;
-            accepted++;
-            // claim the slot first: check-then-increment would let two loops both take the last one
-            if (openOnAllLoops.incrementAndGet() > config.maxConnections()) {
-                openOnAllLoops.decrementAndGet();
-                refusedMaxConn++;
-                loop.mark(Timeline.REFUSED_MAX_CONN, fd, 0);
-                Fds.closeQuietly(fd);
-                log.log("refused a connection: --max-conn " + config.maxConnections() + " reached");
-                continue;
-            }
-            try {
-                if (loop.multiplexer().tracing()) loop.multiplexer().describe(fd, "conn " + Sockets.peerAddress(fd, "?"));  // (a peer gone already is not refused for a trace)
-                loop.register(fd, READ, protocol.handler(), "conn");
-                Sockets.setNoDelay(fd);
-            } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE
-                openOnAllLoops.decrementAndGet();
-                refusedFdLimit++;
-                loop.mark(Timeline.REFUSED_FD_LIMIT, fd, 0);
-                loop.close(fd);
-                log.log("refused a connection: " + e.getMessage());
-                continue;
-            }
-            open++;
-            loop.counter(Timeline.CONNECTIONS, open, 0);
-            protocol.opened(fd);
+            accepted(fd);
         }
+    }
+
+    /** An accept failed: true when fds were given back and it may be tried again now; else shed (out of fds) or logged. */
+    boolean acceptFailed(NativeIOException e) {
+        boolean outOfFds = e.errno() == Native.EMFILE || e.errno() == Native.ENFILE;
+        if (outOfFds) loop.mark(e.errno() == Native.EMFILE ? Timeline.EMFILE : Timeline.ENFILE, listenFd, e.errno());
+        if (outOfFds && giveBackFds.getAsBoolean()) return true;
+        if (outOfFds) shed(e);
+        else log.log(e.getMessage());
+        return false;
+    }
+
+    /** A connection came: counted, checked against --max-conn and the backend's fd limit, then the protocol's. */
+    void accepted(int fd) {
+        accepted++;
+        // claim the slot first: check-then-increment would let two loops both take the last one
+        if (openOnAllLoops.incrementAndGet() > config.maxConnections()) {
+            openOnAllLoops.decrementAndGet();
+            refusedMaxConn++;
+            loop.mark(Timeline.REFUSED_MAX_CONN, fd, 0);
+            Fds.closeQuietly(fd);
+            log.log("refused a connection: --max-conn " + config.maxConnections() + " reached");
+            return;
+        }
+        try {
+            if (loop.multiplexer().tracing()) loop.multiplexer().describe(fd, "conn " + Sockets.peerAddress(fd, "?"));  // (a peer gone already is not refused for a trace)
+            if (accepting == null) loop.register(fd, READ, protocol.handler(), "conn");  // on a ring, the protocol's connection attaches it
+            Sockets.setNoDelay(fd);
+        } catch (IOException e) {  // FdLimitException: select and fd >= FD_SETSIZE
+            openOnAllLoops.decrementAndGet();
+            refusedFdLimit++;
+            loop.mark(Timeline.REFUSED_FD_LIMIT, fd, 0);
+            loop.close(fd);
+            log.log("refused a connection: " + e.getMessage());
+            return;
+        }
+        open++;
+        loop.counter(Timeline.CONNECTIONS, open, 0);
+        protocol.opened(fd);
     }
 
     /**
@@ -197,18 +217,28 @@ public final class ServerLoop {
     }
 
     private void pauseAccepting() {
-        try {
-            loop.setInterest(listenFd, 0);
-        } catch (IOException e) {
-            return;
+        if (accepting != null) accepting.pause();
+        else {
+            try {
+                loop.setInterest(listenFd, 0);
+            } catch (IOException e) {
+                return;
+            }
         }
         loop.schedule(100, () -> {
             try {
                 if (spareFd < 0) spareFd = Fds.openReadOnly(Path.of("/dev/null"));
-                if (listenFd >= 0) loop.setInterest(listenFd, READ);
+                if (listenFd < 0) return;
+                if (accepting != null) accepting.resume();
+                else loop.setInterest(listenFd, READ);
             } catch (IOException e) {
                 pauseAccepting();
             }
         });
+    }
+
+    /** Whether the listener is still open (not closed by shutdown). */
+    boolean listening() {
+        return listenFd >= 0;
     }
 }

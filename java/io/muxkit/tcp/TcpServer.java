@@ -8,10 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.muxkit.loop.EventLoop;
-import io.muxkit.mux.Multiplexer;
+import io.muxkit.loop.Loops;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
 
@@ -39,11 +38,11 @@ public final class TcpServer implements AutoCloseable {
      * {@link #start()}.
      *
      * @param name         names the loop threads, e.g. "echo" gives echo-loop-0
-     * @param multiplexers called once per loop, e.g. {@code () -> Multiplexer.open(Backend.EPOLL)}
+     * @param opener       opens each loop, on a readiness multiplexer or on a completion ring ({@link Loops})
      * @param protocols    called once per loop with that loop, on this thread
      * @param log          where refusals and failures are reported, at most a line a second per loop
      */
-    public TcpServer(String name, ListenConfig config, Supplier<Multiplexer> multiplexers,
+    public TcpServer(String name, ListenConfig config, Loops opener,
                      Function<ServerLoop, Protocol> protocols, PrintStream log) throws IOException {
         this.name = name;
         this.log = log;
@@ -56,7 +55,7 @@ public final class TcpServer implements AutoCloseable {
                 ServerLoop loop;
                 EventLoop eventLoop = null;
                 try {
-                    eventLoop = new EventLoop(multiplexers.get(), log);
+                    eventLoop = opener.open(log);
                     loop = new ServerLoop(eventLoop, listenFd, config, openConnections, log);
                 } catch (IOException | RuntimeException e) {
                     Fds.closeQuietly(listenFd);

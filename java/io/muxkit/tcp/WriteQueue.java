@@ -1,23 +1,19 @@
 package io.muxkit.tcp;
 
-import java.io.IOException;
-
-import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
-import io.muxkit.ffi.NativeMemory;
 import io.muxkit.net.Fds;
 
 /**
  * What one connection has yet to send, in order (libuv's write queue): segments of heap bytes, of
  * native memory (a pooled copy buffer, or memory another owns, such as a cached response) or of a
- * file, sent with sendfile(2). Drained by {@link #flush} within the turn's byte budget. A segment's
- * owner is told once it is sent or dropped. Segments are reused: a queue holds no ring until
+ * file. A transport drains it from the front ({@link SocketIo} with write, send and sendfile; {@link
+ * RingIo} with SEND requests). A segment's owner is told once it is sent or dropped. Segments are reused: a queue holds no ring until
  * something is queued, and then a ring that doubles when full (as many segments as the most it
  * ever held at once: one or two for echo, 34 for a 16-part multipart/byteranges). What a protocol
  * queues is bounded by the protocol (echo's --max-buffer, one response at a time for files).
  */
 final class WriteQueue {
-    private static final int BYTES = 0, MEMORY = 1, FILE = 2;
+    static final int BYTES = 0, MEMORY = 1, FILE = 2;
 
     private static final class Segment {
         int kind;
@@ -106,13 +102,71 @@ final class WriteQueue {
         segments[first].at += n;
     }
 
-    /** For a test: the first segment's memory and where its bytes start. */
+    // ---- the first segment, as a transport sends it ----
+
+    int count() {
+        return count;
+    }
+
+    /** The kind of the k-th segment (0: the first): {@link #BYTES}, {@link #MEMORY} or {@link #FILE}. */
+    int kindAt(int k) {
+        return segments[(first + k) & (segments.length - 1)].kind;
+    }
+
+    int firstKind() {
+        return segments[first].kind;
+    }
+
+    byte[] firstBytes() {
+        return segments[first].bytes;
+    }
+
     NativeBuffer firstMemory() {
         return segments[first].memory;
     }
 
+    int firstFileFd() {
+        return segments[first].fileFd;
+    }
+
     long firstAt() {
         return segments[first].at;
+    }
+
+    long firstEnd() {
+        return segments[first].end;
+    }
+
+    Connection.Owner firstOwner() {
+        return segments[first].owner;
+    }
+
+    Object firstToken() {
+        return segments[first].token;
+    }
+
+    /** n bytes of the first segment went out; once all of it has, its owner is told and it goes. */
+    void advance(long n) {
+        Segment s = segments[first];
+        s.at += n;
+        if (s.at == s.end) {
+            release(s);
+            pop();
+        }
+    }
+
+    /** The first segment goes without its owner being told: a send in flight took it over. */
+    void handOver() {
+        Segment s = segments[first];
+        s.owner = null;
+        s.kind = BYTES;  // (not a file to close)
+        release(s);
+        pop();
+    }
+
+    private void pop() {
+        first = (first + 1) & (segments.length - 1);
+        count--;
     }
 
     private Segment add(int kind, Connection.Owner owner, Object token) {
@@ -134,49 +188,6 @@ final class WriteQueue {
         for (int k = 0; k < segments.length; k++) bigger[k] = segments[(first + k) & (segments.length - 1)];
         segments = bigger;
         first = 0;
-    }
-
-    /**
-     * Sends what is queued until it is all out (true), the socket is full or the turn's bytes are
-     * spent (false). Heap bytes go through the loop's staging buffer, at most its size at a time; with cork, memory
-     * is sent with send(2), MSG_MORE while more is queued behind it, else with write(2).
-     */
-    boolean flush(Connection c, Connections<?> loop) throws IOException {
-        boolean cork = loop.cork;
-        while (count > 0) {
-            if (c.turnBytes <= 0) return false;
-            Segment s = segments[first];
-            long w;
-            c.countIo();
-            switch (s.kind) {
-                case BYTES -> {
-                    NativeBuffer staging = loop.staging();
-                    int n = (int) Math.min(s.end - s.at, staging.size());
-                    staging.put(0, s.bytes, (int) s.at, n);
-                    w = send(c.fd, staging, 0, n, cork, s.at + n < s.end || count > 1);
-                }
-                case MEMORY -> w = send(c.fd, s.memory, s.at, (int) (s.end - s.at), cork, count > 1);
-                default -> {
-                    w = Fds.sendfile(c.fd, s.fileFd, s.at, Math.min(s.end - s.at, c.turnBytes));
-                    if (w == 0) throw new IOException("the file shrank while it was being sent");
-                }
-            }
-            if (w == Native.AGAIN) return false;  // the socket is full: wait for WRITE
-            s.at += w;
-            c.turnBytes -= w;
-            c.active();  // a slow reader that is making progress is not idle
-            c.moved(w);
-            if (s.at == s.end) {
-                release(s);
-                first = (first + 1) & (segments.length - 1);
-                count--;
-            }
-        }
-        return true;
-    }
-
-    private static long send(int fd, NativeBuffer from, long offset, int n, boolean cork, boolean more) throws IOException {
-        return cork ? Fds.send(fd, from, offset, n, more) : Fds.write(fd, from, offset, n);
     }
 
     /** Drops everything queued, telling each owner (the connection is closing). */

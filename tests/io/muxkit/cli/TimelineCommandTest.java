@@ -16,6 +16,7 @@ import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.testing.Multiplexers;
 import io.muxkit.testing.TraceFile;
 import io.muxkit.timeline.SummaryReport;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * parses, has the structure of every timeline, one wait slice per wait its --stats counted, and
  * dispatch slices of the connections that moved the bytes; and its summary (TimelineSummary, what
  * `muxkit timeline summary` prints) agrees with what the server counted itself. One recording per
- * backend serves both checks: a server JVM and its load are the cost here.
+ * io serves both checks: a server JVM and its load are the cost here.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TimelineCommandTest {
@@ -40,14 +41,14 @@ class TimelineCommandTest {
 
     private static final Pattern FINAL = Pattern.compile("waits (\\d+), events (\\d+),");
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void echoUnderLoadWritesATimelineOfEveryWaitAndHandler(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void echoUnderLoadWritesATimelineOfEveryWaitAndHandler(Io io) throws Exception {
         Path file = dir.resolve("echo.json");
         long waits, events;
-        try (ChildJvm echo = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id(), "--stats",
+        try (ChildJvm echo = ChildJvm.muxkit(null, "echo", "--port", "0", io.flag(), io.value(), "--stats",
                 "--timeline", file.toString())) {
             int port = echo.port();
-            try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+            try (EventLoop loop = Multiplexers.loop(Backend.EPOLL)) {
                 LoadClient.Result r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, CONNECTIONS, 64, 1, 0.5), System.out).run();
                 assertTrue(r.messages() > 0 && r.errors() == 0 && r.mismatches() == 0, r.summary());
             }
@@ -63,10 +64,10 @@ class TimelineCommandTest {
         assertFalse(Files.exists(dir.resolve("echo.json.tmp")), "written to a temporary file, then renamed");
         TraceFile trace = TraceFile.read(file);
         trace.checkStructure("echo");
-        assertEquals(backend.id(), trace.otherData().get("backend").asText());
+        assertEquals(io.id(), trace.otherData().get("backend").asText());
         assertEquals(0, trace.otherData().get("events_dropped").asLong(), "the default ring holds this short run");
         assertEquals(waits, trace.slices("wait").size(), "a wait slice per wait --stats counted");
-        for (JsonNode w : trace.slices("wait")) assertEquals(backend.waitCall(), w.get("name").asText());
+        for (JsonNode w : trace.slices("wait")) assertEquals(io.backend().waitCall(), w.get("name").asText());
         long connBytes = trace.slices("dispatch").stream().filter(d -> d.get("args").get("role").asText().equals("conn"))
                 .mapToLong(d -> d.get("args").get("bytes").asLong()).sum();
         assertTrue(connBytes > 0, "the connections' dispatches moved bytes");
@@ -74,15 +75,15 @@ class TimelineCommandTest {
         assertEquals(trace.slices("wait").size(), trace.named("fds").size(), "an fds counter per wait");
         assertTrue(trace.named("connections").stream().anyMatch(c -> c.get("args").get("open").asInt() == CONNECTIONS));
         assertTrue(trace.events.stream().anyMatch(e -> e.get("ph").asText().equals("M")
-                && e.get("args").get("name").asText().equals("echo-loop-0 (" + backend.id() + ")")));
-        theSummaryCountsTheWaitsAndDispatchesTheServerCounted(backend, file, waits, events);
+                && e.get("args").get("name").asText().equals("echo-loop-0 (" + io.id() + ")")));
+        theSummaryCountsTheWaitsAndDispatchesTheServerCounted(io, file, waits, events);
     }
 
-    private static void theSummaryCountsTheWaitsAndDispatchesTheServerCounted(Backend backend, Path file, long waits, long events)
+    private static void theSummaryCountsTheWaitsAndDispatchesTheServerCounted(Io io, Path file, long waits, long events)
             throws Exception {
         TimelineSummary s = TimelineSummary.read(file);
         assertEquals("echo", s.command());
-        assertEquals(backend.id(), s.backend());
+        assertEquals(io.id(), s.backend());
         assertEquals(1, s.loopThreads());
         assertEquals(0, s.otherCount("events_dropped"));
         assertEquals(waits, s.waits.count(), "one wait slice per wait the server counted");
@@ -94,6 +95,6 @@ class TimelineCommandTest {
         assertEquals(s.iterations.count(), s.iterationWork.count());
         assertTrue(s.dispatches.percentile(50) > 0 && s.waits.max() > 0);
         String report = SummaryReport.text(List.of(s));
-        assertTrue(report.matches("(?s).*\nbackend +" + backend.id() + "\n.*"), report);
+        assertTrue(report.matches("(?s).*\nbackend +" + io.id() + "\n.*"), report);
     }
 }

@@ -20,6 +20,7 @@ import io.muxkit.loop.EventLoop;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.InProcessCli;
+import io.muxkit.testing.Io;
 import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,8 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EchoAtTheLimitsTest {
     @Test
     void selectServesThoseUnderFdSetSizeAndRefusesTheRestCleanly() throws Exception {
-        ChildJvm p = startEcho(null, "select");  // its own process, so only its own fds count
-        try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+        ChildJvm p = startEcho(null, Io.SELECT);  // its own process, so only its own fds count
+        try (EventLoop loop = Multiplexers.loop(Backend.EPOLL)) {
             LoadClient.Result r = new LoadClient(loop,
                     new LoadClient.Config("127.0.0.1", p.port(), 1100, 64, 1, 1), System.out).run();  // 1 s: the 1100 connects take a fraction
             assertEquals(0, r.errors(), r.summary());
@@ -64,7 +65,7 @@ class EchoAtTheLimitsTest {
                 }
             });
             echo.start();
-            try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.POLL).get())) {
+            try (EventLoop loop = Multiplexers.loop(Backend.POLL)) {
                 LoadClient.Result r = new LoadClient(loop,
                         new LoadClient.Config("127.0.0.1", broken.getLocalPort(), 1, 100, 1, 1), System.out).run();
                 assertEquals(1, r.mismatches(), r.summary());
@@ -74,10 +75,12 @@ class EchoAtTheLimitsTest {
         }
     }
 
-    private static ChildJvm startEcho(Integer nofile, String backend) throws Exception {
+    private static ChildJvm startEcho(Integer nofile, Io io) throws Exception {
         // --max-conn past the fd limit: these tests are about what happens when the fds run out
-        ChildJvm child = ChildJvm.muxkit(nofile, "echo", "--port", "0", "--backend", backend, "--max-conn", "100000");
-        assertTrue(child.waitForLine("listening on 127.0.0.1:").contains("backend=" + backend));
+        List<String> args = new ArrayList<>(List.of("echo", "--port", "0", "--max-conn", "100000"));
+        args.addAll(List.of(io.flags()));
+        ChildJvm child = ChildJvm.muxkit(nofile, args.toArray(String[]::new));
+        assertTrue(child.waitForLine("listening on 127.0.0.1:").contains("backend=" + io.backend().id()));
         return child;
     }
 
@@ -88,23 +91,27 @@ class EchoAtTheLimitsTest {
     }
 
     /** One server per backend for both: what --stats and --trace show of a connection, then SIGTERM while it is open. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void statsAndTraceShowWhatTheMultiplexerDoesAndSigtermStopsCleanly(Backend backend) throws Exception {
-        ChildJvm p = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id(), "--stats", "--trace");
-        // each backend's own syscalls: how the accepted connection is registered, and the wait that reports it
-        String register = switch (backend) {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void statsAndTraceShowWhatTheMultiplexerDoesAndSigtermStopsCleanly(Io io) throws Exception {
+        List<String> args = new ArrayList<>(List.of("echo", "--port", "0", "--stats", "--trace"));
+        args.addAll(List.of(io.flags()));
+        ChildJvm p = ChildJvm.muxkit(null, args.toArray(String[]::new));
+        // each backend's own syscalls: how the accepted connection is registered (on completions: its recv
+        // goes in), and the wait that reports it
+        String register = switch (io) {
             case SELECT, POLL -> "fcntl(";
             case EPOLL -> "epoll_ctl(";
             case URING -> "SQE POLL_ADD fd=";
+            case COMPLETION -> "SQE RECV (multishot";
         };
-        String wait = switch (backend) {
+        String wait = switch (io.backend()) {
             case SELECT -> "pselect6(";
             case POLL -> "ppoll([";
             case EPOLL -> "epoll_wait(";
             case URING -> "io_uring_enter(";
         };
         try (Socket s = new Socket("127.0.0.1", p.port())) {
-            assertTrue(p.waitForLine("listening on 127.0.0.1:").contains("backend=" + backend.id()));
+            assertTrue(p.waitForLine("listening on 127.0.0.1:").contains("backend=" + io.backend().id()));
             assertEchoes(s);
             String role = "<conn 127.0.0.1:" + s.getLocalPort() + ">";  // the fd, named by its role
             p.waitForLine(role);
@@ -150,9 +157,9 @@ class EchoAtTheLimitsTest {
         assertTrue(blocked.output().contains("opening a FIFO would wait for a reader"), blocked.output());
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void outOfFdsTheServerShedsNewConnectionsKeepsTheOldAndDoesNotSpin(Backend backend) throws Exception {
-        ChildJvm p = startEcho(128, backend.id());
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void outOfFdsTheServerShedsNewConnectionsKeepsTheOldAndDoesNotSpin(Io io) throws Exception {
+        ChildJvm p = startEcho(128, io);
         List<Socket> sockets = new ArrayList<>();
         try {
             int port = p.port();

@@ -18,27 +18,27 @@ import java.util.concurrent.TimeUnit;
 
 import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
-import io.muxkit.mux.Backend;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The echo server on every backend, driven by plain JDK sockets and by muxkit's own load client. */
+/** The echo server on every backend and on io_uring completions, driven by plain JDK sockets and by muxkit's own load client. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoServerTest {
-    static EchoServer start(Backend backend, EchoServer.Config config) throws IOException {
-        return new EchoServer(config, Multiplexers.of(backend), System.err).start();
+    static EchoServer start(Io io, EchoServer.Config config) throws IOException {
+        return new EchoServer(config, io.loops(), System.err).start();
     }
 
     private static SocketChannel connect(int port) throws IOException {
         return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void twoHundredClientsWithRandomSizesGetEveryByteBack(Backend backend) throws Exception {
-        try (EchoServer server = start(backend, EchoServer.Config.defaults(0))) {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void twoHundredClientsWithRandomSizesGetEveryByteBack(Io io) throws Exception {
+        try (EchoServer server = start(io, EchoServer.Config.defaults(0))) {
             ExecutorService pool = Executors.newFixedThreadPool(200);
             try {
                 List<Future<Integer>> results = new ArrayList<>();
@@ -75,10 +75,10 @@ class EchoServerTest {
         return size;
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aClientThatNeverReadsCannotGrowTheServersBuffer(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aClientThatNeverReadsCannotGrowTheServersBuffer(Io io) throws Exception {
         int cap = 256 * 1024;
-        try (EchoServer server = start(backend, EchoServer.Config.defaults(0));
+        try (EchoServer server = start(io, EchoServer.Config.defaults(0));
              SocketChannel ch = connect(server.port())) {
             ch.configureBlocking(false);
             ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
@@ -99,10 +99,10 @@ class EchoServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void idleTimeoutClosesIdlePeers(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void idleTimeoutClosesIdlePeers(Io io) throws Exception {
         EchoServer.Config config = new EchoServer.Config(ListenConfig.local(0).withIdleTimeout(300), 256 * 1024);
-        try (EchoServer server = start(backend, config); SocketChannel ch = connect(server.port())) {
+        try (EchoServer server = start(io, config); SocketChannel ch = connect(server.port())) {
             ch.socket().setSoTimeout(10_000);
             int n = ch.socket().getInputStream().read();
             assertEquals(-1, n, "the server closed the idle connection");
@@ -110,10 +110,10 @@ class EchoServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void loadClientChecksEveryByteAndMaxConnRefusesTheRest(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void loadClientChecksEveryByteAndMaxConnRefusesTheRest(Io io) throws Exception {
         EchoServer.Config config = new EchoServer.Config(new ListenConfig("127.0.0.1", 0, 2, 150, 0), 256 * 1024);
-        try (EchoServer server = start(backend, config); EventLoop loop = new EventLoop(Multiplexers.of(backend).get())) {
+        try (EchoServer server = start(io, config); EventLoop loop = io.openLoop()) {
             LoadClient.Result r = new LoadClient(loop,
                     new LoadClient.Config("127.0.0.1", server.port(), 200, 100, 4, 1.5), System.out).run();
             assertEquals(0, r.errors(), r.summary());

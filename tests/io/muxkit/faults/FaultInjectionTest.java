@@ -49,7 +49,7 @@ class FaultInjectionTest {
 
     /** 0.3 s of echoes: some 20000 messages, through thousands of injected faults (1000 are required). */
     private static LoadClient.Result load(int port, int connections) throws IOException {
-        try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+        try (EventLoop loop = Multiplexers.loop(Backend.EPOLL)) {
             return new LoadClient(loop, new LoadClient.Config("127.0.0.1", port, connections, 100, 2, 0.3),
                     new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run();
         }

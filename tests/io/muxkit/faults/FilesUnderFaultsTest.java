@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.testing.SystemFds;
 
 /**
@@ -54,12 +55,12 @@ class FilesUnderFaultsTest {
      * server's (opens, fstat, fsync, links, renames); the backend's part, partial sends and reads
      * carried over to the next readiness, comes up many times in a third as well.
      */
-    private static int gets(Backend backend) {
-        return backend == Backend.EPOLL ? 150 : 50;
+    private static int gets(Io io) {
+        return io == Io.EPOLL ? 150 : 50;
     }
 
-    private static int puts(Backend backend) {
-        return backend == Backend.EPOLL ? 60 : 20;
+    private static int puts(Io io) {
+        return io == Io.EPOLL ? 60 : 20;
     }
 
     @TempDir
@@ -99,8 +100,8 @@ class FilesUnderFaultsTest {
         return b;
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void everyTwoHundredIsExactNoFileIsPartialNothingLeaks(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void everyTwoHundredIsExactNoFileIsPartialNothingLeaks(Io io) throws Exception {
         byte[] data = new byte[1 << 20];  // many times the socket buffers: a GET's sendfile takes many calls, some failing
         new Random(1).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
@@ -109,7 +110,7 @@ class FilesUnderFaultsTest {
         versions.add(Arrays.toString(Arrays.copyOf(first, 8)) + first.length);
         Files.write(root.resolve("doc.txt"), first);
         List<String> args = List.of("io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0",
-                "--allow-upload", "--stats", "--backend", backend.id());
+                "--allow-upload", "--stats", io.flag(), io.value());
         try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", FAULTS, "MUXKIT_FAULTS_SEED", "11"), null, args)) {
             int port = child.port();
             long baseline = SystemFds.count(child.process().pid());
@@ -132,7 +133,7 @@ class FilesUnderFaultsTest {
             reader.start();
             Thread getter = new Thread(() -> {
                 Random random = new Random(2);
-                for (int i = 0; i < gets(backend); i++) {
+                for (int i = 0; i < gets(io); i++) {
                     long a = random.nextInt(data.length), b = Math.min(data.length - 1, a + random.nextInt(200_000));
                     boolean range = random.nextBoolean();
                     Response r = exchange(port, "GET /data.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -144,7 +145,7 @@ class FilesUnderFaultsTest {
                 }
             });
             getter.start();
-            for (int v = 1; v <= puts(backend); v++) {
+            for (int v = 1; v <= puts(io); v++) {
                 byte[] next = version(v);
                 versions.add(Arrays.toString(Arrays.copyOf(next, 8)) + next.length);
                 Response r = exchange(port, "PUT /doc.txt HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length
@@ -162,7 +163,7 @@ class FilesUnderFaultsTest {
             done.set(true);
             reader.join(10_000);
             assertEquals(List.of(), problems);
-            assertTrue(okGets.get() > gets(backend) / 6 && okPuts.get() > puts(backend) / 6 && failed.get() > 0,
+            assertTrue(okGets.get() > gets(io) / 6 && okPuts.get() > puts(io) / 6 && failed.get() > 0,
                     "gets " + okGets + ", puts " + okPuts + ", failed " + failed + ": faults cost requests, and many still succeeded");
             try (Stream<Path> files = Files.list(root)) {
                 Set<String> names = new HashSet<>();

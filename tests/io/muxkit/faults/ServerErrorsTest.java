@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 
 /**
  * What a client sees when the server's own system calls fail (injected with MUXKIT_FAULTS): the
@@ -39,9 +40,9 @@ class ServerErrorsTest {
     Path root;
 
     /** The file server in a child JVM with the fault rules (none when null) in its environment. */
-    private ChildJvm server(Backend backend, String faults, String... more) throws IOException {
+    private ChildJvm server(Io io, String faults, String... more) throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of("io.muxkit.cli.Main", "files", "--root", root.toString(),
-                "--port", "0", "--allow-upload", "--backend", backend.id()));
+                "--port", "0", "--allow-upload", io.flag(), io.value()));
         args.addAll(List.of(more));
         return ChildJvm.start(faults == null ? Map.of() : Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, args);
     }
@@ -89,10 +90,10 @@ class ServerErrorsTest {
      * On every backend: reading on after the response is the loop's work. One server for all four
      * requests (the rule refuses every write; none of them needs another).
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aFullDiskIsA507AndARefusedUploadSentWholeStillReadsItsRefusal(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aFullDiskIsA507AndARefusedUploadSentWholeStillReadsItsRefusal(Io io) throws Exception {
         Files.createDirectory(root.resolve("d"));
-        try (ChildJvm child = server(backend, "write:ENOSPC:1", "--max-upload", "10000000")) {
+        try (ChildJvm child = server(io, "write:ENOSPC:1", "--max-upload", "10000000")) {
             int port = child.port();
             String r = exchange(port, "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", "hello".getBytes());
             assertPlain(507, r, child, "ENOSPC");
@@ -110,7 +111,7 @@ class ServerErrorsTest {
      * No inode left, out of fds, a failing fsync, an unreadable directory: 507 or 500 with a plain
      * reason; each detail is logged. Which status a failed call becomes is the file server's,
      * not the backend's (the loop only carries the response, as for any other), and the test
-     * above runs every backend: so each rule runs on one backend, each backend serving one. A server
+     * above runs every backend: so each rule runs on one io, each io serving one. A server
      * per rule: a rule at 1 fails every call it names (openat2 opens every path, open_tmpfile comes
      * before fsync), and the log admits one line a second, so a second failure would go unseen.
      */
@@ -119,16 +120,16 @@ class ServerErrorsTest {
         Files.writeString(root.resolve("x.txt"), "x");
         Files.createDirectory(root.resolve("d"));
         String put = "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n";
-        try (ChildJvm child = server(Backend.URING, "open_tmpfile:ENOSPC:1")) {  // no inode left for the file
+        try (ChildJvm child = server(Io.URING, "open_tmpfile:ENOSPC:1")) {  // no inode left for the file
             assertPlain(507, exchange(child.port(), put, "hello".getBytes()), child, "ENOSPC");
         }
-        try (ChildJvm child = server(Backend.SELECT, "fsync:EIO:1")) {
+        try (ChildJvm child = server(Io.SELECT, "fsync:EIO:1")) {
             assertPlain(500, exchange(child.port(), put, "hello".getBytes()), child, "EIO");
         }
-        try (ChildJvm child = server(Backend.POLL, "openat2:EMFILE:1", "--no-cache")) {
+        try (ChildJvm child = server(Io.POLL, "openat2:EMFILE:1", "--no-cache")) {
             assertPlain(500, exchange(child.port(), "GET /x.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null), child, "EMFILE");
         }
-        try (ChildJvm child = server(Backend.EPOLL, "getdents:EIO:1")) {
+        try (ChildJvm child = server(Io.EPOLL, "getdents:EIO:1")) {
             assertPlain(500, exchange(child.port(), "GET /d/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null), child, "EIO");
         }
         assertFalse(Files.exists(root.resolve("up.txt")));

@@ -28,13 +28,14 @@ import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.testing.Multiplexers;
 
 /**
- * The echo and file servers on every backend in a JVM whose shim is the AddressSanitizer/UBSan
+ * The echo and file servers on every io in a JVM whose shim is the AddressSanitizer/UBSan
  * build (target/native-asan, built by mvn verify), with the ASan runtime preloaded: any read or
  * write of the shim outside what it was given, in any syscall it wraps, ends the run with a report.
- * One such JVM (AsanServers) serves every backend, each server on its own multiplexer: a JVM start
+ * One such JVM (AsanServers) serves every io, each server on its own multiplexer: a JVM start
  * under ASan costs seconds, and the servers do not interfere. A canary proves the sanitizer is watching.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -53,9 +54,9 @@ class AsanShimTest {
         // the JVM handles SEGV itself (implicit null checks): ASan must leave those signals to it
         env = Map.of("LD_PRELOAD", asan, "ASAN_OPTIONS", "detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:"
                 + "allow_user_segv_handler=1:abort_on_error=0:exitcode=99", "UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1");
-        for (Backend backend : Backend.values()) {
-            Files.createDirectories(root.resolve(backend.id() + "/dir"));
-            Files.writeString(root.resolve(backend.id() + "/dir/a.txt"), "a".repeat(100_000));
+        for (Io io : Io.values()) {
+            Files.createDirectories(root.resolve(io.id() + "/dir"));
+            Files.writeString(root.resolve(io.id() + "/dir/a.txt"), "a".repeat(100_000));
         }
         servers = ChildJvm.start(env, null, List.of(library(), "io.muxkit.testing.AsanServers", root.toString()));
         servers.waitForLine("ready");
@@ -87,16 +88,16 @@ class AsanShimTest {
         assertTrue(r.output().contains("AddressSanitizer: heap-buffer-overflow") && r.output().contains("mk_read"), r.output());
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void serversRunCleanOnTheSanitizedShim(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void serversRunCleanOnTheSanitizedShim(Io io) throws Exception {
         LoadClient.Result r;
-        try (EventLoop loop = new EventLoop(Multiplexers.of(Backend.EPOLL).get())) {
+        try (EventLoop loop = Multiplexers.loop(Backend.EPOLL)) {
             // half a second of 50 connections: every read, write, accept and close path, many times over
-            r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", servers.port("echo/" + backend.id() + ": "), 50, 3000, 2, 0.5),
+            r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", servers.port("echo/" + io.id() + ": "), 50, 3000, 2, 0.5),
                     new PrintStream(OutputStream.nullOutputStream())).run();
         }
         assertEquals(0, r.errors() + r.mismatches(), r.summary());
-        int port = servers.port("files/" + backend.id() + ": ");
+        int port = servers.port("files/" + io.id() + ": ");
         for (String request : new String[] { "GET /dir/a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=10-99\r\n\r\n",
                 "GET /dir/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n",
                 "PUT /dir/b.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
@@ -104,7 +105,7 @@ class AsanShimTest {
             String response = exchange(port, request + "");
             assertTrue(response.startsWith("HTTP/1.1 "), request + " -> " + response);
         }
-        assertEquals("hello", Files.readString(root.resolve(backend.id() + "/dir/b.txt")));
+        assertEquals("hello", Files.readString(root.resolve(io.id() + "/dir/b.txt")));
         String output = String.join("\n", servers.lines());
         assertTrue(servers.process().isAlive() && !output.contains("Sanitizer"), output);
     }

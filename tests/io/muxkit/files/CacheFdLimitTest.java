@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.testing.HttpConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +32,7 @@ class CacheFdLimitTest {
     @TempDir
     Path root;
 
-    /** Checked with the flags, before any backend opens (so two backends, not four, run it). */
+    /** Checked with the flags, before any io opens (so two backends, not four, run it). */
     @Test
     void aCacheFdsTheLimitCannotHoldIsRefusedNamingTheMost() throws Exception {
         ChildJvm.Result r = ChildJvm.run(256, "io.muxkit.cli.Main", "files", "--root", root.toString(), "--port", "0",
@@ -50,11 +51,11 @@ class CacheFdLimitTest {
      * gives its fds back (about 20 fds are the JVM's own). Then a flood of 600 connections, shed,
      * and a new client after it is served.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void outOfFdsTheCacheGivesItsFdsBackBeforeAnyClientIsRefused(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void outOfFdsTheCacheGivesItsFdsBackBeforeAnyClientIsRefused(Io io) throws Exception {
         for (int i = 0; i < 400; i++) Files.writeString(root.resolve("s" + i + ".txt"), "small " + i);
         try (ChildJvm child = ChildJvm.muxkit(256, "files", "--root", root.toString(), "--port", "0", "--max-conn", "1000",
-                "--backend", backend.id())) {
+                io.flag(), io.value())) {
             int port = child.port();
             try (HttpConnection http = new HttpConnection(port)) {
                 for (int i = 0; i < 300; i++) assertEquals("small " + i, http.get("/s" + i + ".txt").text());

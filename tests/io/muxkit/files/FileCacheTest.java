@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
@@ -60,20 +61,20 @@ class FileCacheTest {
     @TempDir
     Path outside;
     private final List<FileServer> servers = new ArrayList<>();
-    /** A process with a server on every backend and fsync taking 500 ms (a fault rule makes its shim's fsync slow). */
+    /** A process with a server on every io and fsync taking 500 ms (a fault rule makes its shim's fsync slow). */
     @RegisterExtension
     static final SharedFileServers slowDisk = new SharedFileServers(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), true);
 
-    private FileServer start(Backend backend, FileServer.Cache cache, boolean allowUpload) throws IOException {
+    private FileServer start(Io io, FileServer.Cache cache, boolean allowUpload) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
                 allowUpload, 200L << 20, false, cache);
-        FileServer server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+        FileServer server = new FileServer(config, io.loops(), System.err).start();
         servers.add(server);
         return server;
     }
 
-    private FileServer start(Backend backend, long validMillis) throws IOException {
-        return start(backend, new FileServer.Cache(64L << 20, 1000, validMillis), false);
+    private FileServer start(Io io, long validMillis) throws IOException {
+        return start(io, new FileServer.Cache(64L << 20, 1000, validMillis), false);
     }
 
     @AfterEach
@@ -94,14 +95,14 @@ class FileCacheTest {
      * so both must be the new bytes. 300 cycles from this process, and 50 from sh (another
      * process's write: a fork and exec each, so fewer). A server that served an entry before draining
      * the write's event would be stale in nearly every cycle; the counts give the event and the
-     * request many chances to meet in every order, on every backend, with every tenth file past
+     * request many chances to meet in every order, on every io, with every tenth file past
      * 64 KiB (the large-entry path).
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aRequestSentAfterAWriteReturnedNeverGetsTheOldBytes(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aRequestSentAfterAWriteReturnedNeverGetsTheOldBytes(Io io) throws Exception {
         Path file = root.resolve("f.bin");
         Files.write(file, content(0));
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         int stale = 0;
         try (HttpConnection http = new HttpConnection(server.port())) {
             for (int i = 1; i <= 300; i++) {
@@ -121,12 +122,12 @@ class FileCacheTest {
         assertTrue(s.hits() >= 300 && s.invalidations() >= 300, "served from the cache and dropped by every write (350 cycles): " + s);
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void everyOtherWayAFileOrDirectoryChangesIsSeenAtOnce(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void everyOtherWayAFileOrDirectoryChangesIsSeenAtOnce(Io io) throws Exception {
         Files.createDirectories(root.resolve("d"));
         Files.writeString(root.resolve("d/x.txt"), "first");
         Files.writeString(root.resolve("f.txt"), "original");
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         try (HttpConnection http = new HttpConnection(server.port())) {
             assertEquals("original", cachedGet(http, "/f.txt").text());
 
@@ -166,13 +167,13 @@ class FileCacheTest {
     }
 
     /** A cached file whose directory, or the file itself, is replaced by a symlink out of the root: never served again. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aCachedPathThatNowLeadsOutOfTheRootIsRefused(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aCachedPathThatNowLeadsOutOfTheRootIsRefused(Io io) throws Exception {
         Files.createDirectories(root.resolve("d"));
         Files.writeString(root.resolve("d/x.txt"), "inside");
         Files.writeString(root.resolve("f.txt"), "inside too");
         Files.writeString(outside.resolve("x.txt"), "secret");
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         try (HttpConnection http = new HttpConnection(server.port())) {
             assertEquals("inside", cachedGet(http, "/d/x.txt").text());
             assertEquals("inside too", cachedGet(http, "/f.txt").text());
@@ -192,14 +193,14 @@ class FileCacheTest {
      * Paths through a symlink and files with other hard links are served, never cached: a write
      * through another name is not an event on the names the cache watches.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void symlinkedPathsAndHardLinkedFilesAreServedButNotCached(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void symlinkedPathsAndHardLinkedFilesAreServedButNotCached(Io io) throws Exception {
         Files.createDirectories(root.resolve("a"));
         Files.createDirectories(root.resolve("b"));
         Files.writeString(root.resolve("a/t.txt"), "one");
         Files.createSymbolicLink(root.resolve("b/link.txt"), Path.of("../a/t.txt"));
         Files.createLink(root.resolve("b/hard.txt"), root.resolve("a/t.txt"));
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         try (HttpConnection http = new HttpConnection(server.port())) {
             for (int i = 0; i < 3; i++) {
                 String now = "version " + i;
@@ -217,13 +218,13 @@ class FileCacheTest {
      * and are read with X's first request. Served only after the next wait, it gets the new bytes.
      * Each round's random delay puts the write at another point of the busy batch: 50 rounds.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aRequestReadLateInABatchIsNotServedStale(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aRequestReadLateInABatchIsNotServedStale(Io io) throws Exception {
         Path file = root.resolve("t.txt");
         Files.writeString(file, String.format("v%08d", 0));
         Files.writeString(root.resolve("other.txt"), "x");
         Files.write(root.resolve("big.bin"), new byte[2 << 20]);
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         List<HttpConnection> busy = new ArrayList<>();
         int stale = 0;
         Random random = new Random(1);
@@ -250,12 +251,12 @@ class FileCacheTest {
     }
 
     /** A directory's own change (its mode, here) drops everything cached beneath it; the root's drops everything. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aChangeToADirectoryItselfDropsEverythingBeneathIt(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aChangeToADirectoryItselfDropsEverythingBeneathIt(Io io) throws Exception {
         Files.createDirectories(root.resolve("d/e"));
         Files.writeString(root.resolve("d/e/f.txt"), "f");
         Files.writeString(root.resolve("top.txt"), "top");
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         try (HttpConnection http = new HttpConnection(server.port())) {
             cachedGet(http, "/d/e/f.txt");
             cachedGet(http, "/top.txt");
@@ -273,8 +274,8 @@ class FileCacheTest {
     }
 
     /** A directory is watched only while something beneath it is cached; deeper paths than the cache takes are served uncached. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void watchesFollowTheEntriesAndDeepPathsAreNotCached(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void watchesFollowTheEntriesAndDeepPathsAreNotCached(Io io) throws Exception {
         for (int i = 0; i < 50; i++) {
             Files.createDirectories(root.resolve("d" + i));
             Files.writeString(root.resolve("d" + i + "/f.txt"), "f" + i);
@@ -283,7 +284,7 @@ class FileCacheTest {
         for (int i = 0; i < FileCache.MAX_DEPTH + 1; i++) deep = deep.resolve("x");
         Files.createDirectories(deep);
         Files.writeString(deep.resolve("deep.txt"), "deep");
-        FileServer server = start(backend, new FileServer.Cache(64L << 20, 2, NEVER_REVALIDATE), false);
+        FileServer server = start(io, new FileServer.Cache(64L << 20, 2, NEVER_REVALIDATE), false);
         try (HttpConnection http = new HttpConnection(server.port())) {
             for (int i = 0; i < 50; i++) assertEquals("f" + i, cachedGet(http, "/d" + i + "/f.txt").text());
             FileServer.CacheStats s = server.cacheStats();
@@ -298,11 +299,11 @@ class FileCacheTest {
      * event reaches the watched directory, and the stat before serving an entry older than
      * --cache-valid finds the second link and the new ctime.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aWriteThroughALaterHardLinkIsFoundByTheRevalidation(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aWriteThroughALaterHardLinkIsFoundByTheRevalidation(Io io) throws Exception {
         Path file = root.resolve("f.txt");
         Files.writeString(file, "11111111");
-        FileServer server = start(backend, 200);
+        FileServer server = start(io, 200);
         try (HttpConnection http = new HttpConnection(server.port())) {
             assertEquals("11111111", cachedGet(http, "/f.txt").text());
             FileTime mtime = Files.getLastModifiedTime(file);
@@ -318,11 +319,11 @@ class FileCacheTest {
      * loop is not held up by the events (a queue too long for one drain resets the cache), and a
      * file rewritten meanwhile is never served stale.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void churnInAWatchedDirectoryNeitherStallsNorStales(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void churnInAWatchedDirectoryNeitherStallsNorStales(Io io) throws Exception {
         Path file = root.resolve("f.txt");
         Files.writeString(file, "0");
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         AtomicBoolean done = new AtomicBoolean();
         Thread churn = new Thread(() -> {
             for (long i = 0; !done.get(); i++) {
@@ -369,11 +370,11 @@ class FileCacheTest {
     }
 
     /** A write through mmap is no inotify event: the stat before serving an entry older than --cache-valid finds it. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aWriteInotifyCannotSeeIsFoundByTheRevalidation(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aWriteInotifyCannotSeeIsFoundByTheRevalidation(Io io) throws Exception {
         Path file = root.resolve("m.txt");
         Files.writeString(file, "aaaaaaaa");
-        FileServer server = start(backend, 200);
+        FileServer server = start(io, 200);
         try (HttpConnection http = new HttpConnection(server.port())) {
             assertEquals("aaaaaaaa", cachedGet(http, "/m.txt").text());
             Thread.sleep(20);  // a later mtime tick than the first write's
@@ -392,14 +393,14 @@ class FileCacheTest {
      * entry's bytes with the file's. A large entry is sent with sendfile from the page cache, so
      * its body is the stored bytes at once (only its ETag and Last-Modified stay as they were).
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aStoreToAnAlreadyDirtyMappedPageIsFoundByTheRevalidation(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aStoreToAnAlreadyDirtyMappedPageIsFoundByTheRevalidation(Io io) throws Exception {
         Path small = root.resolve("m.txt"), large = root.resolve("big.bin");
         Files.writeString(small, "aaaaaaaa");
         byte[] big = new byte[100_000];
         Arrays.fill(big, (byte) 'a');
         Files.write(large, big);
-        FileServer server = start(backend, 200);
+        FileServer server = start(io, 200);
         try (HttpConnection http = new HttpConnection(server.port());
              FileChannel sc = FileChannel.open(small, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileChannel lc = FileChannel.open(large, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -428,9 +429,9 @@ class FileCacheTest {
      * and a write through it. The link count's change (IN_ATTRIB on the file itself, which the
      * cache watches) drops the entry at once: no revalidation is needed, none happens here.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aHardLinkMadeAfterCachingDropsTheEntryAtOnce(Backend backend) throws Exception {
-        FileServer server = start(backend, NEVER_REVALIDATE);
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aHardLinkMadeAfterCachingDropsTheEntryAtOnce(Io io) throws Exception {
+        FileServer server = start(io, NEVER_REVALIDATE);
         try (HttpConnection http = new HttpConnection(server.port())) {
             for (int i = 0; i < 20; i++) {
                 Path file = root.resolve("f" + i + ".txt"), link = outside.resolve("link" + i);
@@ -444,8 +445,8 @@ class FileCacheTest {
     }
 
     /** The hostile paths of the confinement tests, each asked for twice: the same answer from a hit as from a miss. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void confinementHoldsThroughHitsAsThroughMisses(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void confinementHoldsThroughHitsAsThroughMisses(Io io) throws Exception {
         Files.writeString(root.resolve(".hidden"), "dot");
         Files.writeString(root.resolve("ok.txt"), "ok");
         Files.writeString(outside.resolve("secret.txt"), "secret");
@@ -453,7 +454,7 @@ class FileCacheTest {
         Files.createSymbolicLink(root.resolve("dirlink"), outside);
         Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString()).start();
         assertEquals(0, mkfifo.waitFor());
-        FileServer server = start(backend, NEVER_REVALIDATE);
+        FileServer server = start(io, NEVER_REVALIDATE);
         String[][] cases = {
             { "/ok.txt", "200" }, { "/.hidden", "404" }, { "/link", "403" }, { "/dirlink/secret.txt", "403" },
             { "/fifo", "403" }, { "/%2e%2e/secret.txt", "400" }, { "/ok.txt/", "404" }, { "/nope", "404" },
@@ -470,8 +471,8 @@ class FileCacheTest {
     }
 
     /** Every kind of request, answered byte for byte (but the Date) as without the cache, from a miss and from a hit. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void theSameResponsesAsWithoutTheCache(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void theSameResponsesAsWithoutTheCache(Io io) throws Exception {
         Files.writeString(root.resolve("a.txt"), "hello, world\n");
         byte[] big = new byte[300_000];
         new Random(3).nextBytes(big);
@@ -479,7 +480,7 @@ class FileCacheTest {
         Files.createDirectories(root.resolve("dir"));
         Files.writeString(root.resolve("dir/in.html"), "<p>hi</p>");
         Files.createFile(root.resolve("empty.txt"));
-        int cached = start(backend, NEVER_REVALIDATE).port(), plain = start(backend, null, false).port();
+        int cached = start(io, NEVER_REVALIDATE).port(), plain = start(io, null, false).port();
         String etag;
         String modified;
         try (HttpConnection http = new HttpConnection(plain)) {
@@ -527,12 +528,12 @@ class FileCacheTest {
      * latency counts from when it was due, so a loop stalled by the disk shows in every request it
      * delays. A correctness bound, generous on purpose, not a benchmark.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void anUploadWithASlowFsyncDoesNotHoldUpOtherRequests(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void anUploadWithASlowFsyncDoesNotHoldUpOtherRequests(Io io) throws Exception {
         ChildJvm child = slowDisk.child();
-        Path served = slowDisk.root(backend);
+        Path served = slowDisk.root(io);
         Files.writeString(served.resolve("small.txt"), "small");
-        int port = slowDisk.port(backend);
+        int port = slowDisk.port(io);
         long length = 8L << 20;  // past the socket buffers; the fsync alone keeps it going 500 ms: 250 requests due
         AtomicReference<String> uploaded = new AtomicReference<>();
         AtomicLong uploadEnd = new AtomicLong(Long.MAX_VALUE);
@@ -607,8 +608,8 @@ class FileCacheTest {
      * different large file (an evicted entry stays open until its last sender is done), then one
      * more, refused by --max-conn. The server never runs out of fds, and --stats counts the hits.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void atALowFdLimitTheCacheLeavesConnectionsTheirFds(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void atALowFdLimitTheCacheLeavesConnectionsTheirFds(Io io) throws Exception {
         for (int i = 0; i < 300; i++) Files.writeString(root.resolve("s" + i + ".txt"), "small " + i);
         for (int i = 0; i < 42; i++) {
             try (FileChannel ch = FileChannel.open(root.resolve("b" + i + ".bin"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -616,7 +617,7 @@ class FileCacheTest {
             }
         }
         try (ChildJvm child = ChildJvm.muxkit(256, "files", "--root", root.toString(), "--port", "0", "--stats",
-                "--backend", backend.id())) {
+                io.flag(), io.value())) {
             int port = child.port();
             try (HttpConnection http = new HttpConnection(port)) {
                 for (int i = 0; i < 300; i++) assertEquals("small " + i, cachedGet(http, "/s" + i + ".txt").text());

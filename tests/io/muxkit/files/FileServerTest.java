@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.Curl;
 import io.muxkit.testing.Multiplexers;
@@ -35,13 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The file server on every backend, with Java's HttpClient, raw sockets, and curl where it is installed. */
+/** The file server on every io, with Java's HttpClient, raw sockets, and curl where it is installed. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FileServerTest {
     @TempDir
     Path root;
     /**
-     * 32 MiB of random bytes and their digest, made once for every backend (each copies the file into
+     * 32 MiB of random bytes and their digest, made once for every io (each copies the file into
      * its root): 16 of the server's 2 MiB turns and hundreds of partial writes each way.
      */
     @TempDir
@@ -51,10 +52,10 @@ class FileServerTest {
     private FileServer server;
     private final HttpClient client = HttpClient.newHttpClient();
 
-    private String start(Backend backend, boolean allowUpload, long idleTimeoutMillis) throws IOException {
+    private String start(Io io, boolean allowUpload, long idleTimeoutMillis) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(idleTimeoutMillis),
                 root, allowUpload, 200L << 20, false);
-        server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+        server = new FileServer(config, io.loops(), System.err).start();
         return "http://127.0.0.1:" + server.port();
     }
 
@@ -108,10 +109,10 @@ class FileServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void getHeadRangeAndConditionalRequests(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void getHeadRangeAndConditionalRequests(Io io) throws Exception {
         Files.writeString(root.resolve("hello.txt"), "hello, world\n");
-        String base = start(backend, false, 15_000);
+        String base = start(io, false, 15_000);
         HttpResponse<byte[]> r = get(base + "/hello.txt");
         assertEquals(200, r.statusCode());
         assertEquals("hello, world\n", new String(r.body()));
@@ -140,11 +141,11 @@ class FileServerTest {
         assertEquals(404, get(base + "/nope.txt").statusCode());
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void keepAlivePipeliningAndHttp10(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void keepAlivePipeliningAndHttp10(Io io) throws Exception {
         Files.writeString(root.resolve("a.txt"), "A");
         Files.writeString(root.resolve("b.txt"), "BB");
-        start(backend, false, 15_000);
+        start(io, false, 15_000);
         String two = raw("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /b.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertEquals(2, two.split("HTTP/1.1 200 OK", -1).length - 1, two);
         assertTrue(two.endsWith("\r\n\r\nBB"), two);
@@ -153,12 +154,12 @@ class FileServerTest {
         assertTrue(old.startsWith("HTTP/1.1 200 OK") && old.contains("Connection: close") && old.endsWith("A"), old);
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void directoriesListAsHtmlOrJsonAndRedirectWithoutSlash(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void directoriesListAsHtmlOrJsonAndRedirectWithoutSlash(Io io) throws Exception {
         Files.createDirectory(root.resolve("dir"));
         Files.writeString(root.resolve("dir/x y.txt"), "x");
         Files.writeString(root.resolve("dir/.secret"), "s");
-        String base = start(backend, false, 15_000);
+        String base = start(io, false, 15_000);
         HttpResponse<byte[]> redirect = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
                 .send(HttpRequest.newBuilder(URI.create(base + "/dir")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(301, redirect.statusCode());
@@ -171,13 +172,13 @@ class FileServerTest {
         assertEquals(404, get(base + "/dir/.secret").statusCode());
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void nothingOutsideTheRootIsReachable(Backend backend, @TempDir Path outside) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void nothingOutsideTheRootIsReachable(Io io, @TempDir Path outside) throws Exception {
         Files.writeString(outside.resolve("secret.txt"), "secret");
         Files.createSymbolicLink(root.resolve("link"), outside.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("dirlink"), outside);
         Files.writeString(root.resolve("ok.txt"), "ok");
-        start(backend, true, 15_000);
+        start(io, true, 15_000);
         for (String target : new String[] { "/../secret.txt", "/%2e%2e/secret.txt", "/a/..%2fsecret.txt",
                 "/..%5csecret.txt", "/ok.txt%00", "/link", "/dirlink/secret.txt", "/dirlink/" }) {
             String response = raw("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -190,9 +191,9 @@ class FileServerTest {
         assertTrue(raw("GET /ok.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").endsWith("ok"));
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void putCreatesReplacesAndIsRefusedWhenUploadsAreOff(Backend backend) throws Exception {
-        String base = start(backend, true, 15_000);
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void putCreatesReplacesAndIsRefusedWhenUploadsAreOff(Io io) throws Exception {
+        String base = start(io, true, 15_000);
         HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(base + "/new.txt"))
                 .PUT(HttpRequest.BodyPublishers.ofString("first")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode());
@@ -212,16 +213,16 @@ class FileServerTest {
         assertTrue(noDir.startsWith("HTTP/1.1 409") && noDir.contains("Connection: close") && !noDir.contains("200 OK"), noDir);
         server.close();
 
-        start(backend, false, 15_000);
+        start(io, false, 15_000);
         String refused = raw("PUT /x.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx");
         assertTrue(refused.startsWith("HTTP/1.1 405") && refused.contains("Allow: GET, HEAD"), refused);
         assertFalse(Files.exists(root.resolve("x.txt")));
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aCutUploadLeavesThePreviousVersionAndNoTemporaryFile(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aCutUploadLeavesThePreviousVersionAndNoTemporaryFile(Io io) throws Exception {
         Files.writeString(root.resolve("doc.txt"), "previous");
-        start(backend, true, 15_000);
+        start(io, true, 15_000);
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             OutputStream out = s.getOutputStream();
             out.write("PUT /doc.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes());
@@ -237,11 +238,11 @@ class FileServerTest {
         assertEquals("previous", new String(get("http://127.0.0.1:" + server.port() + "/doc.txt").body()));
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aServerKilledMidUploadLeavesThePreviousVersion(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aServerKilledMidUploadLeavesThePreviousVersion(Io io) throws Exception {
         Files.writeString(root.resolve("doc.txt"), "previous");
         ChildJvm child = ChildJvm.muxkit(null, "files", "--root", root.toString(), "--port", "0",
-                "--allow-upload", "--backend", backend.id());
+                "--allow-upload", io.flag(), io.value());
         try (Socket s = new Socket("127.0.0.1", child.port())) {
             OutputStream out = s.getOutputStream();
             out.write("PUT /doc.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n".getBytes());
@@ -282,10 +283,10 @@ class FileServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void hostileAndBrokenClientsGet4xxAndOthersAreStillServed(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void hostileAndBrokenClientsGet4xxAndOthersAreStillServed(Io io) throws Exception {
         Files.writeString(root.resolve("ok.txt"), "ok");
-        start(backend, true, 1000);
+        start(io, true, 1000);
         String longTarget = "/" + "a".repeat(9000);
         String[][] cases = {
                 { "GARBAGE\r\n\r\n", "400" },
@@ -329,12 +330,12 @@ class FileServerTest {
         assertEquals("ok", new String(get("http://127.0.0.1:" + server.port() + "/ok.txt").body()));
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aSlowReaderThatKeepsReadingOutlivesTheIdleTimeout(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aSlowReaderThatKeepsReadingOutlivesTheIdleTimeout(Io io) throws Exception {
         byte[] data = new byte[16 << 20];  // more than the slow 2 s take
         new Random(3).nextBytes(data);
         Files.write(root.resolve("slow.bin"), data);
-        start(backend, false, 1000);
+        start(io, false, 1000);
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setReceiveBufferSize(64 * 1024);
             s.getOutputStream().write("GET /slow.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
@@ -354,12 +355,12 @@ class FileServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void twoHundredConcurrentDownloads(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void twoHundredConcurrentDownloads(Io io) throws Exception {
         byte[] data = new byte[256 * 1024];
         new Random(1).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
-        String base = start(backend, false, 15_000);
+        String base = start(io, false, 15_000);
         String expected = sha256(data);
         List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
         HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -372,11 +373,11 @@ class FileServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aLargeFileDownAndUpCheckedByDigest(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aLargeFileDownAndUpCheckedByDigest(Io io) throws Exception {
         Files.copy(largeFile(), root.resolve("big.bin"));  // a copy: the cache takes only files of one link
         String digest = largeFileDigest;
-        String base = start(backend, true, 15_000);
+        String base = start(io, true, 15_000);
         Path down = Files.createTempFile("muxkit-down", ".bin");
         try {
             HttpResponse<Path> r = client.send(HttpRequest.newBuilder(URI.create(base + "/big.bin")).build(),
@@ -392,11 +393,11 @@ class FileServerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void curlGetsRangesPutsAndChunkedPuts(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void curlGetsRangesPutsAndChunkedPuts(Io io) throws Exception {
         Curl.assumeInstalled();
         Files.writeString(root.resolve("c.txt"), "0123456789");
-        String base = start(backend, true, 15_000);
+        String base = start(io, true, 15_000);
         assertEquals("0123456789", Curl.run(null, base + "/c.txt"));
         assertEquals("234", Curl.run(null, "-r", "2-4", base + "/c.txt"));
         assertTrue(Curl.run(null, "-sI", base + "/c.txt").contains("Content-Length: 10"));

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.SharedFileServers;
 import io.muxkit.testing.Multiplexers;
@@ -46,7 +47,7 @@ class HostilePeersTest {
     @TempDir
     Path root;
     /**
-     * Server processes, each with a server on every backend, for the tests that need a process of their
+     * Server processes, each with a server on every io, for the tests that need a process of their
      * own but not a fresh one, and touch no one else's files: under LC_ALL=C at -Xmx256m (the flood,
      * the locale), and with fstat failing (vanishing entries: fstat failing with ENOENT is what a name
      * removed between getdents and fstatat looks like).
@@ -56,20 +57,20 @@ class HostilePeersTest {
     @RegisterExtension
     static final SharedFileServers fstatFails = new SharedFileServers(Map.of("MUXKIT_FAULTS", "fstat:ENOENT:0.2", "MUXKIT_FAULTS_SEED", "9"),
             List.of(), false);
-    /** The large directories the listing tests only read, made once for every backend (tens of thousands of files). */
+    /** The large directories the listing tests only read, made once for every io (tens of thousands of files). */
     @TempDir
     static Path largeDirectories;
     private static boolean largeDirectoriesMade;
     private FileServer server;
 
-    private void start(Backend backend, boolean allowUpload, boolean allowDotFiles) throws IOException {
-        start(backend, root, allowUpload, allowDotFiles);
+    private void start(Io io, boolean allowUpload, boolean allowDotFiles) throws IOException {
+        start(io, root, allowUpload, allowDotFiles);
     }
 
-    private void start(Backend backend, Path served, boolean allowUpload, boolean allowDotFiles) throws IOException {
+    private void start(Io io, Path served, boolean allowUpload, boolean allowDotFiles) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), served,
                 allowUpload, 200L << 20, allowDotFiles);
-        server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+        server = new FileServer(config, io.loops(), System.err).start();
     }
 
     /**
@@ -118,16 +119,16 @@ class HostilePeersTest {
      * heap and still answers a new client. (Before: 1 MiB per peer buffered, OutOfMemoryError,
      * a dead loop, a live process holding the port.)
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void pipelinedFloodsAreBoundedPerConnection(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void pipelinedFloodsAreBoundedPerConnection(Io io) throws Exception {
         ChildJvm child = cLocaleSmallHeap.child();
-        Path dir = Files.createDirectories(cLocaleSmallHeap.root(backend).resolve("flood"));
+        Path dir = Files.createDirectories(cLocaleSmallHeap.root(io).resolve("flood"));
         try (RandomAccessFile big = new RandomAccessFile(dir.resolve("big.bin").toFile(), "rw")) {
             big.setLength(64L << 20);  // sparse
         }
         Files.writeString(dir.resolve("small.txt"), "still here\n");
         int connections = 1000;  // about 200 MiB accepted; 1 MiB each (the old buffering) is four times the heap
-        int port = cLocaleSmallHeap.port(backend);
+        int port = cLocaleSmallHeap.port(io);
         byte[] get = "GET /flood/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer pipelined = ByteBuffer.wrap("GET /flood/small.txt HTTP/1.1\r\nHost: x\r\n\r\n".repeat(7000)
                 .getBytes(StandardCharsets.US_ASCII));  // about 300 KiB behind each GET
@@ -160,8 +161,8 @@ class HostilePeersTest {
 
     // ---- 2. FIFOs, sockets and links to them never block the loop ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void fifosSocketsAndLinksToThemAreRefusedAtOnceAndOthersServed(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void fifosSocketsAndLinksToThemAreRefusedAtOnceAndOthersServed(Io io) throws Exception {
         Path fifo = root.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertEquals(0, mkfifo.waitFor());
@@ -169,7 +170,7 @@ class HostilePeersTest {
         Files.writeString(root.resolve("ok.txt"), "ok");
         try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             unix.bind(UnixDomainSocketAddress.of(root.resolve("socket")));
-            start(backend, true, false);
+            start(io, true, false);
             for (String name : new String[] { "/fifo", "/link-to-fifo", "/socket" }) {
                 for (String method : new String[] { "GET", "HEAD" }) {
                     long t0 = System.nanoTime();
@@ -188,10 +189,10 @@ class HostilePeersTest {
 
     // ---- 3. CR, LF and NUL in header values and in the trailer ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void controlCharactersInHeadersAndTrailersAreRefused(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void controlCharactersInHeadersAndTrailersAreRefused(Io io) throws Exception {
         Files.writeString(root.resolve("x"), "secret");
-        start(backend, true, false);
+        start(io, true, false);
         for (String header : new String[] { "X: a\nContent-Length: 5", "X: a\rb", "X: a\u0000b", "X: a\u0001b" }) {
             String r = raw("GET /x HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n");
             assertStatus(400, r, header.replace("\n", "\\n"));
@@ -212,10 +213,10 @@ class HostilePeersTest {
 
     // ---- 4. an empty PUT ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void anEmptyPutIsAnsweredAtOnce(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void anEmptyPutIsAnsweredAtOnce(Io io) throws Exception {
         Files.writeString(root.resolve("full.txt"), "not empty");
-        start(backend, true, false);
+        start(io, true, false);
         long t0 = System.nanoTime();
         assertStatus(201, raw("PUT /empty.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), "empty PUT");
         assertStatus(204, raw("PUT /full.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), "emptying PUT");
@@ -229,9 +230,9 @@ class HostilePeersTest {
 
     // ---- 5. an upload in progress cannot be found, read or replaced ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void anUploadInProgressCannotBeListedReachedOrSubstituted(Backend backend) throws Exception {
-        start(backend, true, true);  // dot-files allowed: still no way in
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void anUploadInProgressCannotBeListedReachedOrSubstituted(Io io) throws Exception {
+        start(io, true, true);  // dot-files allowed: still no way in
         byte[] victim = "the victim's own bytes, 40 bytes long..".getBytes(StandardCharsets.US_ASCII);
         try (Socket up = new Socket("127.0.0.1", server.port())) {
             up.setSoTimeout(10_000);
@@ -262,10 +263,10 @@ class HostilePeersTest {
 
     // ---- 7. If-Range ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aStaleIfRangeGetsTheWholeFile(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aStaleIfRangeGetsTheWholeFile(Io io) throws Exception {
         Files.writeString(root.resolve("r.txt"), "0123456789");
-        start(backend, false, false);
+        start(io, false, false);
         String head = get("/r.txt");
         String etag = header(head, "ETag"), lastModified = header(head, "Last-Modified");
         String[][] cases = {
@@ -286,10 +287,10 @@ class HostilePeersTest {
 
     // ---- also settled ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void bytesThatCannotBeARequestGet400AtOnce(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void bytesThatCannotBeARequestGet400AtOnce(Io io) throws Exception {
         Files.writeString(root.resolve("ok.txt"), "ok");
-        start(backend, false, false);
+        start(io, false, false);
         for (byte[] hello : new byte[][] { { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03 },
                 { 'G', 'E', 'T', '\t', '/' }, { (byte) 0xff, (byte) 0xfe }, { '\r', '\n', '\r', '\n' } }) {
             try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -306,9 +307,9 @@ class HostilePeersTest {
     }
 
     /** A refused request with a body still coming gets its response: the server reads and drops the rest (lingering close). */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aRefusedRequestsResponseSurvivesTheBodyStillComing(Backend backend) throws Exception {
-        start(backend, false, false);
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aRefusedRequestsResponseSurvivesTheBodyStillComing(Io io) throws Exception {
+        start(io, false, false);
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
@@ -323,9 +324,9 @@ class HostilePeersTest {
     // ---- found by attacking it: what one peer, or the file system, could do to the others ----
 
     /** Pipelined requests for a large directory's listing are answered one turn at a time: another client is served between them. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void pipelinedListingsDoNotHoldTheLoop(Backend backend) throws Exception {
-        start(backend, largeDirectories(), false, false);
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void pipelinedListingsDoNotHoldTheLoop(Io io) throws Exception {
+        start(io, largeDirectories(), false, false);
         try (Socket flood = new Socket("127.0.0.1", server.port())) {
             flood.getOutputStream().write("HEAD /many/ HTTP/1.1\r\nHost: a\r\n\r\n".repeat(490).getBytes());
             Thread.sleep(200);
@@ -337,9 +338,9 @@ class HostilePeersTest {
     }
 
     /** A listing is at most 1 MiB however long its names are after escaping, and says what it left out. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aListingIsBoundedInBytes(Backend backend) throws Exception {
-        start(backend, largeDirectories(), false, false);
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aListingIsBoundedInBytes(Io io) throws Exception {
+        start(io, largeDirectories(), false, false);
         String html = get("/amp/");
         assertStatus(200, html, "the listing");
         assertTrue(html.length() < Listing.MAX_BYTES + 2048, "the listing holds " + html.length() + " bytes");
@@ -351,12 +352,12 @@ class HostilePeersTest {
     }
 
     /** A fast downloader gets its bytes a turn at a time (2 MiB), so the loop comes back to its wait between them. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aFastDownloaderYieldsTheLoopEveryTurn(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aFastDownloaderYieldsTheLoopEveryTurn(Io io) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(root.resolve("huge.bin").toFile(), "rw")) {
             f.setLength(128L << 20);  // sparse
         }
-        start(backend, false, false);
+        start(io, false, false);
         long before = server.waits();
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.getOutputStream().write("GET /huge.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
@@ -371,12 +372,12 @@ class HostilePeersTest {
     }
 
     /** File names go to the kernel as UTF-8 whatever the locale: under LC_ALL=C, café is not caf?. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void namesAreUtf8UnderACLocale(Backend backend) throws Exception {
-        Path utf = Files.createDirectories(cLocaleSmallHeap.root(backend).resolve("utf"));
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void namesAreUtf8UnderACLocale(Io io) throws Exception {
+        Path utf = Files.createDirectories(cLocaleSmallHeap.root(io).resolve("utf"));
         Files.writeString(utf.resolve("café.txt"), "cafe\n");
         Files.writeString(utf.resolve("caf?.txt"), "question\n");
-        int port = cLocaleSmallHeap.port(backend);
+        int port = cLocaleSmallHeap.port(io);
         String cafe = rawTo(port, "GET /utf/caf%C3%A9.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(cafe.endsWith("\r\n\r\ncafe\n"), cafe);
         String put = rawTo(port, "PUT /utf/%E2%82%AC HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nX\n");
@@ -395,10 +396,10 @@ class HostilePeersTest {
     }
 
     /** An entry that vanishes while its directory is listed is left out; the listing is still a 200. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void entriesThatVanishWhileListedAreLeftOut(Backend backend) throws Exception {
-        int port = fstatFails.port(backend);
-        Path dir = Files.createDirectory(fstatFails.root(backend).resolve("churn"));
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void entriesThatVanishWhileListedAreLeftOut(Io io) throws Exception {
+        int port = fstatFails.port(io);
+        Path dir = Files.createDirectory(fstatFails.root(io).resolve("churn"));
         for (int i = 0; i < 300; i++) Files.createFile(dir.resolve("f" + i));
         int listed = 0;
         for (int i = 0; i < 30; i++) {
@@ -413,8 +414,8 @@ class HostilePeersTest {
      * A file modified past the year 9999 is served, its date written as the last one HTTP can. tmpfs
      * (as xfs and btrfs) stores such times; Java cannot set one (it stops at 2262), touch can.
      */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aFileFromTheFarFutureIsServed(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aFileFromTheFarFutureIsServed(Io io) throws Exception {
         Path shm = Path.of("/dev/shm");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm),
                 "needs /dev/shm (tmpfs) to hold a date past 9999");
@@ -423,7 +424,7 @@ class HostilePeersTest {
             Path y = Files.writeString(dir.resolve("y.txt"), "e\n");
             assertEquals(0, new ProcessBuilder("touch", "-d", "@253402300800", y.toString()).start().waitFor());
             FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), dir, false, 1 << 20, false);
-            server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+            server = new FileServer(config, io.loops(), System.err).start();
             String r = get("/y.txt");
             assertStatus(200, r, "GET of a file from the year 10000");
             assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", header(r, "Last-Modified"));
@@ -438,9 +439,9 @@ class HostilePeersTest {
     }
 
     /** Two versions written in the same second have different ETags: a stale If-Range gets the whole new file. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void etagsTellVersionsOfOneSecondApart(Backend backend) throws Exception {
-        start(backend, true, false);
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void etagsTellVersionsOfOneSecondApart(Io io) throws Exception {
+        start(io, true, false);
         assertStatus(201, raw("PUT /e.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\nAAAAAAAA"), "first");
         String first = header(get("/e.txt"), "ETag");
         assertStatus(204, raw("PUT /e.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\nBBBBBBBB"), "second");

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.muxkit.mux.Backend;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 20, item 4: names with control characters and names that are not UTF-8, on every
- * backend, cached and not. The listing shows no raw control character (no terminal-escape
+ * io, cached and not. The listing shows no raw control character (no terminal-escape
  * injection for anyone who reads it with curl), lists every entry, and each href percent-encodes
  * the name's bytes, so that a GET of it serves that very file.
  */
@@ -40,8 +41,8 @@ class ListingTest {
     @TempDir
     Path root;
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void everyNameIsListedSafelyAndItsHrefServesIt(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void everyNameIsListedSafelyAndItsHrefServesIt(Io io) throws Exception {
         for (int i = 0; i < NAMES.length; i++) {
             Process sh = new ProcessBuilder("sh", "-c", "printf 'content %s' \"$2\" > \"$1/$(printf \"$3\")\"", "sh", root.toString(),
                     String.valueOf(i), NAMES[i]).start();
@@ -50,7 +51,7 @@ class ListingTest {
         for (FileServer.Cache cache : new FileServer.Cache[] { FileServer.Cache.defaults(), null }) {
             FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, false, 1 << 20,
                     false, cache);
-            try (FileServer server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+            try (FileServer server = new FileServer(config, io.loops(), System.err).start();
                  HttpConnection http = new HttpConnection(server.port())) {
                 Response html = http.get("/");
                 assertEquals(200, html.status());

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.SharedFileServers;
 import io.muxkit.testing.Multiplexers;
@@ -37,7 +38,7 @@ class UploadDirectoryGoneTest {
     @TempDir
     Path root;
     private FileServer server;
-    /** A process with a server on every backend and no O_TMPFILE (a fault rule takes it from its shim). */
+    /** A process with a server on every io and no O_TMPFILE (a fault rule takes it from its shim). */
     @RegisterExtension
     static final SharedFileServers noTmpfile = new SharedFileServers(Map.of("MUXKIT_FAULTS", "open_tmpfile:EOPNOTSUPP:1"), List.of(), true);
 
@@ -46,15 +47,15 @@ class UploadDirectoryGoneTest {
         if (server != null) server.close();
     }
 
-    private void start(Backend backend) throws IOException {
+    private void start(Io io) throws IOException {
         server = new FileServer(new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, true, 200L << 20,
-                false), Multiplexers.of(backend), System.err).start();
+                false), io.loops(), System.err).start();
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aDirectoryRemovedDuringAPutIsA409AndNothingIsLeft(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aDirectoryRemovedDuringAPutIsA409AndNothingIsLeft(Io io) throws Exception {
         Path dir = Files.createDirectory(root.resolve("dir"));
-        start(backend);
+        start(io);
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
@@ -82,12 +83,12 @@ class UploadDirectoryGoneTest {
     }
 
     /** Where the file system has no O_TMPFILE, the upload's hidden name goes with the directory: 409 too. */
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void withoutTmpfileToo(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void withoutTmpfileToo(Io io) throws Exception {
         ChildJvm child = noTmpfile.child();
-        Path served = noTmpfile.root(backend);
+        Path served = noTmpfile.root(io);
         Path dir = Files.createDirectory(served.resolve("dir"));
-        try (Socket s = new Socket("127.0.0.1", noTmpfile.port(backend))) {
+        try (Socket s = new Socket("127.0.0.1", noTmpfile.port(io))) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

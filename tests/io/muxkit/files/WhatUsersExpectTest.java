@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
+import io.muxkit.testing.Io;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.Curl;
 import io.muxkit.testing.Multiplexers;
@@ -28,7 +29,7 @@ import io.muxkit.testing.SystemFds;
 /**
  * What users of nginx, Apache and lighttpd expect of a file server (issue 21): index files, several
  * ranges, dot segments, 405 and OPTIONS. Raw requests, so that the framing is what is checked; on
- * every backend.
+ * every io.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WhatUsersExpectTest {
@@ -36,14 +37,14 @@ class WhatUsersExpectTest {
     Path root;
     private FileServer server;
 
-    private void start(Backend backend, boolean allowUpload) throws IOException {
-        start(backend, allowUpload, FileServer.Config.DEFAULT_INDEX);
+    private void start(Io io, boolean allowUpload) throws IOException {
+        start(io, allowUpload, FileServer.Config.DEFAULT_INDEX);
     }
 
-    private void start(Backend backend, boolean allowUpload, List<String> index) throws IOException {
+    private void start(Io io, boolean allowUpload, List<String> index) throws IOException {
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload,
                 1 << 20, false, FileServer.Cache.defaults(), index);
-        server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+        server = new FileServer(config, io.loops(), System.err).start();
     }
 
     @AfterEach
@@ -104,15 +105,15 @@ class WhatUsersExpectTest {
 
     // ---- 1. index files ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aDirectoryServesItsIndexAndListsOnlyWithoutOne(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aDirectoryServesItsIndexAndListsOnlyWithoutOne(Io io) throws Exception {
         Files.writeString(root.resolve("index.html"), "<p>home</p>");
         Files.createDirectories(root.resolve("site/sub"));
         Files.writeString(root.resolve("site/index.html"), "<p>site</p>");
         Files.createDirectory(root.resolve("bare"));
         Files.writeString(root.resolve("bare/a.txt"), "abc");
         Files.createDirectory(root.resolve("bare/index.html"));  // a directory of that name is not an index
-        start(backend, false);
+        start(io, false);
         Response home = get("/");
         assertEquals("<p>home</p>", home.text());
         assertEquals("text/html; charset=utf-8", home.header("Content-Type"));
@@ -134,21 +135,21 @@ class WhatUsersExpectTest {
         assertEquals(404, get("/bare/a.txt/").status());
         server.close();
 
-        start(backend, false, List.of());
+        start(io, false, List.of());
         assertTrue(get("/site/").text().contains("<a href=\"index.html\">"), "--index '': always the listing");
         server.close();
 
-        start(backend, false, List.of("home.htm", "index.html"));
+        start(io, false, List.of("home.htm", "index.html"));
         assertEquals("<p>site</p>", get("/site/").text(), "the first of the names that is there");
         Files.writeString(root.resolve("site/home.htm"), "first");
         assertEquals("first", get("/site/").text());
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aNewIndexIsServedAfterAListingAndAGoneOneListsAgain(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aNewIndexIsServedAfterAListingAndAGoneOneListsAgain(Io io) throws Exception {
         Files.createDirectory(root.resolve("d"));
         Files.writeString(root.resolve("d/a.txt"), "a");
-        start(backend, false);
+        start(io, false);
         assertTrue(get("/d/").text().contains("a.txt"), "a listing first");
         Files.writeString(root.resolve("d/index.html"), "made");
         assertEquals("made", get("/d/").text(), "the new index, not the listing");
@@ -196,14 +197,14 @@ class WhatUsersExpectTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void severalRangesAreMultipartMergedWhereTheyMeetAndCapped(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void severalRangesAreMultipartMergedWhereTheyMeetAndCapped(Io io) throws Exception {
         Files.writeString(root.resolve("r.txt"), "0123456789");
         byte[] big = new byte[300_000];  // larger than the cache keeps in memory: sent from its fd
         new java.util.Random(21).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
         Files.writeString(root.resolve("empty.txt"), "");
-        start(backend, false);
+        start(io, false);
         for (int round = 0; round < 2; round++) {  // a miss, then from the cache
             Response two = get("/r.txt", "Range: bytes=0-0,-1");
             assertEquals(206, two.status());
@@ -251,12 +252,12 @@ class WhatUsersExpectTest {
         assertEquals("0123456789", pipelined.get(1).text(), "the multipart body is framed exactly");
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void multipartWithoutTheCacheClosesItsFile(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void multipartWithoutTheCacheClosesItsFile(Io io) throws Exception {
         Files.writeString(root.resolve("r.txt"), "0123456789");
         FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, false,
                 1 << 20, false, null);
-        server = new FileServer(config, Multiplexers.of(backend), System.err).start();
+        server = new FileServer(config, io.loops(), System.err).start();
         assertParts(get("/r.txt", "Range: bytes=0-0,-1"), "text/plain; charset=utf-8", "bytes 0-0/10", "0", "bytes 9-9/10", "9");
         long before = SystemFds.count();
         for (int i = 0; i < 50; i++) assertEquals(206, get("/r.txt", "Range: bytes=0-0,4-4,-1").status());
@@ -268,11 +269,11 @@ class WhatUsersExpectTest {
         assertTrue(SystemFds.count() <= before + 5, "every file region's fd is closed: " + before + " -> " + SystemFds.count());
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void curlAsksForTheFirstAndLastByte(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void curlAsksForTheFirstAndLastByte(Io io) throws Exception {
         Curl.assumeInstalled();
         Files.writeString(root.resolve("c.txt"), "0123456789");
-        start(backend, false);
+        start(io, false);
         String out = Curl.run(null, "-i", "-r", "0-0,-1", "http://127.0.0.1:" + server.port() + "/c.txt");
         assertTrue(out.startsWith("HTTP/1.1 206 Partial Content\r\n") && out.contains("Content-Type: multipart/byteranges; boundary="), out);
         assertTrue(out.contains("Content-Range: bytes 0-0/10\r\n\r\n0\r\n") && out.contains("Content-Range: bytes 9-9/10\r\n\r\n9\r\n"), out);
@@ -280,12 +281,12 @@ class WhatUsersExpectTest {
 
     // ---- 3. paths ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void dotSegmentsAreRemovedAndSlashesMergedButNothingClimbsAboveTheRoot(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void dotSegmentsAreRemovedAndSlashesMergedButNothingClimbsAboveTheRoot(Io io) throws Exception {
         Files.createDirectory(root.resolve("dir"));
         Files.writeString(root.resolve("f.txt"), "top");
         Files.writeString(root.resolve("dir/g.txt"), "inner");
-        start(backend, false);
+        start(io, false);
         assertEquals("top", get("/dir/../f.txt").text());
         assertEquals("top", get("/dir/%2e%2e/f.txt").text(), "after percent-decoding");
         assertEquals("top", get("/./f.txt").text());
@@ -300,10 +301,10 @@ class WhatUsersExpectTest {
 
     // ---- 4. methods ----
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void knownMethodsGet405WithAllowAndOptionsIsAnswered(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void knownMethodsGet405WithAllowAndOptionsIsAnswered(Io io) throws Exception {
         Files.writeString(root.resolve("f.bin"), "bytes");
-        start(backend, false);
+        start(io, false);
         for (String method : new String[] { "POST", "DELETE", "PUT", "PATCH" }) {
             Response r = request(method, "/f.bin");
             assertEquals(405, r.status(), method + " -> " + r.head());
@@ -326,18 +327,18 @@ class WhatUsersExpectTest {
         assertEquals(400, request("OPTIONS", "/../f.bin").status());
         server.close();
 
-        start(backend, true);
+        start(io, true);
         assertEquals("GET, HEAD, PUT, OPTIONS", request("OPTIONS", "*").header("Allow"));
         Response post2 = request("POST", "/f.bin");
         assertEquals(405, post2.status());
         assertEquals("GET, HEAD, PUT, OPTIONS", post2.header("Allow"));
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void curlOptions(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void curlOptions(Io io) throws Exception {
         Curl.assumeInstalled();
         Files.writeString(root.resolve("f.txt"), "x");
-        start(backend, false);
+        start(io, false);
         String out = Curl.run(null, "-i", "-X", "OPTIONS", "http://127.0.0.1:" + server.port() + "/f.txt");
         assertTrue(out.startsWith("HTTP/1.1 200") && out.contains("Allow: GET, HEAD, OPTIONS\r\n")
                 && out.contains("Content-Length: 0\r\n"), out);

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.loop.Handler;
 import io.muxkit.mux.Backend;
+import io.muxkit.testing.Io;
 import io.muxkit.testing.Multiplexers;
 
 /** A loop that dies takes the server down: no listener stays open that no loop serves, and the owner is told. */
@@ -31,11 +32,11 @@ class LoopDeathTest {
         };
     }
 
-    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
-    void aLoopThatDiesClosesEveryListenerAndSaysWhy(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void aLoopThatDiesClosesEveryListenerAndSaysWhy(Io io) throws Exception {
         CompletableFuture<Throwable> died = new CompletableFuture<>();
         ListenConfig config = new ListenConfig("127.0.0.1", 0, 2, 100, 0);
-        try (TcpServer server = new TcpServer("dying", config, Multiplexers.of(backend), LoopDeathTest::dying,
+        try (TcpServer server = new TcpServer("dying", config, io.loops(), LoopDeathTest::dying,
                 new PrintStream(OutputStream.nullOutputStream()))) {
             server.whenLoopDies(died::complete).start();
             int port = server.port();

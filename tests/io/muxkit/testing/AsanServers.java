@@ -14,8 +14,8 @@ import sun.misc.Signal;
 
 /**
  * AsanShimTest's server process: an echo server and a file server (uploads allowed, rooted at
- * ROOT/backend) on every backend, in one JVM on the sanitized shim, so that one JVM start under
- * ASan covers every shim call both servers make on every backend. Prints "echo/BACKEND: listening on
+ * ROOT/backend) on every io, in one JVM on the sanitized shim, so that one JVM start under
+ * ASan covers every shim call both servers make on every io. Prints "echo/BACKEND: listening on
  * 127.0.0.1:PORT" and "files/BACKEND: ..." for each (ChildJvm.port reads them), then "ready"; on
  * SIGTERM closes every server and exits 0, or 1 if a loop died.
  */
@@ -27,18 +27,18 @@ public final class AsanServers {
         Deque<AutoCloseable> servers = new ArrayDeque<>();
         AtomicBoolean died = new AtomicBoolean();
         try {
-            for (Backend backend : Backend.values()) {
-                EchoServer echo = new EchoServer(EchoServer.Config.defaults(0), Multiplexers.of(backend), System.err);
+            for (Io io : Io.values()) {
+                EchoServer echo = new EchoServer(EchoServer.Config.defaults(0), io.loops(), System.err);
                 servers.push(echo);
-                FileServer files = new FileServer(new FileServer.Config(ListenConfig.local(0), root.resolve(backend.id()),
-                        true, 1 << 20, false), Multiplexers.of(backend), System.err);
+                FileServer files = new FileServer(new FileServer.Config(ListenConfig.local(0), root.resolve(io.id()),
+                        true, 1 << 20, false), io.loops(), System.err);
                 servers.push(files);
                 echo.whenLoopDies(e -> dies(e, died, stop));
                 files.whenLoopDies(e -> dies(e, died, stop));
                 echo.start();
                 files.start();
-                System.out.println("echo/" + backend.id() + ": listening on 127.0.0.1:" + echo.port());
-                System.out.println("files/" + backend.id() + ": listening on 127.0.0.1:" + files.port());
+                System.out.println("echo/" + io.id() + ": listening on 127.0.0.1:" + echo.port());
+                System.out.println("files/" + io.id() + ": listening on 127.0.0.1:" + files.port());
             }
             System.out.println("ready");
             System.out.flush();

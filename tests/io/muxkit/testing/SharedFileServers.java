@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -41,15 +40,15 @@ public final class SharedFileServers implements AfterAllCallback {
         return child;
     }
 
-    /** What the server on backend serves (the process started if it was not). */
-    public synchronized Path root(Backend backend) throws IOException {
+    /** What the server on io serves (the process started if it was not). */
+    public synchronized Path root(Io io) throws IOException {
         child();
-        return FileServersOnEveryBackend.root(root, backend);
+        return FileServersOnEveryBackend.root(root, io);
     }
 
-    /** The port of the server on backend, waiting for its line. */
-    public int port(Backend backend) throws IOException, InterruptedException {
-        return FileServersOnEveryBackend.port(child(), backend);
+    /** The port of the server on io, waiting for its line. */
+    public int port(Io io) throws IOException, InterruptedException {
+        return FileServersOnEveryBackend.port(child(), io);
     }
 
     @Override

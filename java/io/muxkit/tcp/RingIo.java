@@ -1,0 +1,473 @@
+package io.muxkit.tcp;
+
+import static io.muxkit.mux.Multiplexer.ERROR;
+import static io.muxkit.mux.Multiplexer.HANGUP;
+import static io.muxkit.mux.Multiplexer.READ;
+import static io.muxkit.mux.Multiplexer.WRITE;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import io.muxkit.ffi.Native;
+import io.muxkit.ffi.NativeBuffer;
+import io.muxkit.ffi.NativeIOException;
+import io.muxkit.loop.EventLoop;
+import io.muxkit.net.Fds;
+import io.muxkit.ring.BufferRing;
+import io.muxkit.ring.Ring;
+
+/**
+ * A connection's bytes moved by requests on the loop's io_uring (liburing's echo-server.c and
+ * proxy.c, Netty's io_uring transport): a multishot recv fills buffers of the loop's
+ * {@link BufferRing}, which the protocol reads in place; what it writes goes out by SEND, one in
+ * flight at a time, straight from the received buffer, from memory the queue holds (a cached
+ * response), or gathered into one send buffer when several small segments wait (pipelined
+ * responses); a file region by sendfile(2), waiting for WRITE readiness when the socket is full.
+ *
+ * <p>The protocol still sees events: READ when bytes came (again after the next wait while bytes
+ * it left are unread and it asks for READ, as readiness is level-triggered), WRITE when what it
+ * wrote has gone out, ERROR when the kernel failed a request. A protocol that stops reading gets
+ * its recv cancelled; a recv that ran out of buffers (-ENOBUFS) is armed again once buffers are
+ * back. On close the loop cancels every request on the fd, then closes it; this stream gives back
+ * what it holds as each last completion comes, and then detaches its tag.
+ */
+final class RingIo extends StreamIo implements EventLoop.Completion {
+    private final Connection c;
+    private final Connections<?> conns;
+    private final Shared shared;
+    private final Ring ring;
+    private final BufferRing buffers;
+    private final int tag;
+    private final long recvUserData, sendUserData;
+    private int requests;            // requests in flight (the recv, the send)
+    private boolean closed;
+
+    // ---- reading: buffers the kernel filled, not yet read (a small ring of id, start, length) ----
+    private int[] bids = new int[4], starts = new int[4], lengths = new int[4];
+    private int firstFilled, filled;
+    private boolean recvArmed, recvCancelled, starved, eof, wantRead;
+    private int recvError;
+    private long inputAt;
+
+    // ---- writing: the one send in flight ----
+    private boolean sending, wantWritable, writeInterest, watchingWritable, moreToSend;
+    private NativeBuffer sendMemory;
+    private long sendAt, sendEnd;
+    private Connection.Owner sendOwner;
+    private Object sendToken;
+    private int sendError;
+
+    /** What the ring streams of one loop share: the buffers, the send buffers for gathered segments, those starved of buffers. */
+    static final class Shared implements BufferRing.Refilled {
+        /** A gathered send: several small segments (pipelined responses, heads) copied into one buffer of this size. */
+        static final int GATHER_SIZE = 16 * 1024;
+        /**
+         * A multishot recv ends after this many bytes and is armed again if the protocol still reads:
+         * a peer whose protocol stops reading it holds at most this much of the shared buffers (a
+         * multishot recv without it takes what the socket holds, megabytes, before a cancel lands).
+         */
+        static final int RECV_LIMIT = 64 * 1024;
+
+        final Ring ring;
+        final BufferRing buffers;
+        final BufferPool gather = new BufferPool(GATHER_SIZE, 64, Integer.MAX_VALUE);
+        final Connection.Owner bufferOwner;
+        private RingIo[] starved = new RingIo[16];
+        private int starvedCount;
+        long recvsOutOfBuffers;  // multishot recvs the kernel ended with -ENOBUFS
+        int recvLimit = RECV_LIMIT;  // 0 on a kernel that refuses it
+
+        Shared(Ring ring) {
+            this.ring = ring;
+            this.buffers = ring.buffers();
+            this.bufferOwner = token -> buffers.release((Integer) token);
+            buffers.whenRefilled(this);
+        }
+
+        void starve(RingIo io) {
+            if (starvedCount == starved.length) starved = Arrays.copyOf(starved, starvedCount * 2);
+            starved[starvedCount++] = io;
+        }
+
+        /** Buffers came back: once an eighth of them are free, the recvs that ran out go on. */
+        @Override
+        public void refilled(int available) {
+            if (starvedCount == 0 || available < Math.max(1, buffers.count() / 8)) return;
+            int n = starvedCount;
+            starvedCount = 0;
+            for (int i = 0; i < n; i++) {
+                RingIo io = starved[i];
+                starved[i] = null;
+                io.starved = false;
+                if (!io.closed && io.wantRead) io.armRecv();
+            }
+        }
+
+        void free() {
+            gather.free();
+        }
+    }
+
+    RingIo(Connection c, Connections<?> conns, Shared shared) {
+        this.c = c;
+        this.conns = conns;
+        this.shared = shared;
+        this.ring = shared.ring;
+        this.buffers = shared.buffers;
+        this.tag = conns.eventLoop.attach(c.fd, this, conns.server.handler(), "conn");
+        this.recvUserData = Ring.userData(Ring.RECV, tag, c.fd);
+        this.sendUserData = Ring.userData(Ring.SEND, tag, c.fd);
+        this.wantRead = true;
+        armRecv();
+    }
+
+    private void armRecv() {
+        recvArmed = true;
+        recvCancelled = false;
+        requests++;
+        ring.recvMultishot(c.fd, recvUserData, shared.recvLimit);
+    }
+
+    // ---- completions ----
+
+    @Override
+    public int completed(int kind, int result, int flags) {
+        if (kind == Ring.RECV) return received(result, flags);
+        if (kind == Ring.SEND) return sent(result);
+        return writable(result);
+    }
+
+    private int received(int result, int flags) {
+        if ((flags & Ring.MORE) == 0) {  // the recv ended (the kernel's reason is the result)
+            recvArmed = recvCancelled = false;
+            requests--;
+        }
+        if ((flags & Ring.BUFFER) != 0) {
+            int bid = Ring.bufferId(flags);
+            buffers.taken(bid);
+            if (closed || result <= 0) buffers.release(bid);
+            else fill(bid, result);
+        }
+        if (closed) {
+            detachWhenDone();
+            return 0;
+        }
+        int ops;
+        if (result > 0) {
+            ops = wantRead ? READ : 0;
+        } else if (result == 0) {
+            eof = true;
+            ops = wantRead ? READ | HANGUP : 0;
+        } else if (result == -Native.ECANCELED) {  // cancelled when the protocol stopped reading
+            ops = 0;
+        } else if (result == -Native.EINVAL && shared.recvLimit > 0) {  // a kernel before 6.16: no limit, then
+            shared.recvLimit = 0;
+            ops = 0;
+        } else if (result == -Native.ENOBUFS) {  // none of the ring's buffers free: again once they come back
+            shared.recvsOutOfBuffers++;
+            if (!starved) {
+                starved = true;
+                shared.starve(this);
+            }
+            ops = wantRead && filled > 0 ? READ : 0;
+        } else {
+            recvError = -result;  // ECONNRESET, ...: the peer is gone
+            return ERROR;
+        }
+        if (!recvArmed && wantRead && !eof && !starved) armRecv();
+        return ops;
+    }
+
+    private void fill(int bid, int length) {
+        if (filled == bids.length) {
+            int[] b = new int[filled * 2], s = new int[filled * 2], l = new int[filled * 2];
+            for (int i = 0; i < filled; i++) {
+                int k = (firstFilled + i) % bids.length;
+                b[i] = bids[k];
+                s[i] = starts[k];
+                l[i] = lengths[k];
+            }
+            bids = b;
+            starts = s;
+            lengths = l;
+            firstFilled = 0;
+        }
+        int k = (firstFilled + filled) % bids.length;
+        bids[k] = bid;
+        starts[k] = 0;
+        lengths[k] = length;
+        filled++;
+    }
+
+    private int sent(int result) {
+        requests--;
+        sending = false;
+        if (result > 0) {
+            sendAt += result;
+            c.active();
+            c.moved(result);
+        }
+        if (closed || result < 0 || sendAt >= sendEnd) releaseSend();
+        if (closed) {
+            detachWhenDone();
+            return 0;
+        }
+        if (result < 0) {
+            sendError = -result;  // EPIPE, ECONNRESET: the peer is gone
+            return ERROR;
+        }
+        if (sendMemory != null) {  // partial: the rest goes again
+            startSend();
+            return 0;
+        }
+        try {
+            if (!c.out.isEmpty() && !flush()) return 0;  // the next send is in flight
+        } catch (IOException e) {
+            sendError = e instanceof NativeIOException n ? n.errno() : Native.EPIPE;
+            return ERROR;
+        }
+        return writeInterest ? WRITE : 0;
+    }
+
+    /** The socket a sendfile found full can take more. */
+    private int writable(int ops) {
+        if (closed) return 0;
+        if ((ops & ERROR) != 0) return ERROR;
+        try {
+            conns.eventLoop.setInterest(c.fd, 0);
+            watchingWritable = false;
+            if (!flush()) return 0;
+        } catch (IOException e) {
+            sendError = e instanceof NativeIOException n ? n.errno() : Native.EPIPE;
+            return ERROR;
+        }
+        return writeInterest ? WRITE | (ops & ~READ) : 0;
+    }
+
+    @Override
+    public int raised() {
+        if (closed) return 0;
+        int ops = 0;
+        if (wantRead && (filled > 0 || (eof && !c.peerClosed))) ops |= READ;
+        if ((wantWritable && !c.hasQueued()) || moreToSend) ops |= WRITE;  // (the handler's newTurn renews the turn's bytes)
+        moreToSend = false;
+        return ops;
+    }
+
+    // ---- reading ----
+
+    @Override
+    void newTurn() {
+    }
+
+    @Override
+    int receive(int max, boolean peek) throws NativeIOException {
+        if (max <= 0) return 0;
+        if (filled == 0) {
+            if (recvError != 0) throw new NativeIOException("recv", c.fd, recvError);
+            if (eof) c.peerClosed = true;
+            return 0;
+        }
+        int k = firstFilled, n = Math.min(max, lengths[k]);
+        inputAt = buffers.offset(bids[k]) + starts[k];
+        if (!peek) {
+            consume(n);
+            c.active();
+            c.moved(n);
+        }
+        return n;
+    }
+
+    /** n bytes from the front are read: each buffer emptied goes back to the kernel after the next submit (its bytes stay readable till then). */
+    private void consume(long n) {
+        while (n > 0 && filled > 0) {
+            int k = firstFilled, take = (int) Math.min(n, lengths[k]);
+            starts[k] += take;
+            lengths[k] -= take;
+            n -= take;
+            if (lengths[k] == 0) {
+                buffers.releaseAfterSubmit(bids[k]);
+                firstFilled = (firstFilled + 1) % bids.length;
+                filled--;
+            }
+        }
+    }
+
+    @Override
+    void take(int n) throws NativeIOException {
+        long have = 0;
+        for (int i = 0; i < filled; i++) have += lengths[(firstFilled + i) % bids.length];
+        if (have < n) throw new NativeIOException("recv", c.fd, Native.EAGAIN);
+        consume(n);
+        c.active();
+        c.moved(n);
+    }
+
+    @Override
+    long discard(long max) throws NativeIOException {
+        long dropped = 0;
+        while (filled > 0 && dropped < max) {
+            int n = lengths[firstFilled];
+            consume(n);
+            dropped += n;
+        }
+        c.moved(dropped);
+        if (filled == 0 && eof) c.peerClosed = true;
+        if (filled == 0 && recvError != 0 && dropped == 0) throw new NativeIOException("recv", c.fd, recvError);
+        return dropped;
+    }
+
+    @Override
+    NativeBuffer input() {
+        return buffers.memory();
+    }
+
+    @Override
+    long inputAt() {
+        return inputAt;
+    }
+
+    // ---- writing ----
+
+    /** From a buffer of the ring, the send goes straight from it (held until sent); from other memory, through a gather buffer. */
+    @Override
+    int tryWrite(NativeBuffer src, long offset, int n) throws NativeIOException {
+        if (sending || sendError != 0 || n <= 0) return 0;
+        if (src == buffers.memory()) {
+            int bid = (int) (offset / buffers.size());
+            buffers.hold(bid);
+            send(src, offset, offset + n, shared.bufferOwner, buffers.token(bid));
+            return n;
+        }
+        NativeBuffer gathered = shared.gather.take();
+        int k = Math.min(n, (int) gathered.size());
+        src.copyTo(offset, gathered, 0, k);
+        send(gathered, 0, k, shared.gather, gathered);
+        return k;
+    }
+
+    /**
+     * The next send, when none is in flight: a file region by sendfile(2) now (up to the turn's
+     * bytes); one segment of memory straight from it (a cached response, a received buffer);
+     * several small segments, heap bytes, or bytes of the protocol's own copy buffer (which takes
+     * more while this send is on its way, and may move them) gathered into one send buffer. False
+     * while something is still on its way.
+     */
+    @Override
+    boolean flush() throws IOException {
+        if (sendError != 0) throw new NativeIOException("send", c.fd, sendError);
+        WriteQueue out = c.out;
+        while (!sending && !out.isEmpty()) {
+            long at = out.firstAt(), left = out.firstEnd() - at;
+            int kind = out.firstKind();
+            if (kind == WriteQueue.FILE) {
+                if (watchingWritable) return false;
+                if (c.turnBytes <= 0) {  // the turn's bytes are spent: the rest after the next wait
+                    moreToSend = true;
+                    conns.eventLoop.raise(tag);
+                    return false;
+                }
+                c.countIo();
+                long w = Fds.sendfile(c.fd, out.firstFileFd(), at, Math.min(left, c.turnBytes));
+                if (w == Native.AGAIN) {
+                    watchWritable();
+                    return false;
+                }
+                if (w == 0) throw new IOException("the file shrank while it was being sent");
+                out.advance(w);
+                c.turnBytes -= w;
+                c.active();
+                c.moved(w);
+            } else if (kind == WriteQueue.MEMORY && out.firstOwner() != conns.pool
+                    && (out.count() == 1 || out.kindAt(1) == WriteQueue.FILE || left >= Shared.GATHER_SIZE)) {
+                NativeBuffer memory = out.firstMemory();
+                Connection.Owner owner = out.firstOwner();
+                Object token = out.firstToken();
+                out.handOver();
+                send(memory, at, at + left, owner, token);
+            } else {
+                gather(out);
+            }
+        }
+        return !sending && out.isEmpty();
+    }
+
+    /** Heap bytes and memory from the front, up to a file, copied into one send buffer. */
+    private void gather(WriteQueue out) {
+        NativeBuffer buffer = shared.gather.take();
+        long used = 0, room = buffer.size();
+        while (!out.isEmpty() && used < room && out.firstKind() != WriteQueue.FILE) {
+            long at = out.firstAt();
+            int n = (int) Math.min(out.firstEnd() - at, room - used);
+            if (out.firstKind() == WriteQueue.BYTES) buffer.put(used, out.firstBytes(), (int) at, n);
+            else out.firstMemory().copyTo(at, buffer, used, n);
+            used += n;
+            out.advance(n);
+        }
+        send(buffer, 0, used, shared.gather, buffer);
+    }
+
+    private void send(NativeBuffer memory, long at, long end, Connection.Owner owner, Object token) {
+        sendMemory = memory;
+        sendAt = at;
+        sendEnd = end;
+        sendOwner = owner;
+        sendToken = token;
+        startSend();
+    }
+
+    private void startSend() {
+        sending = true;
+        requests++;
+        int n = (int) Math.min(sendEnd - sendAt, 1 << 30);
+        ring.send(c.fd, sendMemory.address(sendAt, n), n, sendUserData);
+    }
+
+    private void releaseSend() {
+        if (sendMemory == null) return;
+        if (sendOwner != null) sendOwner.release(sendToken);
+        sendMemory = null;
+        sendOwner = null;
+        sendToken = null;
+    }
+
+    /** A sendfile found the socket full: WRITE readiness, a poll on the same ring, says when it can take more. */
+    private void watchWritable() throws IOException {
+        watchingWritable = true;
+        if (conns.eventLoop.multiplexer().isRegistered(c.fd)) conns.eventLoop.setInterest(c.fd, WRITE);
+        else conns.eventLoop.multiplexer().register(c.fd, WRITE);
+    }
+
+    @Override
+    long inFlight() {
+        return sendMemory == null ? 0 : sendEnd - sendAt;
+    }
+
+    @Override
+    void interest(boolean read, boolean whenWritable) throws IOException {
+        wantRead = read;
+        wantWritable = whenWritable;
+        writeInterest = whenWritable || c.hasQueued();
+        if (read) {
+            if (!recvArmed && !eof && recvError == 0 && !starved) armRecv();
+            if (filled > 0 || (eof && !c.peerClosed)) conns.eventLoop.raise(tag);  // unread bytes: level-triggered
+        } else if (recvArmed && !recvCancelled) {
+            recvCancelled = true;
+            ring.cancel(recvUserData);
+        }
+        if (whenWritable && !c.hasQueued()) conns.eventLoop.raise(tag);  // nothing waits: the socket can take more
+    }
+
+    @Override
+    void close() {
+        closed = true;
+        while (filled > 0) consume(lengths[firstFilled]);
+        if (!sending) releaseSend();
+        detachWhenDone();
+    }
+
+    /** Closed and nothing in flight: the tag may be given to another fd. (The loop's close cancels what is in flight.) */
+    private void detachWhenDone() {
+        if (requests == 0) conns.eventLoop.detach(tag);
+    }
+}
