@@ -42,12 +42,10 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     private int requests;            // requests in flight (the recv, the send)
     private boolean closed;
 
-    // ---- reading: buffers the kernel filled, not yet read (a small ring of id, start, length) ----
-    private int[] bids = new int[4], starts = new int[4], lengths = new int[4];
-    private int firstFilled, filled;
+    // ---- reading ----
+    private final RingInput input;
     private boolean recvArmed, recvCancelled, starved, eof, wantRead;
     private int recvError;
-    private long inputAt;
 
     // ---- writing: the one send in flight ----
     private boolean sending, wantWritable, writeInterest, watchingWritable, moreToSend;
@@ -71,6 +69,8 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         final Ring ring;
         final BufferRing buffers;
         final BufferPool gather = new BufferPool(GATHER_SIZE, 64, Integer.MAX_VALUE);
+        /** Where a stream whose protocol stops reading moves what it received out of the ring ({@link RingInput}). */
+        final BufferPool spill = new BufferPool(RECV_LIMIT, 16, Integer.MAX_VALUE);
         final Connection.Owner bufferOwner;
         private RingIo[] starved = new RingIo[16];
         private int starvedCount;
@@ -105,6 +105,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
 
         void free() {
             gather.free();
+            spill.free();
         }
     }
 
@@ -115,17 +116,24 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         this.ring = shared.ring;
         this.buffers = shared.buffers;
         this.tag = conns.eventLoop.attach(c.fd, this, conns.server.handler(), "conn");
+        this.input = new RingInput(buffers, shared.spill);
         this.recvUserData = Ring.userData(Ring.RECV, tag, c.fd);
         this.sendUserData = Ring.userData(Ring.SEND, tag, c.fd);
         this.wantRead = true;
         armRecv();
     }
 
+    /**
+     * A multishot recv, ended after what the stream may still hold: RECV_LIMIT less what it moved
+     * out of the ring (none when that is full: then again once the protocol has read some).
+     */
     private void armRecv() {
+        int limit = shared.recvLimit == 0 ? 0 : Shared.RECV_LIMIT - input.movedBytes();
+        if (shared.recvLimit > 0 && limit <= 0) return;
         recvArmed = true;
         recvCancelled = false;
         requests++;
-        ring.recvMultishot(c.fd, recvUserData, shared.recvLimit);
+        ring.recvMultishot(c.fd, recvUserData, limit);
     }
 
     // ---- completions ----
@@ -145,8 +153,12 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         if ((flags & Ring.BUFFER) != 0) {
             int bid = Ring.bufferId(flags);
             buffers.taken(bid);
-            if (closed || result <= 0) buffers.release(bid);
-            else fill(bid, result);
+            if (closed || result <= 0) {
+                buffers.release(bid);
+            } else {
+                input.fill(bid, result);
+                if (!wantRead) input.moveOut();  // came after the protocol stopped reading: out of the shared ring
+            }
         }
         if (closed) {
             detachWhenDone();
@@ -169,34 +181,13 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
                 starved = true;
                 shared.starve(this);
             }
-            ops = wantRead && filled > 0 ? READ : 0;
+            ops = wantRead && !input.isEmpty() ? READ : 0;
         } else {
             recvError = -result;  // ECONNRESET, ...: the peer is gone
             return ERROR;
         }
         if (!recvArmed && wantRead && !eof && !starved) armRecv();
         return ops;
-    }
-
-    private void fill(int bid, int length) {
-        if (filled == bids.length) {
-            int[] b = new int[filled * 2], s = new int[filled * 2], l = new int[filled * 2];
-            for (int i = 0; i < filled; i++) {
-                int k = (firstFilled + i) % bids.length;
-                b[i] = bids[k];
-                s[i] = starts[k];
-                l[i] = lengths[k];
-            }
-            bids = b;
-            starts = s;
-            lengths = l;
-            firstFilled = 0;
-        }
-        int k = (firstFilled + filled) % bids.length;
-        bids[k] = bid;
-        starts[k] = 0;
-        lengths[k] = length;
-        filled++;
     }
 
     private int sent(int result) {
@@ -248,7 +239,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     public int raised() {
         if (closed) return 0;
         int ops = 0;
-        if (wantRead && (filled > 0 || (eof && !c.peerClosed))) ops |= READ;
+        if (wantRead && (!input.isEmpty() || (eof && !c.peerClosed))) ops |= READ;
         if ((wantWritable && !c.hasQueued()) || moreToSend) ops |= WRITE;  // (the handler's newTurn renews the turn's bytes)
         moreToSend = false;
         return ops;
@@ -263,77 +254,59 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     @Override
     int receive(int max, boolean peek) throws NativeIOException {
         if (max <= 0) return 0;
-        if (filled == 0) {
+        int n = input.front(max);
+        if (n == 0) {
             if (recvError != 0) throw new NativeIOException("recv", c.fd, recvError);
             if (eof) c.peerClosed = true;
             return 0;
         }
-        int k = firstFilled, n = Math.min(max, lengths[k]);
-        inputAt = buffers.offset(bids[k]) + starts[k];
         if (!peek) {
-            consume(n);
+            input.consume(n);
             c.active();
             c.moved(n);
         }
         return n;
     }
 
-    /** n bytes from the front are read: each buffer emptied goes back to the kernel after the next submit (its bytes stay readable till then). */
-    private void consume(long n) {
-        while (n > 0 && filled > 0) {
-            int k = firstFilled, take = (int) Math.min(n, lengths[k]);
-            starts[k] += take;
-            lengths[k] -= take;
-            n -= take;
-            if (lengths[k] == 0) {
-                buffers.releaseAfterSubmit(bids[k]);
-                firstFilled = (firstFilled + 1) % bids.length;
-                filled--;
-            }
-        }
-    }
-
     @Override
     void take(int n) throws NativeIOException {
-        long have = 0;
-        for (int i = 0; i < filled; i++) have += lengths[(firstFilled + i) % bids.length];
-        if (have < n) throw new NativeIOException("recv", c.fd, Native.EAGAIN);
-        consume(n);
+        if (input.bytes() < n) throw new NativeIOException("recv", c.fd, Native.EAGAIN);
+        input.consume(n);
         c.active();
         c.moved(n);
     }
 
     @Override
     long discard(long max) throws NativeIOException {
-        long dropped = 0;
-        while (filled > 0 && dropped < max) {
-            int n = lengths[firstFilled];
-            consume(n);
-            dropped += n;
-        }
+        long dropped = Math.min(max, input.bytes());
+        input.consume(dropped);
         c.moved(dropped);
-        if (filled == 0 && eof) c.peerClosed = true;
-        if (filled == 0 && recvError != 0 && dropped == 0) throw new NativeIOException("recv", c.fd, recvError);
+        if (input.isEmpty() && eof) c.peerClosed = true;
+        if (input.isEmpty() && recvError != 0 && dropped == 0) throw new NativeIOException("recv", c.fd, recvError);
         return dropped;
     }
 
     @Override
     NativeBuffer input() {
-        return buffers.memory();
+        return input.memory();
     }
 
     @Override
     long inputAt() {
-        return inputAt;
+        return input.at();
     }
 
     // ---- writing ----
 
-    /** From a buffer of the ring, the send goes straight from it (held until sent); from other memory, through a gather buffer. */
+    /**
+     * From a buffer of the ring, the send goes straight from it, held until sent, while more than
+     * half the ring is free (sends to peers that do not read then never pin more than half of it);
+     * from other memory, or with the ring low, through a gather buffer.
+     */
     @Override
     int tryWrite(NativeBuffer src, long offset, int n) throws NativeIOException {
         if (sending || sendError != 0 || n <= 0) return 0;
-        if (src == buffers.memory()) {
+        if (src == buffers.memory() && buffers.available() > buffers.count() / 2) {
             int bid = (int) (offset / buffers.size());
             buffers.hold(bid);
             send(src, offset, offset + n, shared.bufferOwner, buffers.token(bid));
@@ -450,10 +423,13 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         writeInterest = whenWritable || c.hasQueued();
         if (read) {
             if (!recvArmed && !eof && recvError == 0 && !starved) armRecv();
-            if (filled > 0 || (eof && !c.peerClosed)) conns.eventLoop.raise(tag);  // unread bytes: level-triggered
-        } else if (recvArmed && !recvCancelled) {
-            recvCancelled = true;
-            ring.cancel(recvUserData);
+            if (!input.isEmpty() || (eof && !c.peerClosed)) conns.eventLoop.raise(tag);  // unread bytes: level-triggered
+        } else {
+            input.moveOut();
+            if (recvArmed && !recvCancelled) {
+                recvCancelled = true;
+                ring.cancel(recvUserData);
+            }
         }
         if (whenWritable && !c.hasQueued()) conns.eventLoop.raise(tag);  // nothing waits: the socket can take more
     }
@@ -461,7 +437,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     @Override
     void close() {
         closed = true;
-        while (filled > 0) consume(lengths[firstFilled]);
+        input.clear();
         if (!sending) releaseSend();
         detachWhenDone();
     }

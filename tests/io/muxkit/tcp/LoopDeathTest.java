@@ -24,11 +24,12 @@ import io.muxkit.testing.Multiplexers;
 class LoopDeathTest {
     /** A protocol whose handler runs out of memory, as a loop buffering without bound once did. */
     private static Protocol dying(ServerLoop server) {
+        Connections<Connection> conns = new Connections<>(server, new Connections.Settings(1024, Long.MAX_VALUE, false, false, null));
         return new Protocol() {
             @Override public Handler handler() { return (fd, ops) -> { throw new OutOfMemoryError("Java heap space (a test)"); }; }
-            @Override public void opened(int fd) { }
+            @Override public void opened(int fd) { conns.add(new Connection(conns, fd) { }); }
             @Override public void closeIdle(long activeSinceNanos) { }
-            @Override public void closeAll() { }
+            @Override public void closeAll() { conns.closeAll(); }
         };
     }
 

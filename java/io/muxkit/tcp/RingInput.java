@@ -1,0 +1,149 @@
+package io.muxkit.tcp;
+
+import io.muxkit.ffi.NativeBuffer;
+import io.muxkit.ring.BufferRing;
+
+/**
+ * What a ring stream has received and its protocol has not read yet: buffers of the loop's ring,
+ * in order, and before them, bytes moved out of the ring into a buffer of the stream's own. They
+ * are moved when the protocol stops reading: a peer whose protocol does not read it then pins none
+ * of the buffers every connection shares (a multishot recv takes what the socket holds before its
+ * cancel lands), and holds at most {@link RingIo.Shared#RECV_LIMIT} bytes of its own.
+ */
+final class RingInput {
+    private final BufferRing buffers;
+    private final BufferPool spill;
+    private int[] bids = new int[4], starts = new int[4], lengths = new int[4];
+    private int first, count;
+    private NativeBuffer moved;  // from spill while it holds bytes, else null
+    private int movedAt, movedLength;
+    private NativeBuffer memory;
+    private long at;
+
+    RingInput(BufferRing buffers, BufferPool spill) {
+        this.buffers = buffers;
+        this.spill = spill;
+    }
+
+    boolean isEmpty() {
+        return count == 0 && movedLength == 0;
+    }
+
+    /** Bytes held, moved or in the ring. */
+    long bytes() {
+        long n = movedLength;
+        for (int i = 0; i < count; i++) n += lengths[(first + i) % bids.length];
+        return n;
+    }
+
+    /** Bytes moved out of the ring. */
+    int movedBytes() {
+        return movedLength;
+    }
+
+    /** A completion filled length bytes of buffer bid: they come after the rest. */
+    void fill(int bid, int length) {
+        if (count == bids.length) grow();
+        int k = (first + count) % bids.length;
+        bids[k] = bid;
+        starts[k] = 0;
+        lengths[k] = length;
+        count++;
+    }
+
+    /** Up to max bytes from the front, left where they are: how many; they are at {@link #memory()}[{@link #at()}, ...). */
+    int front(int max) {
+        if (movedLength > 0) {
+            memory = moved;
+            at = movedAt;
+            return Math.min(max, movedLength);
+        }
+        if (count == 0) return 0;
+        memory = buffers.memory();
+        at = buffers.offset(bids[first]) + starts[first];
+        return Math.min(max, lengths[first]);
+    }
+
+    NativeBuffer memory() {
+        return memory;
+    }
+
+    long at() {
+        return at;
+    }
+
+    /**
+     * n bytes from the front are read. A ring buffer emptied goes back to the kernel after the
+     * next submit, so its bytes stay readable (and may be held by a send) until then; the stream's
+     * own buffer, once empty, goes back to its pool.
+     */
+    void consume(long n) {
+        if (movedLength > 0) {
+            int take = (int) Math.min(n, movedLength);
+            movedAt += take;
+            movedLength -= take;
+            n -= take;
+            if (movedLength == 0) {
+                spill.give(moved);
+                moved = null;
+            }
+        }
+        while (n > 0 && count > 0) {
+            int take = (int) Math.min(n, lengths[first]);
+            starts[first] += take;
+            lengths[first] -= take;
+            n -= take;
+            if (lengths[first] == 0) {
+                buffers.releaseAfterSubmit(bids[first]);
+                first = (first + 1) % bids.length;
+                count--;
+            }
+        }
+    }
+
+    /** The protocol stops reading: the ring buffers' bytes are copied into the stream's own buffer (as many as it holds) and go back. */
+    void moveOut() {
+        if (count == 0) return;
+        if (moved == null) {
+            moved = spill.take();
+            movedAt = movedLength = 0;
+        } else if (movedAt > 0) {
+            moved.move(movedAt, 0, movedLength);
+            movedAt = 0;
+        }
+        while (count > 0 && movedLength + lengths[first] <= moved.size()) {
+            int n = lengths[first];
+            buffers.memory().copyTo(buffers.offset(bids[first]) + starts[first], moved, movedLength, n);
+            movedLength += n;
+            consume0();
+        }
+    }
+
+    private void consume0() {
+        buffers.releaseAfterSubmit(bids[first]);
+        first = (first + 1) % bids.length;
+        count--;
+    }
+
+    /** Everything held goes back (the connection is closing). */
+    void clear() {
+        while (count > 0) consume0();
+        if (moved != null) spill.give(moved);
+        moved = null;
+        movedLength = 0;
+    }
+
+    private void grow() {
+        int[] b = new int[count * 2], s = new int[count * 2], l = new int[count * 2];
+        for (int i = 0; i < count; i++) {
+            int k = (first + i) % bids.length;
+            b[i] = bids[k];
+            s[i] = starts[k];
+            l[i] = lengths[k];
+        }
+        bids = b;
+        starts = s;
+        lengths = l;
+        first = 0;
+    }
+}
