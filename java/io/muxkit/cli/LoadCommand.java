@@ -48,7 +48,7 @@ final class LoadCommand implements Callable<Integer> {
         Thread.currentThread().setName("load-loop");  // the loop runs here: its timeline track and lag warning name it
         LoopMonitor monitor = mux.monitor("load", 1);
         LoadClient.Result result;
-        try (EventLoop loop = new EventLoop(mux.factory().get())) {
+        try (EventLoop loop = mux.loops(connections).open(System.err)) {
             result = new LoadClient(loop, new LoadClient.Config(host, port, connections, size, depth, duration),
                     json ? System.err : System.out).run();
         }

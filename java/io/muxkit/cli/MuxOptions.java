@@ -88,6 +88,11 @@ final class MuxOptions {
         return v.equals("completion");
     }
 
+    /** What runs the loops, as a timeline and a table name it: the backend's id, or "uring completion". */
+    String label() {
+        return choice().backend().id() + (completion() ? " completion" : "");
+    }
+
     /** " io=completion" for the listening line on the completion path; "" on readiness, which has always been the default. */
     String ioSuffix() {
         return completion() ? " io=completion" : "";
@@ -122,7 +127,7 @@ final class MuxOptions {
             } catch (IOException e) {
                 throw new UsageException("--timeline: cannot write " + timeline + ": " + why(e));
             }
-            recorded = new Timeline(command, choice().backend().id() + (completion() ? " (completion)" : ""), timelineEvents);
+            recorded = new Timeline(command, label(), timelineEvents);
             Runtime.getRuntime().addShutdownHook(new Thread(this::writeTimeline, "write the timeline"));
         }
         LoopMonitor monitor = new LoopMonitor(lagWarn, true, recorded);

@@ -51,7 +51,7 @@ public final class EchoServer implements AutoCloseable {
             EchoProtocol p = protocols.get(i);
             MuxStats m = loops.get(i).loop().stats();
             sum = sum.plus(new EchoStats(l.open(), l.accepted(), l.refusedFdLimit(), l.refusedMaxConn(), l.shedNoFd(),
-                    l.idleClosed(), p.reads, p.bytes, m.waits(), m.events(), m.syscalls() + l.ioCalls(),
+                    l.idleClosed(), p.reads, p.bytes, m.waits(), m.events() + loops.get(i).loop().completionsHandled(), m.syscalls() + l.ioCalls(),
                     m.blockedNanos(), p.mostBuffered, p.buffersInUse()));
         }
         return sum;

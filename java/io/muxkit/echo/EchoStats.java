@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Counters of an echo server. refused*: connections accepted and closed at once, by reason.
- * waits/events/syscalls/blockedNanos come from the multiplexers; mostBuffered is the most bytes
+ * waits/events/syscalls/blockedNanos come from the multiplexers (events: ready fds, and on the
+ * completion path the completions handled); mostBuffered is the most bytes
  * that ever waited to be echoed to one peer (the limit is the server's maxBufferedPerConnection);
  * buffersHeld, how many connections hold a buffer now (only those with a write pending do).
  */
@@ -23,17 +24,18 @@ public record EchoStats(long open, long accepted, long refusedFdLimit, long refu
     /** One line for --stats: the rates over `seconds` since `before`. */
     public String line(EchoStats before, double seconds) {
         long w = waits - before.waits;
-        return String.format(Locale.ROOT, "conns %d  msgs/s %.0f  MB/s %.2f  waits/s %.0f  events/wait %.2f  blocked %.0f%%  syscalls/s %.0f  refused %d",
-                open, (reads - before.reads) / seconds, (bytes - before.bytes) / seconds / 1e6, w / seconds,
+        long messages = reads - before.reads, calls = syscalls - before.syscalls;
+        return String.format(Locale.ROOT, "conns %d  msgs/s %.0f  MB/s %.2f  waits/s %.0f  events/wait %.2f  blocked %.0f%%  syscalls/s %.0f  syscalls/msg %.2f  refused %d",
+                open, messages / seconds, (bytes - before.bytes) / seconds / 1e6, w / seconds,
                 w == 0 ? 0.0 : (double) (events - before.events) / w,
-                100.0 * (blockedNanos - before.blockedNanos) / (seconds * 1e9), (syscalls - before.syscalls) / seconds,
-                refusedFdLimit + refusedMaxConn + shedNoFd);
+                100.0 * (blockedNanos - before.blockedNanos) / (seconds * 1e9), calls / seconds,
+                messages == 0 ? 0.0 : (double) calls / messages, refusedFdLimit + refusedMaxConn + shedNoFd);
     }
 
     public String summary() {
         return String.format(Locale.ROOT, "accepted %d, refused %d (fd limit of the backend %d, --max-conn %d, out of fds %d), idle-closed %d, "
-                        + "reads %d, bytes %d, waits %d, events %d, syscalls %d, most buffered for one peer %d bytes",
+                        + "reads %d, bytes %d, waits %d, events %d, syscalls %d (%.2f a message), most buffered for one peer %d bytes",
                 accepted, refusedFdLimit + refusedMaxConn + shedNoFd, refusedFdLimit, refusedMaxConn, shedNoFd,
-                idleClosed, reads, bytes, waits, events, syscalls, mostBuffered);
+                idleClosed, reads, bytes, waits, events, syscalls, reads == 0 ? 0.0 : (double) syscalls / reads, mostBuffered);
     }
 }

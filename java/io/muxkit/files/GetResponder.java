@@ -53,7 +53,7 @@ final class GetResponder {
         this.cache = cache;
         this.config = config;
         this.blocking = blocking;
-        this.loop = conns.server().loop();
+        this.loop = conns.loop();
         this.conns = conns;
         this.responses = responses;
         this.resume = resume;

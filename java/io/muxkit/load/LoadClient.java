@@ -22,6 +22,7 @@ import io.muxkit.loop.Handler;
 import io.muxkit.loop.Timer;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
+import io.muxkit.tcp.Connections;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -86,7 +87,10 @@ public final class LoadClient {
     private final NativeBuffer buf = NativeMemory.allocate(CHUNK);
     private final byte[] scratch = new byte[CHUNK];
     private final Histogram latency = new Histogram(60_000_000L, 3);
-    private final FdTable<LoadConnection> conns = new FdTable<>();
+    private final Handler handler = this::onReady;
+    /** The connected streams: on a completion loop their I/O is the ring's, as the servers' is. */
+    private final Connections<LoadConnection> conns;
+    private final FdTable<int[]> connecting = new FdTable<>();  // fd -> {fd, seed}, until the connect completes
     private int started, open;
     private long connectFailures, refused, errors, reset, mismatches, messages, bytes;
     private long startNanos, endNanos;
@@ -101,6 +105,21 @@ public final class LoadClient {
         this.config = config;
         this.progress = progress;
         for (int i = 0; i < CHUNK + 256; i++) pattern.putByte(i, (byte) i);
+        this.conns = new Connections<>(new Host(), new Connections.Settings(CHUNK, Long.MAX_VALUE, false, false, null));
+    }
+
+    /** What the client's streams answer to: closes count the open connections; the client counts no syscalls. */
+    private final class Host implements Connections.Host {
+        @Override public EventLoop loop() { return loop; }
+        @Override public Handler handler() { return handler; }
+        @Override public void countIo() { }
+        @Override public void log(String line) { progress.println("load: " + line); }
+
+        @Override
+        public void closeConnection(int fd) {
+            open--;
+            loop.close(fd);
+        }
     }
 
     /** Runs the load for the configured time (plus a short drain), then closes every connection. Once. */
@@ -113,6 +132,7 @@ public final class LoadClient {
                 Fds.closeQuietly(idle);
             }
         } finally {
+            conns.closeAll();  // (on a ring, once the sends from the pattern have ended)
             NativeMemory.free(pattern);
             NativeMemory.free(buf);
         }
@@ -194,6 +214,10 @@ public final class LoadClient {
             loop.run();
         } finally {
             conns.forEach(this::close);
+            connecting.forEach(pending -> {
+                open--;
+                loop.close(pending[0]);
+            });
         }
         if (firstError != null) progress.println("load: first error: " + firstError);
         double seconds = ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1e9;
@@ -202,9 +226,7 @@ public final class LoadClient {
 
     private long inFlight() {
         long[] n = { 0 };
-        conns.forEach(c -> {
-            if (c.connected) n[0] += c.inFlight(config.size());
-        });
+        conns.forEach(c -> n[0] += c.inFlight(config.size()));
         return n[0];
     }
 
@@ -219,13 +241,13 @@ public final class LoadClient {
                 continue;
             }
             try {
-                loop.register(fd, WRITE, this::onReady, "client");
+                loop.register(fd, WRITE, handler, "client");  // the connect completes when writable (readiness, on a ring too)
             } catch (IOException e) {
                 Fds.closeQuietly(fd);
                 failedConnect(e.getMessage());
                 continue;
             }
-            conns.put(fd, new LoadConnection(fd, started * 7, config.depth()));
+            connecting.put(fd, new int[] { fd, started * 7 });
             open++;
         }
     }
@@ -237,23 +259,41 @@ public final class LoadClient {
 
     private void onReady(int fd, int ops) throws IOException {
         LoadConnection c = conns.get(fd);
-        if (c == null) return;
+        if (c == null) {
+            connected(fd);
+            return;
+        }
         try {
-            if (!c.connected) {
-                int err = Sockets.connectError(fd);
-                if (err != 0) {
-                    failedConnect(new NativeIOException("connect", fd, err).getMessage());
-                    close(c);
-                    return;
-                }
-                c.connected = true;
-                Sockets.setNoDelay(fd);
-                while (sending && c.inFlight(config.size()) < config.depth()) startMessage(c);
-            }
+            c.newTurn();
             if ((ops & (READ | HANGUP | ERROR)) != 0 && !receive(c)) return;
             send(c);
-            loop.setInterest(fd, READ | (c.sent < c.sendLimit ? WRITE : 0));
-        } catch (NativeIOException e) {
+            c.interest(true, false);
+        } catch (IOException e) {
+            dropped(c, e.getMessage());
+        }
+    }
+
+    /** The connect of fd completed (or failed): from here its bytes go through a stream, the ring's on a completion loop. */
+    private void connected(int fd) throws IOException {
+        int[] pending = connecting.get(fd);
+        if (pending == null) return;
+        connecting.remove(fd);
+        int err = Sockets.connectError(fd);
+        if (err != 0) {
+            failedConnect(new NativeIOException("connect", fd, err).getMessage());
+            open--;
+            loop.close(fd);
+            return;
+        }
+        Sockets.setNoDelay(fd);
+        if (loop.ring() != null) loop.multiplexer().unregister(fd);  // the stream attaches it to the ring
+        LoadConnection c = new LoadConnection(conns, fd, pending[1], config.depth());
+        conns.add(c);
+        try {
+            while (sending && c.inFlight(config.size()) < config.depth()) startMessage(c);
+            send(c);
+            c.interest(true, false);
+        } catch (IOException e) {
             dropped(c, e.getMessage());
         }
     }
@@ -263,31 +303,25 @@ public final class LoadClient {
         c.sendLimit += config.size();
     }
 
-    private void send(LoadConnection c) throws NativeIOException {
+    /** Queues the pattern's bytes of the messages started, a chunk at a time (no copy: the stream sends from the pattern), and sends. */
+    private void send(LoadConnection c) throws IOException {
         while (c.sent < c.sendLimit) {
-            int n = (int) Math.min(CHUNK, c.sendLimit - c.sent);
-            int w = Fds.write(c.fd, pattern, (c.seed + c.sent) & 0xff, n);
-            if (w == Native.AGAIN) return;
-            c.sent += w;
-            loop.countBytes(w);
+            int n = (int) Math.min(CHUNK, c.sendLimit - c.sent), at = (int) ((c.seed + c.sent) & 0xff);
+            c.queue(pattern, at, at + n, null, null);
+            c.sent += n;
         }
+        c.flush();
     }
 
     /** Reads what is there, checks it, completes messages; false if the connection was closed. */
-    private boolean receive(LoadConnection c) throws NativeIOException {
-        while (true) {
-            int n = Fds.read(c.fd, buf, CHUNK);
-            if (n == Native.AGAIN) return true;
-            if (n == 0) {
-                dropped(c, "the server closed the connection");
-                return false;
-            }
+    private boolean receive(LoadConnection c) throws IOException {
+        for (int n; (n = c.read(CHUNK)) > 0; ) {
             if (c.received + n > c.sent) {
                 mismatches++;
                 lost(c, "the server sent " + (c.received + n - c.sent) + " bytes more than it was sent");
                 return false;
             }
-            buf.get(0, scratch, 0, n);
+            c.input().get(c.inputAt(), scratch, 0, n);
             long base = c.seed + c.received;
             for (int i = 0; i < n; i++) {
                 if (scratch[i] != (byte) (base + i)) {
@@ -299,7 +333,6 @@ public final class LoadClient {
             }
             c.received += n;
             bytes += n;
-            loop.countBytes(n);
             long now = System.nanoTime();
             while (c.received >= (c.completed + 1) * config.size()) {
                 latency.recordValue(Math.min((now - c.startNanos[(int) (c.completed % config.depth())]) / 1000,
@@ -310,6 +343,11 @@ public final class LoadClient {
             }
             if (!sending && inFlight() == 0) loop.stop();
         }
+        if (c.peerClosed()) {
+            dropped(c, "the server closed the connection");
+            return false;
+        }
+        return true;
     }
 
     /** Closed or reset by the server: refused if it never echoed a byte, else an error. */
@@ -330,8 +368,6 @@ public final class LoadClient {
     }
 
     private void close(LoadConnection c) {
-        conns.remove(c.fd);
-        open--;
-        loop.close(c.fd);
+        conns.close(c);
     }
 }

@@ -44,6 +44,7 @@ public final class EventLoop implements AutoCloseable {
     private Registration[] ownerRegistrations = new Registration[64];
     private int[] freeTags = new int[64];
     private int freeTagCount, nextTag, attached;
+    private long completionsHandled;
     private int[] raised = new int[64], raisedRunning = new int[64];  // tags whose Completion asked for a dispatch after the next wait
     private int raisedCount;
     private boolean[] isRaised = new boolean[64];
@@ -185,6 +186,14 @@ public final class EventLoop implements AutoCloseable {
         if (freeTagCount == freeTags.length) freeTags = Arrays.copyOf(freeTags, freeTagCount * 2);
         freeTags[freeTagCount++] = tag;
         attached--;
+    }
+
+    /**
+     * Completions handed out (and dispatches raised that did something), each timed as a dispatch:
+     * on a completion loop, what readiness events are elsewhere. A snapshot from another thread.
+     */
+    public long completionsHandled() {
+        return completionsHandled;
     }
 
     /** Tags attached and not yet detached: owners with requests in flight, or fds still open. */
@@ -484,6 +493,7 @@ public final class EventLoop implements AutoCloseable {
         Registration r = ownerRegistrations[tag];
         if (ops != 0 && r != null && handlers.get(fd) == r) guard(r.handler, fd, ops);
         if (!always && ops == 0) return;
+        completionsHandled++;
         long now = System.nanoTime(), took = now - last;
         String role = r != null ? r.role : "closed";
         if (took > lag.notable) lag.held(took, role, fd, ops != 0 ? ops : shownOps);

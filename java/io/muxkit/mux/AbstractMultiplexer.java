@@ -57,7 +57,7 @@ abstract class AbstractMultiplexer implements Multiplexer {
     private int[] readyOps = new int[64];
     private int readyCount;
     private boolean woken;  // the last select was ended by wakeup()
-    private boolean completed;  // the last wait brought completions for the caller (a completion ring's)
+    private int completed;  // completions for the caller (a completion ring's) the last wait brought
 
     protected final int wakeFd;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -302,7 +302,8 @@ abstract class AbstractMultiplexer implements Multiplexer {
         long nanos = timeout == -1 ? -1 : Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 4);  // a deadline that cannot overflow
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         readyCount = 0;
-        woken = completed = false;
+        woken = false;
+        completed = 0;
         waiter = Thread.currentThread();
         while (changing) Thread.onSpinWait();  // a change that began before we came in ends first
         try {
@@ -312,17 +313,17 @@ abstract class AbstractMultiplexer implements Multiplexer {
                 if (nanos == 0 && listener == null) {
                     w = waitOnce(0);  // cannot block: not timed, which keeps the busiest path to one crossing
                 } else {
-                    int before = readyCount;
+                    int before = readyCount + completed;
                     long submittedBefore = listener != null ? submissions() : 0, start = System.nanoTime();
                     w = waitOnce(nanos);
                     long end = System.nanoTime();
                     if (nanos != 0) blockedNanos += end - start;
                     if (listener != null)
-                        listener.waited(start, end, nanos, readyCount - before, registered, submissions() - submittedBefore, lastCompletions());
+                        listener.waited(start, end, nanos, readyCount + completed - before, registered, submissions() - submittedBefore, lastCompletions());
                 }
                 waits++;
                 if (w == Wait.INTERRUPTED) interrupts++;
-                else if (readyCount > 0 || woken || completed || nanos == 0 || w == Wait.TIMED_OUT) break;
+                else if (readyCount > 0 || woken || completed > 0 || nanos == 0 || w == Wait.TIMED_OUT) break;
                 // interrupted, or all the kernel reported was masked out or stale (not a reason to
                 // return early): wait again for the time that is left
                 if (nanos > 0 && (nanos = deadline - System.nanoTime()) <= 0) {
@@ -366,11 +367,12 @@ abstract class AbstractMultiplexer implements Multiplexer {
     }
 
     /**
-     * Called by waitOnce when the kernel reported something for the caller other than readiness (a
-     * completion ring's completions): select returns, as after a wakeup, even with no fd ready.
+     * Called by waitOnce for each thing the kernel reported for the caller other than readiness (a
+     * completion ring's completions): select returns, as after a wakeup, even with no fd ready, and
+     * a wait listener counts them with the ready entries.
      */
-    protected final void completionsArrived() {
-        completed = true;
+    protected final void completionArrived() {
+        completed++;
     }
 
     @Override

@@ -144,7 +144,7 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
             long userData = ring.userData(i);
             int kind = Ring.kind(userData);
             if (kind != Ring.POLL) {  // an acknowledgement nobody waits for, or a completion for the loop
-                if (kind > 0) completionsArrived();
+                if (kind > 0) completionArrived();
                 continue;
             }
             int fd = Ring.fd(userData), res = ring.result(i);

@@ -6,11 +6,13 @@ import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeMemory;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.FdTable;
+import io.muxkit.loop.Handler;
 
 /**
  * One loop's connections of one protocol, by fd, and what they share: the read buffer, the staging
  * buffer for heap bytes, the pool of copy buffers and the turn's byte budget. Every close goes
- * through here and {@link ServerLoop}, so the write queue is given back and the counts stay right.
+ * through here and its {@link Host} (a {@link ServerLoop}, a client), so the write queue is given back
+ * and the counts stay right.
  *
  * @param <C> the protocol's connection
  */
@@ -27,7 +29,32 @@ public final class Connections<C extends Connection> {
      */
     public record Settings(int readChunk, long turnBytes, boolean cork, boolean trackActivity, BufferPool pool) {}
 
-    final ServerLoop server;
+    /**
+     * Whom the connections of one loop answer to: the server loop that accepted them, or a client
+     * that connected them. It counts their syscalls and closes their fds (so its counts stay right).
+     */
+    public interface Host {
+        EventLoop loop();
+
+        /** The handler of every connection: a completion loop attaches each fd to it. */
+        Handler handler();
+
+        /** A stream made a syscall of its own (a read, a write). */
+        void countIo();
+
+        /** The connection on fd is done: the host closes it through its loop. */
+        void closeConnection(int fd);
+
+        /** {@link #closeConnection} for a connection closed for being idle. */
+        default void closedIdle(int fd) {
+            closeConnection(fd);
+        }
+
+        /** A line for the host's log. */
+        void log(String line);
+    }
+
+    final Host server;
     final EventLoop eventLoop;
     final long turnBytes;
     final boolean cork, trackActivity;
@@ -37,7 +64,7 @@ public final class Connections<C extends Connection> {
     private final FdTable<C> table = new FdTable<>();
     private NativeBuffer readBuffer, staging;
 
-    public Connections(ServerLoop server, Settings settings) {
+    public Connections(Host server, Settings settings) {
         this.server = server;
         this.eventLoop = server.loop();
         this.readChunk = settings.readChunk();
@@ -54,8 +81,9 @@ public final class Connections<C extends Connection> {
         return ring == null ? 0 : ring.recvsOutOfBuffers;
     }
 
-    public ServerLoop server() {
-        return server;
+    /** The loop these connections run on. */
+    public EventLoop loop() {
+        return eventLoop;
     }
 
     /** The buffer every read of this loop's connections goes into: valid until the next read. */

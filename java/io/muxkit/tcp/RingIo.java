@@ -351,7 +351,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
                 c.turnBytes -= w;
                 c.active();
                 c.moved(w);
-            } else if (kind == WriteQueue.MEMORY && out.firstOwner() != conns.pool
+            } else if (kind == WriteQueue.MEMORY && (conns.pool == null || out.firstOwner() != conns.pool)
                     && (out.count() == 1 || out.kindAt(1) == WriteQueue.FILE || left >= Shared.GATHER_SIZE)) {
                 NativeBuffer memory = out.firstMemory();
                 Connection.Owner owner = out.firstOwner();

@@ -23,7 +23,7 @@ import io.muxkit.output.RateLimitedLog;
  * backend's own fd limit and the out-of-fds case), counting, idle sweeps and shutdown. The
  * protocol gets each new connection and is told to close them all at the end.
  */
-public final class ServerLoop {
+public final class ServerLoop implements Connections.Host {
     /**
      * Counters of one loop. refused*: accepted and closed at once, by reason; ioCalls: the
      * syscalls made outside the multiplexer (accept4, and the protocol's reads and writes).
@@ -53,6 +53,7 @@ public final class ServerLoop {
     }
 
     /** The loop this server loop runs on: for the protocol's interest changes and timers. */
+    @Override
     public EventLoop loop() {
         return loop;
     }
@@ -63,6 +64,7 @@ public final class ServerLoop {
     }
 
     /** The protocol made a syscall of its own (a read, a write): counted for --stats. */
+    @Override
     public void countIo() {
         ioCalls++;
     }
@@ -73,12 +75,14 @@ public final class ServerLoop {
     }
 
     /** A line for the server's log, at most one a second. */
+    @Override
     public void log(String line) {
         log.log(line);
     }
 
     /** The handler of the protocol's connections. */
-    Handler handler() {
+    @Override
+    public Handler handler() {
         return protocol.handler();
     }
 
@@ -122,6 +126,7 @@ public final class ServerLoop {
     }
 
     /** The protocol closes its connections through here, so the counts stay right. */
+    @Override
     public void closeConnection(int fd) {
         open--;
         loop.counter(Timeline.CONNECTIONS, open, 0);
@@ -130,6 +135,7 @@ public final class ServerLoop {
     }
 
     /** {@link #closeConnection} for a connection closed for being idle. */
+    @Override
     public void closedIdle(int fd) {
         idleClosed++;
         closeConnection(fd);

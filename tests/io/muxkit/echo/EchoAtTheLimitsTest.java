@@ -120,7 +120,7 @@ class EchoAtTheLimitsTest {
             String waited = p.waitForLine("[trace] " + wait);
             assertTrue(waited.matches("\\[trace\\] .* = \\d+.* \\d+us"), "result and time: " + waited);
             String stats = p.waitForLine("conns 1 ");
-            assertTrue(stats.matches("conns 1  msgs/s \\d+  MB/s [\\d.]+  waits/s \\d+  events/wait [\\d.]+  blocked \\d+%  syscalls/s \\d+  refused 0  iteration (none|p50 [\\d.]+ ms p99 [\\d.]+ ms max [\\d.]+ ms), longest .*"), stats);
+            assertTrue(stats.matches("conns 1  msgs/s \\d+  MB/s [\\d.]+  waits/s \\d+  events/wait [\\d.]+  blocked \\d+%  syscalls/s \\d+  syscalls/msg [\\d.]+  refused 0  iteration (none|p50 [\\d.]+ ms p99 [\\d.]+ ms max [\\d.]+ ms), longest .*"), stats);
             // SIGTERM stops it cleanly: the open connection closed, exit 0, the final counts printed
             p.process().destroy();
             assertTrue(p.process().waitFor(30, TimeUnit.SECONDS));
