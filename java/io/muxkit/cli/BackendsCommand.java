@@ -6,13 +6,14 @@ import io.muxkit.ffi.Native;
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.BackendChoice;
+import io.muxkit.probe.RingSupport;
 import io.muxkit.probe.SystemLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "backends", mixinStandardHelpOptions = true,
         description = "List the backends: available or why not, what limits each, and which is the default and why;"
-                + " and which binding (jnr or ffm) calls the shim, and why.")
+                + " what io_uring's completion path (--io completion) has of this kernel; and which binding (jnr or ffm) calls the shim, and why.")
 final class BackendsCommand implements Runnable {
     @Mixin
     BackendOption backend;
@@ -35,6 +36,7 @@ final class BackendsCommand implements Runnable {
             System.out.printf(Locale.ROOT, "%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
                     limits, why == null ? "" : " (" + why + ")");
         }
+        System.out.println("io completion (--io completion, on uring): " + RingSupport.probe().describe());
         System.out.println("binding: " + Native.binding() + " (" + Native.bindingReason() + ")");
         System.out.println("default: " + choice.backend().id() + " (" + choice.source() + ")");
     }

@@ -3,6 +3,7 @@ package io.muxkit.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -11,6 +12,7 @@ import io.muxkit.load.LoadClient;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.LoopMonitor;
 import io.muxkit.mux.Backend;
+import io.muxkit.mux.FdSetMode;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.process.ChildJvm;
 import picocli.CommandLine.Command;
@@ -35,12 +37,12 @@ final class DemoCommand implements Callable<Integer> {
         Checks.seconds("--seconds", seconds, false, 60);
         Checks.range("--many", many, 1, 8000);
         System.out.println("Each backend serves echo in its own JVM; the load client (epoll) checks every byte.");
-        System.out.printf(Locale.ROOT, "%n%-7s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
+        System.out.printf(Locale.ROOT, "%n%-16s %6s %12s %10s %9s  %s%n", "backend", "conns", "messages/s", "p99 us", "refused", "why");
         boolean clean = true;
         LoopMonitor.install(new LoopMonitor(0, false, null));  // the load client's own lag is not what the table shows
-        for (Backend backend : Backend.values()) {
+        for (EchoRun run : EchoRun.of(List.of(Backend.values()), FdSetMode.STRICT)) {
             // one server for both runs: the first run's connections are closed before the second opens its own
-            try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", backend.id())) {
+            try (ChildJvm server = ChildJvm.muxkit(null, run.echo())) {
                 int port = server.port();
                 for (int conns : new int[] { 100, many }) {
                     LoadClient.Result r;
@@ -50,13 +52,14 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     clean &= r.errors() == 0 && r.mismatches() == 0;
                     // the connections opened: fewer than asked when the run ended before its ramp did (a busy machine)
-                    System.out.printf(Locale.ROOT, "%-7s %6d %12.0f %10d %9d  %s%n", backend.id(), r.connections(), r.messagesPerSecond(),
+                    System.out.printf(Locale.ROOT, "%-16s %6d %12.0f %10d %9d  %s%n", run.name(), r.connections(), r.messagesPerSecond(),
                             r.latencyMicros().getValueAtPercentile(99), r.refused(), why(r, server));
                 }
             }
         }
         System.out.println();
-        System.out.println("select refuses every fd >= FD_SETSIZE (" + Native.FD_SETSIZE + "); poll, epoll and uring take them. Try:");
+        System.out.println("select refuses every fd >= FD_SETSIZE (" + Native.FD_SETSIZE + "); poll, epoll and uring take them.");
+        System.out.println("uring completion: io_uring does the I/O itself (multishot accept and recv, send; --io completion). Try:");
         System.out.println("  ./muxkit echo --backend select --stats     and, in another terminal,");
         System.out.println("  ./muxkit load --port 9000 --connections " + many);
         return clean ? 0 : 1;

@@ -113,14 +113,20 @@ final class FilesCommand implements Callable<Integer> {
             System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + mux.ioSuffix() + " root=" + server.root());
             System.out.flush();
+            long lastSyscalls = server.syscalls();
+            boolean ringSaid = false;
             while (!stop.await(stats ? 1000 : 60_000)) {
                 if (!stats) continue;
-                long requests = server.requests();
+                if (!ringSaid && server.ringFeatures() != null) System.out.println("ring: " + server.ringFeatures().describe());
+                ringSaid = true;
+                long requests = server.requests(), syscalls = server.syscalls();
                 FileServer.CacheStats now = server.cacheStats();
-                System.out.printf(Locale.ROOT, "requests/s %d  conns %d  cache hits %d  misses %d  invalidations %d  entries %d  bytes %d  watches %d  %s%n",
-                        requests - lastRequests, server.openConnections(), now.hits() - last.hits(), now.misses() - last.misses(),
+                System.out.printf(Locale.ROOT, "requests/s %d  syscalls/request %.2f  conns %d  cache hits %d  misses %d  invalidations %d  entries %d  bytes %d  watches %d  %s%n",
+                        requests - lastRequests, requests == lastRequests ? 0.0 : (double) (syscalls - lastSyscalls) / (requests - lastRequests),
+                        server.openConnections(), now.hits() - last.hits(), now.misses() - last.misses(),
                         now.invalidations() - last.invalidations(), now.entries(), now.bytes(), now.watches(), monitor.lagLine(true));
                 lastRequests = requests;
+                lastSyscalls = syscalls;
                 last = now;
             }
             System.out.println("stopping after " + server.requests() + " requests");

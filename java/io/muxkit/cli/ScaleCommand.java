@@ -130,13 +130,12 @@ final class ScaleCommand implements Callable<Integer> {
         int conns = spec.commandLine().getParseResult().hasMatchedOption("--active") ? active.get(0) : 100;
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, List<double[]>> points = new LinkedHashMap<>();
-        for (Backend b : backends) {
-            // with the default strict fd_set, select refuses idle connections past FD_SETSIZE; --select-fdset dynamic holds them
-            String name = ScaleBench.name(b, mode);
+        // with the default strict fd_set, select refuses idle connections past FD_SETSIZE; --select-fdset dynamic holds them
+        for (EchoRun run : EchoRun.of(backends, mode)) {
+            String name = run.name();
             for (int k : idle) {
                 LoadClient.Result r;
-                try (ChildJvm server = ChildJvm.muxkit(null, "echo", "--port", "0", "--backend", b.id(),
-                        "--select-fdset", mode.id());
+                try (ChildJvm server = ChildJvm.muxkit(null, run.echo());
                      EventLoop loop = new EventLoop(Multiplexer.open(Backend.best()))) {
                     r = new LoadClient(loop, new LoadClient.Config("127.0.0.1", server.port(), conns, 64, 1, seconds, k),
                             new PrintStream(OutputStream.nullOutputStream())).run();
@@ -158,9 +157,9 @@ final class ScaleCommand implements Callable<Integer> {
         if (json) {
             System.out.println(Json.write(rows));
         } else {
-            System.out.printf(Locale.ROOT, "%-15s %7s %7s %12s %9s %9s%n", "backend", "idle", "active", "messages/s", "p99 us", "failures");
+            System.out.printf(Locale.ROOT, "%-16s %7s %7s %12s %9s %9s%n", "backend", "idle", "active", "messages/s", "p99 us", "failures");
             for (Map<String, Object> r : rows)
-                System.out.printf(Locale.ROOT, "%-15s %7d %7d %12.0f %9d %9d%n", r.get("backend"), r.get("idle"), r.get("active"),
+                System.out.printf(Locale.ROOT, "%-16s %7d %7d %12.0f %9d %9d%n", r.get("backend"), r.get("idle"), r.get("active"),
                         r.get("messages_per_sec"), r.get("p99_us"), (long) r.get("connect_failures") + (long) r.get("errors"));
         }
         if (chart != null) {

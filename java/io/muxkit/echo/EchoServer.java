@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.muxkit.loop.Loops;
+import io.muxkit.ring.RingFeatures;
 import io.muxkit.mux.MuxStats;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.tcp.ServerLoop;
@@ -57,7 +58,11 @@ public final class EchoServer implements AutoCloseable {
         return sum;
     }
 
-    /** Stops accepting, closes every connection, waits for the loops to end. */
+    /** How the kernel set up the first loop's completion ring (once it has waited), or null on readiness. */
+    public RingFeatures ringFeatures() {
+        return server.ringFeatures();
+    }
+
     /** What to do when an event loop dies (the server has then stopped, listeners closed); see {@link TcpServer}. */
     public void whenLoopDies(Consumer<Throwable> action) {
         server.whenLoopDies(action);

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.loop.Loops;
+import io.muxkit.ring.RingFeatures;
 import io.muxkit.tcp.ListenConfig;
 import io.muxkit.tcp.ServerLoop;
 import io.muxkit.tcp.TcpServer;
@@ -132,6 +133,18 @@ public final class FileServer implements AutoCloseable {
         long n = 0;
         for (ServerLoop loop : server.loops()) n += loop.loop().stats().waits();
         return n;
+    }
+
+    /** Syscalls made so far, over all loops: the multiplexers' and the streams' own (a snapshot while running). */
+    public long syscalls() {
+        long n = 0;
+        for (ServerLoop loop : server.loops()) n += loop.loop().stats().syscalls() + loop.counts().ioCalls();
+        return n;
+    }
+
+    /** How the kernel set up the first loop's completion ring (once it has waited), or null on readiness. */
+    public RingFeatures ringFeatures() {
+        return server.ringFeatures();
     }
 
     /** Connections open now, over all loops (a snapshot while running). */

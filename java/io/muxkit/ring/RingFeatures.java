@@ -25,6 +25,11 @@ public record RingFeatures(boolean completion, int setupFlags, int features, boo
         return (features & Native.IORING_FEAT_RECVSEND_BUNDLE) != 0;
     }
 
+    /** A wait can wait for a batch of completions, and for any one after a minimum time (6.12). */
+    public boolean minWait() {
+        return (features & Native.IORING_FEAT_MIN_TIMEOUT) != 0;
+    }
+
     /** The flags asked for that the kernel refused, each dropped (never a failure): empty on a kernel of 6.1 or later. */
     public List<String> dropped() {
         List<String> out = new ArrayList<>();
@@ -36,14 +41,19 @@ public record RingFeatures(boolean completion, int setupFlags, int features, boo
         return out;
     }
 
-    /** One line: "SINGLE_ISSUER|DEFER_TASKRUN|..., registered ring fd, sq 1024, cq 16384, 4096 buffers of 4096 B". */
-    public String describe() {
+    /** The setup as the kernel took it: "SINGLE_ISSUER|DEFER_TASKRUN|..., registered ring fd, batched waits", and what it refused. */
+    public String flags() {
         List<String> taken = new ArrayList<>();
         for (int i = 0; i < WANTED.length; i++) if ((setupFlags & WANTED[i]) != 0) taken.add(WANTED_NAMES[i]);
         if ((setupFlags & Native.IORING_SETUP_COOP_TASKRUN) != 0) taken.add("COOP_TASKRUN");
         List<String> dropped = dropped();
         return String.join("|", taken) + (registeredRing ? ", registered ring fd" : ", plain ring fd")
-                + ", sq " + sqEntries + ", cq " + cqEntries + (buffers > 0 ? ", " + buffers + " buffers of " + bufferSize + " B" : "")
+                + (minWait() ? ", batched waits (min_wait)" : ", one completion a wait (no min_wait: a kernel before 6.12)")
                 + (dropped.isEmpty() ? "" : "; refused by this kernel, dropped: " + String.join(", ", dropped));
+    }
+
+    /** {@link #flags} and the sizes: "..., sq 1024, cq 16384, 4096 buffers of 4096 B". */
+    public String describe() {
+        return flags() + ", sq " + sqEntries + ", cq " + cqEntries + (buffers > 0 ? ", " + buffers + " buffers of " + bufferSize + " B" : "");
     }
 }

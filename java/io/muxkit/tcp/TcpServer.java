@@ -11,6 +11,8 @@ import java.util.function.Function;
 
 import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.Loops;
+import io.muxkit.ring.Ring;
+import io.muxkit.ring.RingFeatures;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
 
@@ -78,6 +80,12 @@ public final class TcpServer implements AutoCloseable {
     /** The loops, for their counters. */
     public List<ServerLoop> loops() {
         return loops;
+    }
+
+    /** How the kernel set up the first loop's completion ring (once it has waited), or null on readiness. */
+    public RingFeatures ringFeatures() {
+        Ring ring = loops.isEmpty() ? null : loops.get(0).loop().ring();
+        return ring == null ? null : ring.features();
     }
 
     /** What to do, once the server has stopped, when a loop died (the default logs it). Call before start(). */

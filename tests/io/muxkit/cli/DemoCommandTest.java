@@ -19,5 +19,7 @@ class DemoCommandTest {
         assertTrue(out.matches("(?s).*\\nselect +1100 +\\d+ +\\d+ +\\d{2,3}  select cannot watch fd 1024.*"), out);
         assertTrue(out.matches("(?s).*\\npoll +1100 +\\d+ +\\d+ +0 .*"), out);
         assertTrue(out.matches("(?s).*\\nepoll +1100 +\\d+ +\\d+ +0 .*"), out);
+        assertTrue(out.matches("(?s).*\\nuring completion +100 +\\d+ +\\d+ +0 .*"), out);  // --io completion
+        assertTrue(out.matches("(?s).*\\nuring completion +1100 +\\d+ +\\d+ +0 .*"), out);
     }
 }
