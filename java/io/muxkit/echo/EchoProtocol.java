@@ -62,6 +62,11 @@ final class EchoProtocol implements Protocol {
         conns.closeAll();
     }
 
+    /** Recvs the kernel ended for want of a ring buffer (0 on readiness), each armed again once buffers came back. */
+    long recvsOutOfBuffers() {
+        return conns.recvsOutOfBuffers();
+    }
+
     /** Connections holding a buffer of pending bytes now (the rest hold none). */
     int buffersInUse() {
         return pending.inUse();

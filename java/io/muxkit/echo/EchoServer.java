@@ -53,7 +53,7 @@ public final class EchoServer implements AutoCloseable {
             MuxStats m = loops.get(i).loop().stats();
             sum = sum.plus(new EchoStats(l.open(), l.accepted(), l.refusedFdLimit(), l.refusedMaxConn(), l.shedNoFd(),
                     l.idleClosed(), p.reads, p.bytes, m.waits(), m.events() + loops.get(i).loop().completionsHandled(), m.syscalls() + l.ioCalls(),
-                    m.blockedNanos(), p.mostBuffered, p.buffersInUse()));
+                    m.blockedNanos(), p.mostBuffered, p.buffersInUse(), p.recvsOutOfBuffers()));
         }
         return sum;
     }

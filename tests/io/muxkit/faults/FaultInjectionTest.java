@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -100,6 +101,30 @@ class FaultInjectionTest {
             assertEquals(0, r.mismatches(), r.summary());
             assertEquals(r.errors(), r.reset(), "the only errors are connections the server reset: " + r.summary());
             assertTrue(r.reset() + r.refused() > 0, "resets and refusals happened and were counted: " + r.summary());
+            assertTrue(child.process().isAlive());
+            assertFdsReturn(child, baseline);
+            assertTrue(stopAndCountFaults(child) > 0);
+        }
+    }
+
+    /**
+     * The completion path under faults at its own result points: its io_uring_enter interrupted,
+     * and completions that come back as a peer's reset (a recv's, a send's) or an accept out of fds
+     * (the connection it brought refused). Nothing is lost but what the resets take, and they are
+     * counted; the fds settle back.
+     */
+    @Test
+    void echoOnCompletionsUnderEnterAndCompletionFaultsLosesNothingElse() throws Exception {
+        String faults = "io_uring_enter:EINTR:0.05,io_uring_cqe:ECONNRESET:0.0005,io_uring_cqe:EPIPE:0.0005,io_uring_cqe:EMFILE:0.2";
+        List<String> command = new java.util.ArrayList<>(List.of("io.muxkit.cli.Main", "echo", "--port", "0", "--io", "completion"));
+        try (ChildJvm child = ChildJvm.start(Map.of("MUXKIT_FAULTS", faults, "MUXKIT_FAULTS_SEED", "1"), null, command)) {
+            int port = child.port();
+            long baseline = SystemFds.count(child.process().pid());
+            LoadClient.Result r = load(port, 50);
+            assertEquals(0, r.mismatches(), r.summary());
+            assertEquals(r.errors(), r.reset(), "the only errors are connections the server reset: " + r.summary());
+            assertTrue(r.reset() + r.refused() > 0, "resets and refusals happened and were counted: " + r.summary());
+            assertTrue(r.messages() > 1000, r.summary());
             assertTrue(child.process().isAlive());
             assertFdsReturn(child, baseline);
             assertTrue(stopAndCountFaults(child) > 0);

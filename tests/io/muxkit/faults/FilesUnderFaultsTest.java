@@ -46,7 +46,9 @@ import io.muxkit.testing.SystemFds;
 class FilesUnderFaultsTest {
     private static final String FAULTS = String.join(",", "read:EAGAIN:0.05", "read:SHORT:0.1", "send:SHORT:0.2",
             "sendfile:SHORT:0.2", "sendfile:EIO:0.01", "openat2:EIO:0.03", "fstat:EIO:0.03", "write:SHORT:0.2",
-            "fsync:EIO:0.05", "renameat:EIO:0.05", "linkat:EIO:0.05", "open_tmpfile:EOPNOTSUPP:0.3");
+            "fsync:EIO:0.05", "renameat:EIO:0.05", "linkat:EIO:0.05", "open_tmpfile:EOPNOTSUPP:0.3",
+            // the completion path's own: its waits interrupted, recvs and sends coming back as resets
+            "io_uring_enter:EINTR:0.05", "io_uring_cqe:ECONNRESET:0.005", "io_uring_cqe:EPIPE:0.005");
 
     /**
      * Enough requests that the faults cost some (about a fifth of the PUTs, a few to a quarter of the GETs)
