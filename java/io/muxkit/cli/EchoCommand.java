@@ -20,6 +20,9 @@ final class EchoCommand implements Callable<Integer> {
     MuxOptions mux;
 
     @Mixin
+    IoOption io;
+
+    @Mixin
     ListenOptions listen;
 
     @Option(names = "--port", defaultValue = "9000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -37,6 +40,7 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        mux.io(io);
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, true, Checks.MAX_SECONDS);
         ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION, 0);
         Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);

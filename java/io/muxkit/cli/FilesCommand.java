@@ -22,6 +22,9 @@ final class FilesCommand implements Callable<Integer> {
     @Mixin
     MuxOptions mux;
 
+    @Mixin
+    IoOption io;
+
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "Directory to serve; nothing outside it is read or written.")
     Path root;
 
@@ -89,6 +92,7 @@ final class FilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        mux.io(io);
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, false, Checks.MAX_SECONDS);
         int fds = cacheFds == -1 ? FileServer.Cache.defaultFds() : checkCacheFds();
         FileServer.Cache cache = noCache ? null : new FileServer.Cache(Checks.range("--cache-bytes", cacheBytes, 0, 1L << 40),

@@ -17,6 +17,9 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     MuxOptions mux;
 
+    @Mixin
+    IoOption io;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host;
 
@@ -40,6 +43,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        mux.io(io);
         Checks.range("--connections", connections, 1, 100_000);
         Checks.range("--size", size, 1, 1 << 24);
         Checks.range("--depth", depth, 1, 1024);

@@ -25,8 +25,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * --backend, --io, --select-fdset, --trace and --trace-file: how a server or client command opens
- * its loops; --timeline, --timeline-events and --lag-warn: what its loops measure and record.
+ * --backend, --select-fdset, --trace and --trace-file: how a server or client command opens its
+ * loops (and, told by {@link IoOption}, on which model); --timeline, --timeline-events and
+ * --lag-warn: what its loops measure and record.
  */
 final class MuxOptions {
     private static final int TRACE_LINES_PER_SECOND = 50;
@@ -36,12 +37,6 @@ final class MuxOptions {
 
     @Mixin
     FdSetOption fdSet;
-
-    @Option(names = "--io", paramLabel = "readiness|completion", defaultValue = "readiness",
-            description = "How the loops do I/O: readiness (the backend says a socket is ready, then a read or write syscall; the default)"
-                    + " or completion (io_uring requests that do the I/O: multishot accept, multishot recv into a shared buffer ring,"
-                    + " send; one io_uring_enter a turn; runs on --backend uring).")
-    String io;
 
     @Option(names = "--trace", arity = "0..1", fallbackValue = "syscalls", paramLabel = "syscalls|calls",
             description = "Print each multiplexing syscall as strace writes it, in the backend's own terms (syscalls, the default),"
@@ -66,6 +61,7 @@ final class MuxOptions {
             description = "Warn (at most a line a second per loop) when a handler, timer or task holds its loop longer than this; 0: never (default: ${DEFAULT-VALUE}).")
     long lagWarn;
 
+    private boolean completion;
     private SyscallTrace sink;
     private Timeline recorded;
     private boolean written;
@@ -80,12 +76,13 @@ final class MuxOptions {
         return new BackendChoice(Backend.URING, backend.name != null ? "--backend " + backend.name : "--io completion");
     }
 
-    /** Whether --io asks for completions; anything but readiness or completion is a usage error. */
+    /** Whether the loops run on completions: a command with --io says so first ({@link IoOption}); the others never do. */
+    void io(IoOption io) {
+        completion = io.completion();
+    }
+
     boolean completion() {
-        String v = io == null ? "readiness" : io.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!v.equals("readiness") && !v.equals("completion"))
-            throw new UsageException("--io: '" + io + "' is neither readiness nor completion");
-        return v.equals("completion");
+        return completion;
     }
 
     /** What runs the loops, as a timeline and a table name it: the backend's id, or "uring completion". */

@@ -210,10 +210,15 @@ final class TracedSyscalls implements MuxSyscalls {
         long enters = Ring.enters(ring) - entersBefore, taken = Ring.submitted(ring) - submittedBefore;
         traceRequests(ops, nops, Ring.taken(ring));
         NativeBuffer cqes = NativeBuffer.view(cqeAddress, (long) Math.max(n, 0) * Native.CQE_SIZE);
-        String call = enters == 0 ? "(no io_uring_enter: " + nops + " to submit, the completion queue read from shared memory)"
-                : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + nops + ", min_complete=" + (timeoutNanos == 0 ? 0 : 1)
-                  + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos) + "}")
-                  + ")" + (n < 0 ? SyscallText.result(n) : " = " + taken) + (enters > 1 ? " (" + enters + " calls: the submission queue filled)" : "");
+        int sqes = sqes(ops, nops, Ring.taken(ring));
+        // a completion ring's wait may wait for a batch, for any one once min_wait_usec passed (see native/uring.c)
+        int batch = completionRing ? ring.getInt(Native.URING_WAIT_NR) : 1, minWait = ring.getInt(Native.URING_MIN_WAIT_USEC);
+        boolean batched = batch > 1 && (ring.getInt(Native.URING_FEATURES) & Native.IORING_FEAT_MIN_TIMEOUT) != 0 && minWait > 0;
+        String call = enters == 0 ? "(no io_uring_enter: " + sqes + " to submit, the completion queue read from shared memory)"
+                : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + sqes + ", min_complete=" + (timeoutNanos == 0 ? 0 : batched ? batch : 1)
+                  + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos)
+                  + (batched ? ", min_wait_usec=" + minWait : "") + "}") + ")" + (n < 0 ? SyscallText.result(n) : " = " + taken)
+                  + (enters > 1 ? " (" + enters + " calls: the submission queue filled)" : "");
         if (completionRing) {
             trace.line(call + (n >= 0 ? " -> " + n + (n == 1 ? " CQE" : " CQEs") : "") + SyscallText.took(took));
             for (int i = 0; i < n; i++) {
@@ -231,6 +236,17 @@ final class TracedSyscalls implements MuxSyscalls {
                     .append((flags & Ring.MORE) != 0 ? ", flags=IORING_CQE_F_MORE" : "").append('}');
         }
         trace.line(call + (n > 0 ? " -> CQEs [" + cq + "]" : "") + SyscallText.took(took));
+        return n;
+    }
+
+    /** The SQEs the first `taken` ops became: none for a dropped request or a buffer given back, two for a cancel-and-close. */
+    private static int sqes(long address, int nops, int taken) {
+        NativeBuffer ops = NativeBuffer.view(address, (long) nops * Native.URING_OP_SIZE);
+        int n = 0;
+        for (int i = 0; i < taken; i++) {
+            int kind = ops.getInt((long) i * Native.URING_OP_SIZE + Native.URING_OP_KIND);
+            n += kind == Native.URING_CANCEL_CLOSE ? 2 : kind == Native.URING_NOP || kind == Native.URING_BUFFER ? 0 : 1;
+        }
         return n;
     }
 
