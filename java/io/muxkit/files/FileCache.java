@@ -141,6 +141,7 @@ final class FileCache implements AutoCloseable {
     private final Limits limits;
     private final EventLoop loop;
     private int inotifyFd = -1;  // -1 when inotify could not be had again after a reset: nothing is cached
+    private long caughtUp = -1;  // the batch in which catchUp last read the inotify fd
     private final NativeBuffer events = NativeMemory.allocate(EVENT_BUFFER);
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);  // access order: LRU
     private final Map<Integer, Watch> watches = new HashMap<>();
@@ -476,6 +477,18 @@ final class FileCache implements AutoCloseable {
     }
 
     // ---- events ----
+
+    /**
+     * Reads what inotify has queued now, once a batch (the loop's wait count): a completion loop
+     * serves a GET as soon as its bytes come, and any write that returned before the request was
+     * sent has its event queued by then. (A readiness loop waits for its next wait instead, which
+     * dispatches the inotify fd first: no read when nothing changed.)
+     */
+    void catchUp(long batch) {
+        if (batch == caughtUp || inotifyFd < 0) return;
+        caughtUp = batch;
+        drain();
+    }
 
     /** Reads the queued events and drops what each one touches; a queue too long for one drain resets the cache. */
     private void drain() {

@@ -189,7 +189,8 @@ final class FileProtocol implements Protocol {
         requests++;
         boolean getReadNow = cache != null && (r.method().equals("GET") || r.method().equals("HEAD"))
                 && c.readBatch == server.loop().batch();
-        if (getReadNow) serveAfterNextWait(c);
+        if (getReadNow && server.loop().ring() != null) cache.catchUp(server.loop().batch());  // then serve it now
+        if (getReadNow && server.loop().ring() == null) serveAfterNextWait(c);
         else start(c, r);
         return true;
     }
@@ -199,6 +200,8 @@ final class FileProtocol implements Protocol {
      * cache's inotify fd first: the request's bytes arrived before that wait, so an event for a
      * write that returned before the request was sent is drained by then, and no stale entry is
      * served. (The inotify fd's own turn in this batch may have come before those bytes arrived.)
+     * A completion loop reads the inotify fd at once instead ({@link FileCache#catchUp}): its
+     * waits batch completions, and a turn more for every GET would break the batches.
      */
     private void serveAfterNextWait(FileConnection c) {
         c.reading = FileConnection.Reading.DONE;  // writing stays IDLE: the request waits

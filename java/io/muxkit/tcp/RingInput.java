@@ -13,7 +13,8 @@ import io.muxkit.ring.BufferRing;
 final class RingInput {
     private final BufferRing buffers;
     private final BufferPool spill;
-    private int[] bids = new int[4], starts = new int[4], lengths = new int[4];
+    private static final int[] NONE = new int[0];
+    private int[] bids = NONE, starts = NONE, lengths = NONE;  // a ring of the buffers' ids, starts and lengths: none while idle
     private int first, count;
     private NativeBuffer moved;  // from spill while it holds bytes, else null
     private int movedAt, movedLength;
@@ -32,7 +33,7 @@ final class RingInput {
     /** Bytes held, moved or in the ring. */
     long bytes() {
         long n = movedLength;
-        for (int i = 0; i < count; i++) n += lengths[(first + i) % bids.length];
+        for (int i = 0; i < count; i++) n += lengths[(first + i) % lengths.length];
         return n;
     }
 
@@ -134,7 +135,8 @@ final class RingInput {
     }
 
     private void grow() {
-        int[] b = new int[count * 2], s = new int[count * 2], l = new int[count * 2];
+        int size = Math.max(4, count * 2);
+        int[] b = new int[size], s = new int[size], l = new int[size];
         for (int i = 0; i < count; i++) {
             int k = (first + i) % bids.length;
             b[i] = bids[k];

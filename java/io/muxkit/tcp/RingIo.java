@@ -1,5 +1,6 @@
 package io.muxkit.tcp;
 
+import static io.muxkit.mux.Multiplexer.EDGE;
 import static io.muxkit.mux.Multiplexer.ERROR;
 import static io.muxkit.mux.Multiplexer.HANGUP;
 import static io.muxkit.mux.Multiplexer.READ;
@@ -220,12 +221,12 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         return writeInterest ? WRITE : 0;
     }
 
-    /** The socket a sendfile found full can take more. */
+    /** The socket a sendfile found full can take more (or, edge-triggered, took some: then flush finds nothing to do). */
     private int writable(int ops) {
         if (closed) return 0;
         if ((ops & ERROR) != 0) return ERROR;
+        if (!watchingWritable) return 0;
         try {
-            conns.eventLoop.setInterest(c.fd, 0);
             watchingWritable = false;
             if (!flush()) return 0;
         } catch (IOException e) {
@@ -320,39 +321,33 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     }
 
     /**
-     * The next send, when none is in flight: a file region by sendfile(2) now (up to the turn's
-     * bytes); one segment of memory straight from it (a cached response, a received buffer);
-     * several small segments, heap bytes, or bytes of the protocol's own copy buffer (which takes
-     * more while this send is on its way, and may move them) gathered into one send buffer. False
-     * while something is still on its way.
+     * The next send, when none is in flight: one segment of memory straight from it (a cached
+     * response, a received buffer); several small segments, heap bytes, or bytes of the protocol's
+     * own copy buffer (which takes more while this send is on its way, and may move them) gathered
+     * into one send buffer. A file's response, its head and its region, goes as on readiness: by
+     * send(MSG_MORE) and sendfile(2) now, up to the turn's bytes, waiting for WRITE readiness (a
+     * poll on the same ring) when the socket is full. False while something is still on its way.
      */
     @Override
     boolean flush() throws IOException {
         if (sendError != 0) throw new NativeIOException("send", c.fd, sendError);
         WriteQueue out = c.out;
         while (!sending && !out.isEmpty()) {
-            long at = out.firstAt(), left = out.firstEnd() - at;
             int kind = out.firstKind();
-            if (kind == WriteQueue.FILE) {
+            if (kind == WriteQueue.FILE || (out.count() > 1 && out.kindAt(1) == WriteQueue.FILE)) {
                 if (watchingWritable) return false;
-                if (c.turnBytes <= 0) {  // the turn's bytes are spent: the rest after the next wait
-                    moreToSend = true;
+                if (c.turnBytes > 0 && SocketIo.drain(c, conns)) continue;
+                if (c.turnBytes > 0) {
+                    watchWritable();  // the socket is full
+                } else {
+                    moreToSend = true;  // the turn's bytes are spent: the rest after the next wait
                     conns.eventLoop.raise(tag);
-                    return false;
                 }
-                c.countIo();
-                long w = Fds.sendfile(c.fd, out.firstFileFd(), at, Math.min(left, c.turnBytes));
-                if (w == Native.AGAIN) {
-                    watchWritable();
-                    return false;
-                }
-                if (w == 0) throw new IOException("the file shrank while it was being sent");
-                out.advance(w);
-                c.turnBytes -= w;
-                c.active();
-                c.moved(w);
-            } else if (kind == WriteQueue.MEMORY && (conns.pool == null || out.firstOwner() != conns.pool)
-                    && (out.count() == 1 || out.kindAt(1) == WriteQueue.FILE || left >= Shared.GATHER_SIZE)) {
+                return false;
+            }
+            long at = out.firstAt(), left = out.firstEnd() - at;
+            if (kind == WriteQueue.MEMORY && (conns.pool == null || out.firstOwner() != conns.pool)
+                    && (out.count() == 1 || left >= Shared.GATHER_SIZE)) {
                 NativeBuffer memory = out.firstMemory();
                 Connection.Owner owner = out.firstOwner();
                 Object token = out.firstToken();
@@ -404,11 +399,15 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         sendToken = null;
     }
 
-    /** A sendfile found the socket full: WRITE readiness, a poll on the same ring, says when it can take more. */
+    /**
+     * A sendfile found the socket full: WRITE readiness says when it can take more, an
+     * edge-triggered (multishot) poll on the same ring, armed at the first time and kept until the
+     * close (a socket full once, serving a large file, is full again soon); the kernel wakes it when
+     * room frees after a send that found none.
+     */
     private void watchWritable() throws IOException {
         watchingWritable = true;
-        if (conns.eventLoop.multiplexer().isRegistered(c.fd)) conns.eventLoop.setInterest(c.fd, WRITE);
-        else conns.eventLoop.multiplexer().register(c.fd, WRITE);
+        if (!conns.eventLoop.multiplexer().isRegistered(c.fd)) conns.eventLoop.multiplexer().register(c.fd, WRITE | EDGE);
     }
 
     @Override

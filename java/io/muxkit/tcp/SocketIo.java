@@ -120,6 +120,14 @@ final class SocketIo extends StreamIo {
      */
     @Override
     boolean flush() throws IOException {
+        return drain(c, conns);
+    }
+
+    /**
+     * Sends c's queue by syscalls until it is all out (true), the socket is full or the turn's bytes
+     * are spent (false): the readiness path's flush, and a ring stream's for a file's response.
+     */
+    static boolean drain(Connection c, Connections<?> conns) throws IOException {
         WriteQueue out = c.out;
         while (!out.isEmpty()) {
             if (c.turnBytes <= 0) return false;
@@ -131,9 +139,9 @@ final class SocketIo extends StreamIo {
                     NativeBuffer staging = conns.staging();
                     int n = (int) Math.min(left, staging.size());
                     staging.put(0, out.firstBytes(), (int) at, n);
-                    w = send(staging, 0, n, n < left || out.count() > 1);
+                    w = send(c, conns, staging, 0, n, n < left || out.count() > 1);
                 }
-                case WriteQueue.MEMORY -> w = send(out.firstMemory(), at, (int) left, out.count() > 1);
+                case WriteQueue.MEMORY -> w = send(c, conns, out.firstMemory(), at, (int) left, out.count() > 1);
                 default -> {
                     w = Fds.sendfile(c.fd, out.firstFileFd(), at, Math.min(left, c.turnBytes));
                     if (w == 0) throw new IOException("the file shrank while it was being sent");
@@ -148,7 +156,7 @@ final class SocketIo extends StreamIo {
         return true;
     }
 
-    private long send(NativeBuffer from, long offset, int n, boolean more) throws IOException {
+    private static long send(Connection c, Connections<?> conns, NativeBuffer from, long offset, int n, boolean more) throws IOException {
         return conns.cork ? Fds.send(c.fd, from, offset, n, more) : Fds.write(c.fd, from, offset, n);
     }
 
