@@ -266,7 +266,7 @@ public final class Ring implements AutoCloseable {
         enter();
         if (buffers != null) buffers.beforeSubmit();
         if (completion) {
-            ring.putInt(Native.URING_WAIT_NR, batch > 1 ? sendsQueued + batch : 1);
+            ring.putInt(Native.URING_WAIT_NR, sendsQueued + batch);
             ring.putInt(Native.URING_MIN_WAIT_USEC, MIN_WAIT_MICROS);
         }
         int n = lib.mk_uring_wait(ring.address(), ops.address(), opCount, timeoutNanos, cqes.address(), cqeCapacity);

@@ -91,8 +91,9 @@ public class Connection {
 
     /**
      * Where the bytes of the last read or peek are: the loop's read buffer on readiness, the buffer
-     * of the ring the kernel filled on completion. Valid until the loop's next wait; writing
-     * straight from it ({@link #write}) sends those bytes without a copy where the model can.
+     * of the ring the kernel filled on completion. Valid until the next read of any of the loop's
+     * connections; writing straight from it ({@link #write}) sends those bytes without a copy where
+     * the model can.
      */
     public NativeBuffer input() {
         return io.input();
