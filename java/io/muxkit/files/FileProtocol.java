@@ -26,6 +26,8 @@ final class FileProtocol implements Protocol {
     private static final int CHUNK = 64 * 1024;
     /** Bytes one turn may send: a peer downloading from a fast socket cannot hold the loop (see FileConnection.TURN_REQUESTS). */
     private static final long TURN_BYTES = 2 << 20;
+    /** Responses to pipelined requests queued behind one still going out, at most (more wait): a send's worth on completions. */
+    private static final long PIPELINED_BYTES = 16 * 1024;
 
     private final ServerLoop server;
     private final FileServer.Config config;
@@ -140,7 +142,9 @@ final class FileProtocol implements Protocol {
     /** Progress as far as the bytes, the turn and the workers allow, then the interest for what is left. */
     private void advance(FileConnection c) throws IOException {
         if (!progress(c)) return;
-        boolean moreToDo = c.turnRequests <= 0 && c.inLen > 0;  // out of turn with requests waiting
+        // requests wait: the turn is spent, or a response is still going out (on completions the next
+        // wait then does not wait for a batch: that response's completion is what lets them start)
+        boolean moreToDo = c.inLen > 0 && (c.turnRequests <= 0 || c.hasQueued());
         boolean working = c.waiting() || (c.upload != null && c.upload.busy);
         if (c.peerClosed() && !c.hasQueued() && !moreToDo && !working) {
             close(c);
@@ -153,7 +157,17 @@ final class FileProtocol implements Protocol {
     private boolean progress(FileConnection c) throws IOException {
         while (true) {
             if (c.hasQueued() || c.writing == FileConnection.Writing.RESPONSE) {
-                if (!c.flush()) return true;
+                if (!c.flush()) {
+                    // still going out: a whole response, small, with the next request already read,
+                    // lets that request start, its response queued behind (on completions, one send
+                    // for a pipelined batch); past PIPELINED_BYTES, requests wait for the queue
+                    if (c.writing == FileConnection.Writing.RESPONSE && !c.closeAfterResponse && c.inLen > 0
+                            && c.queuedBytes() <= PIPELINED_BYTES) {
+                        c.responseDone();
+                        continue;
+                    }
+                    return true;
+                }
                 if (c.writing == FileConnection.Writing.RESPONSE) {
                     if (c.closeAfterResponse) {
                         linger(c);

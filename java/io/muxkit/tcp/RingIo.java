@@ -430,7 +430,9 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
                 ring.cancel(recvUserData);
             }
         }
-        if (whenWritable && !c.hasQueued()) conns.eventLoop.raise(tag);  // nothing waits: the socket can take more
+        // the protocol has more to do once what it wrote is out (or now, when nothing waits): the next
+        // wait does not block for a batch, and WRITE comes with the send's completion or, raised, at once
+        if (whenWritable) conns.eventLoop.raise(tag);
     }
 
     @Override
