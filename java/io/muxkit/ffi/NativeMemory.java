@@ -29,6 +29,14 @@ public final class NativeMemory {
         MEMORY.free(memory.address());
     }
 
+    /** A block of newBytes holding the first keep bytes of old, which is freed: how an array in native memory doubles. */
+    public static NativeBuffer grow(NativeBuffer old, long keep, long newBytes) {
+        NativeBuffer bigger = allocate(newBytes);
+        old.copyTo(0, bigger, 0, keep);
+        free(old);
+        return bigger;
+    }
+
     /** Bytes allocated and not yet freed, in this process. */
     public static long liveBytes() {
         return LIVE_BYTES.get();

@@ -73,10 +73,7 @@ final class PollMultiplexer extends AbstractMultiplexer {
 
     private void append(int fd, int interest) {
         if (count == capacity) {
-            NativeBuffer bigger = NativeMemory.allocate(2L * capacity * SIZE);
-            pollfds.copyTo(0, bigger, 0, (long) count * SIZE);
-            NativeMemory.free(pollfds);
-            pollfds = bigger;
+            pollfds = NativeMemory.grow(pollfds, (long) count * SIZE, 2L * capacity * SIZE);
             capacity *= 2;
         }
         if (fd >= slotByFd.length)

@@ -41,6 +41,10 @@ public final class Ring implements AutoCloseable {
 
     private static final int OP_SIZE = Native.URING_OP_SIZE, CQE_SIZE = Native.CQE_SIZE, KIND_SHIFT = Native.URING_KIND_SHIFT;
     private static final long CANCEL_EVERYTHING_MILLIS = 2000;
+    /** A wait on a completion ring waits for a batch of completions, at most this many, */
+    private static final int MOST_BATCHED = 32;
+    /** and no longer than this once one has come (IORING_ENTER_EXT_ARG's min_wait_usec, 6.12). */
+    private static final int MIN_WAIT_MICROS = 50;
 
     /** Told, after each submit and before the requests the kernel did not take move to the front, how many it took. */
     public interface Submitted {
@@ -56,10 +60,6 @@ public final class Ring implements AutoCloseable {
     private int cqeCapacity = 64, completions;
     private int sendsQueued;  // since the last wait: their completions come at once, and a wait waits for more
     private int batch = 1;    // completions beyond those sends the next wait waits for
-    /** A wait on a completion ring waits for a batch of completions, at most this many, */
-    private static final int MOST_BATCHED = 32;
-    /** and no longer than this once one has come (IORING_ENTER_EXT_ARG's min_wait_usec, 6.12). */
-    static final int MIN_WAIT_MICROS = 50;
     private BufferRing buffers;
     private Submitted listener;
     private Thread owner;  // the thread of the first wait: the only one that may enter a SINGLE_ISSUER ring
@@ -245,10 +245,7 @@ public final class Ring implements AutoCloseable {
     private int newOp() {
         if (closed) throw new IllegalStateException("the ring is closed");
         if (opCount == opCapacity) {
-            NativeBuffer bigger = NativeMemory.allocate(2L * opCapacity * OP_SIZE);
-            ops.copyTo(0, bigger, 0, (long) opCount * OP_SIZE);
-            NativeMemory.free(ops);
-            ops = bigger;
+            ops = NativeMemory.grow(ops, (long) opCount * OP_SIZE, 2L * opCapacity * OP_SIZE);
             opCapacity *= 2;
         }
         return opCount++;
@@ -275,10 +272,7 @@ public final class Ring implements AutoCloseable {
         if (completion) batch(completions - sendsQueued);
         sendsQueued = 0;
         if (n == cqeCapacity) {  // full: there may be more, so the next wait gets room (these stay readable until then)
-            NativeBuffer bigger = NativeMemory.allocate(2L * cqeCapacity * CQE_SIZE);
-            cqes.copyTo(0, bigger, 0, (long) n * CQE_SIZE);
-            NativeMemory.free(cqes);
-            cqes = bigger;
+            cqes = NativeMemory.grow(cqes, (long) n * CQE_SIZE, 2L * cqeCapacity * CQE_SIZE);
             cqeCapacity *= 2;
         }
         return n;

@@ -204,8 +204,9 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
             detachWhenDone();
             return 0;
         }
-        if (result < 0) {
-            sendError = -result;  // EPIPE, ECONNRESET: the peer is gone
+        if (result < 0 || (result == 0 && sendMemory != null)) {
+            sendError = result < 0 ? -result : Native.EPIPE;  // EPIPE, ECONNRESET: the peer is gone (nothing taken: as gone)
+            releaseSend();
             return ERROR;
         }
         if (sendMemory != null) {  // partial: the rest goes again
@@ -438,8 +439,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     @Override
     void close() {
         closed = true;
-        input.clear();
-        if (!sending) releaseSend();
+        input.clear();  // (a send in flight keeps its memory until its completion)
         detachWhenDone();
     }
 
