@@ -38,16 +38,8 @@ public final class EventLoop implements AutoCloseable {
     private final Multiplexer mux;
     private final Ring ring;  // null on a readiness loop
     private final FdTable<Registration> handlers = new FdTable<>();
-    // the completion side, by tag: who owns the tag's requests, its fd and registration
-    private Completion[] owners = new Completion[64];
-    private int[] ownerFds = new int[64];
-    private Registration[] ownerRegistrations = new Registration[64];
-    private int[] freeTags = new int[64];
-    private int freeTagCount, nextTag, attached;
+    private final Attached attached = new Attached();  // the completion side: fds attached to the ring, by tag
     private long completionsHandled;
-    private int[] raised = new int[64], raisedRunning = new int[64];  // tags whose Completion asked for a dispatch after the next wait
-    private int raisedCount;
-    private boolean[] isRaised = new boolean[64];
     private int[] firstFds = new int[0];      // dispatched before the others of each batch
     private long batch;                       // the batch of ready fds being dispatched
     private long[] closedInBatch = new long[256];  // by fd: the batch in which it was last closed
@@ -69,7 +61,7 @@ public final class EventLoop implements AutoCloseable {
     private long bytesMoved;
 
     /** A handler and what its fd is, for the lag figures and the timeline ("conn", "listen", ...); tag: -1, or the fd is attached. */
-    private record Registration(Handler handler, String role, int tag) {}
+    record Registration(Handler handler, String role, int tag) {}
 
     /** The role of an fd registered without one. */
     public static final String FD = "fd";
@@ -161,31 +153,14 @@ public final class EventLoop implements AutoCloseable {
      */
     public int attach(int fd, Completion completion, Handler handler, String role) {
         if (ring == null) throw new IllegalStateException("a readiness loop has no ring to attach fd " + fd + " to");
-        int tag = freeTagCount > 0 ? freeTags[--freeTagCount] : nextTag++;
-        if (tag >= owners.length) {
-            int size = owners.length * 2;
-            owners = Arrays.copyOf(owners, size);
-            ownerFds = Arrays.copyOf(ownerFds, size);
-            ownerRegistrations = Arrays.copyOf(ownerRegistrations, size);
-            isRaised = Arrays.copyOf(isRaised, size);
-        }
-        Registration r = new Registration(handler, role, tag);
-        owners[tag] = completion;
-        ownerFds[tag] = fd;
-        ownerRegistrations[tag] = r;
+        Registration r = attached.attach(fd, completion, handler, role);
         handlers.put(fd, r);
-        attached++;
-        return tag;
+        return r.tag();
     }
 
     /** The owner of tag has no request in flight any more (its last completion came): the tag may be given out again. */
     public void detach(int tag) {
-        if (owners[tag] == null) return;
-        owners[tag] = null;
-        ownerRegistrations[tag] = null;
-        if (freeTagCount == freeTags.length) freeTags = Arrays.copyOf(freeTags, freeTagCount * 2);
-        freeTags[freeTagCount++] = tag;
-        attached--;
+        attached.detach(tag);
     }
 
     /**
@@ -198,7 +173,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Tags attached and not yet detached: owners with requests in flight, or fds still open. */
     public int attachedCount() {
-        return attached;
+        return attached.count();
     }
 
     /**
@@ -207,10 +182,7 @@ public final class EventLoop implements AutoCloseable {
      * a socket that may take more), as readiness reports a level again. Once until then.
      */
     public void raise(int tag) {
-        if (isRaised[tag]) return;
-        isRaised[tag] = true;
-        if (raisedCount == raised.length) raised = Arrays.copyOf(raised, raisedCount * 2);
-        raised[raisedCount++] = tag;
+        attached.raise(tag);
     }
 
     /**
@@ -333,7 +305,7 @@ public final class EventLoop implements AutoCloseable {
                 if (!afterWait.isEmpty()) runAfterWait();
                 for (int i = 0; i < n; i++) if (firstFds.length == 0 || !isFirst(mux.readyFd(i))) dispatch(mux.readyFd(i), mux.readyOps(i));
                 if (ring != null) {
-                    if (raisedCount > 0) runRaised();
+                    if (attached.anyRaised()) runRaised();
                     dispatchCompletions();
                 }
                 runTimers();
@@ -374,7 +346,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private long timeoutNanos() {
-        if (!tasks.isEmpty() || !afterWait.isEmpty() || raisedCount > 0) return 0;
+        if (!tasks.isEmpty() || !afterWait.isEmpty() || attached.anyRaised()) return 0;
         Timer next = timers.peek();
         if (next == null) return -1;
         return Math.max(0, next.dueNanos - System.nanoTime());
@@ -444,7 +416,7 @@ public final class EventLoop implements AutoCloseable {
             int kind = Ring.kind(userData);
             if (kind <= 0) continue;
             int tag = Ring.tag(userData);
-            if (tag >= owners.length || owners[tag] == null) continue;
+            if (attached.owner(tag) == null) continue;
             long bytesBefore = bytesMoved;
             int ops = complete(tag, kind, ring.result(i), ring.flags(i));
             handOver(tag, ops, kind == Ring.SEND ? Multiplexer.WRITE : Multiplexer.READ, bytesBefore, true);
@@ -453,22 +425,17 @@ public final class EventLoop implements AutoCloseable {
 
     /** The dispatches raised in the last turn; those raised now wait for the next. */
     private void runRaised() {
-        int[] now = raised;
-        int count = raisedCount;
-        raised = raisedRunning;
-        raisedRunning = now;
-        raisedCount = 0;
+        int count = attached.takeRaised();
         for (int i = 0; i < count; i++) {
-            int tag = now[i];
-            isRaised[tag] = false;
-            Completion owner = owners[tag];
+            int tag = attached.raisedTag(i);
+            Completion owner = attached.owner(tag);
             if (owner == null) continue;
             long bytesBefore = bytesMoved;
             int ops;
             try {
                 ops = owner.raised();
             } catch (Exception | Error e) {
-                failed(e, "fd " + ownerFds[tag]);
+                failed(e, "fd " + attached.fd(tag));
                 ops = 0;
             }
             if (ops != 0) handOver(tag, ops, ops, bytesBefore, false);
@@ -477,9 +444,9 @@ public final class EventLoop implements AutoCloseable {
 
     private int complete(int tag, int kind, int result, int flags) {
         try {
-            return owners[tag].completed(kind, result, flags);
+            return attached.owner(tag).completed(kind, result, flags);
         } catch (Exception | Error e) {
-            failed(e, "fd " + ownerFds[tag]);
+            failed(e, "fd " + attached.fd(tag));
             return 0;
         }
     }
@@ -489,8 +456,8 @@ public final class EventLoop implements AutoCloseable {
      * as; the whole is timed as a dispatch (shown with what the completion was, when no ops went on).
      */
     private void handOver(int tag, int ops, int shownOps, long bytesBefore, boolean always) {
-        int fd = ownerFds[tag];
-        Registration r = ownerRegistrations[tag];
+        int fd = attached.fd(tag);
+        Registration r = attached.registration(tag);
         if (ops != 0 && r != null && handlers.get(fd) == r) guard(r.handler, fd, ops);
         if (!always && ops == 0) return;
         completionsHandled++;
@@ -509,7 +476,7 @@ public final class EventLoop implements AutoCloseable {
     public void settle(long maxMillis) throws IOException {
         if (ring == null) return;
         long deadline = System.nanoTime() + maxMillis * 1_000_000;
-        while (attached > 0) {
+        while (attached.count() > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return;
             mux.select(Math.min(left, 50_000_000), TimeUnit.NANOSECONDS);
