@@ -16,8 +16,9 @@ final class RingInput {
     private static final int[] NONE = new int[0];
     private int[] bids = NONE, starts = NONE, lengths = NONE;  // a ring of the buffers' ids, starts and lengths: none while idle
     private int first, count;
-    private NativeBuffer moved;  // from spill while it holds bytes, else null
+    private NativeBuffer moved;  // from spill while it holds bytes (or, emptied, until the next read), else null
     private int movedAt, movedLength;
+    private long bytes;  // held, moved or in the ring
     private NativeBuffer memory;
     private long at;
 
@@ -32,14 +33,7 @@ final class RingInput {
 
     /** Bytes held, moved or in the ring. */
     long bytes() {
-        long n = movedLength;
-        for (int i = 0; i < count; i++) n += lengths[(first + i) % lengths.length];
-        return n;
-    }
-
-    /** Bytes moved out of the ring. */
-    int movedBytes() {
-        return movedLength;
+        return bytes;
     }
 
     /** A completion filled length bytes of buffer bid: they come after the rest. */
@@ -50,10 +44,12 @@ final class RingInput {
         starts[k] = 0;
         lengths[k] = length;
         count++;
+        bytes += length;
     }
 
     /** Up to max bytes from the front, left where they are: how many; they are at {@link #memory()}[{@link #at()}, ...). */
     int front(int max) {
+        if (moved != null && movedLength == 0) giveBackMoved();  // read last time: its bytes are done with
         if (movedLength > 0) {
             memory = moved;
             at = movedAt;
@@ -74,20 +70,18 @@ final class RingInput {
     }
 
     /**
-     * n bytes from the front are read. A ring buffer emptied goes back to the kernel after the
-     * next submit, so its bytes stay readable (and may be held by a send) until then; the stream's
-     * own buffer, once empty, goes back to its pool.
+     * n bytes from the front are read. Their memory stays readable until the next read (the caller
+     * may still copy them from {@link #memory()}): a ring buffer emptied goes back to the kernel
+     * after the next submit (until then a send may hold it too); the stream's own buffer, emptied,
+     * goes back to its pool at the next read, or when the protocol stops reading.
      */
     void consume(long n) {
+        bytes -= n;
         if (movedLength > 0) {
             int take = (int) Math.min(n, movedLength);
             movedAt += take;
             movedLength -= take;
             n -= take;
-            if (movedLength == 0) {
-                spill.give(moved);
-                moved = null;
-            }
         }
         while (n > 0 && count > 0) {
             int take = (int) Math.min(n, lengths[first]);
@@ -102,9 +96,15 @@ final class RingInput {
         }
     }
 
-    /** The protocol stops reading: the ring buffers' bytes are copied into the stream's own buffer (as many as it holds) and go back. */
+    /**
+     * The protocol stops reading: the ring buffers' bytes are copied into the stream's own buffer and
+     * go back (all of them: a stream holds at most that buffer's size, {@link RingIo#armRecv}).
+     */
     void moveOut() {
-        if (count == 0) return;
+        if (count == 0) {
+            if (moved != null && movedLength == 0) giveBackMoved();  // nothing held: none of the pool's memory either
+            return;
+        }
         if (moved == null) {
             moved = spill.take();
             movedAt = movedLength = 0;
@@ -126,12 +126,17 @@ final class RingInput {
         count--;
     }
 
+    private void giveBackMoved() {
+        spill.give(moved);
+        moved = null;
+        movedAt = movedLength = 0;
+    }
+
     /** Everything held goes back (the connection is closing). */
     void clear() {
         while (count > 0) consume0();
-        if (moved != null) spill.give(moved);
-        moved = null;
-        movedLength = 0;
+        if (moved != null) giveBackMoved();
+        bytes = 0;
     }
 
     private void grow() {

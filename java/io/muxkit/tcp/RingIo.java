@@ -125,11 +125,13 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     }
 
     /**
-     * A multishot recv, ended after what the stream may still hold: RECV_LIMIT less what it moved
-     * out of the ring (none when that is full: then again once the protocol has read some).
+     * A multishot recv, ended after what the stream may still hold: RECV_LIMIT less what it holds
+     * unread, in the ring or moved out of it (none when that is RECV_LIMIT: then again at the
+     * protocol's next interest in reading, once it has read some). So a stream never holds more
+     * than its own buffer takes when the protocol stops reading, and every byte then moves out.
      */
     private void armRecv() {
-        int limit = shared.recvLimit == 0 ? 0 : Shared.RECV_LIMIT - input.movedBytes();
+        int limit = shared.recvLimit == 0 ? 0 : (int) (Shared.RECV_LIMIT - input.bytes());
         if (shared.recvLimit > 0 && limit <= 0) return;
         recvArmed = true;
         recvCancelled = false;
