@@ -70,6 +70,7 @@ class TracedSyscallsTest {
     void selectsRecoveryFromAClosedFdIsTraced() throws IOException {
         mux = Multiplexer.open(Backend.SELECT, FdSetMode.STRICT, trace);
         int[] p = fds.pipe();
+        p[0] = fds.moveHigh(p[0]);  // (so that its number stays closed)
         mux.register(p[0], READ);
         fds.closeNow(p[0]);
         syscallLines();

@@ -59,6 +59,21 @@ public final class FdScope implements AutoCloseable {
         return total;
     }
 
+    /**
+     * Moves fd to a free number just below FD_SETSIZE (so select takes it too) and returns it: closed
+     * later, that number stays closed, since another thread's open takes the lowest free number.
+     * For tests that close an fd and then ask the kernel about its number.
+     */
+    public int moveHigh(int fd) throws NativeIOException {
+        for (int n = 1000; n > 512; n--) {
+            if (Files.exists(Path.of("/proc/self/fd/" + n), java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+            Fds.dup2(fd, n);
+            closeNow(fd);
+            return track(n)[0];
+        }
+        throw new AssertionError("no free fd number between 512 and 1000");
+    }
+
     /** Closes fd now (it stays tracked; closing it again at the end is harmless only if not reused, so it is untracked). */
     public void closeNow(int fd) throws NativeIOException {
         fds.remove(Integer.valueOf(fd));
