@@ -17,7 +17,7 @@
 #include <dirent.h>
 #include <sys/inotify.h>
 #include <linux/openat2.h>
-#include <linux/io_uring.h>
+#include "uring_abi.h"
 
 #define C(x) { #x, (long)(x) }
 
@@ -42,7 +42,8 @@ static const struct { const char *name; long value; } constants[] = {
     { "offsetof(struct mk_uring, submitted)", offsetof(struct mk_uring, submitted) },
     { "offsetof(struct mk_uring, taken)", offsetof(struct mk_uring, taken) },
     { "offsetof(struct mk_uring, inflight)", offsetof(struct mk_uring, inflight) },
-    { "offsetof(struct mk_uring, recvs)", offsetof(struct mk_uring, recvs) },
+    { "offsetof(struct mk_uring, sqes_written)", offsetof(struct mk_uring, sqes_written) },
+    { "offsetof(struct mk_uring, min_complete)", offsetof(struct mk_uring, min_complete) },
     { "offsetof(struct mk_uring, setup_flags)", offsetof(struct mk_uring, setup_flags) },
     { "offsetof(struct mk_uring, wait_nr)", offsetof(struct mk_uring, wait_nr) },
     { "offsetof(struct mk_uring, min_wait_usec)", offsetof(struct mk_uring, min_wait_usec) },
@@ -61,9 +62,7 @@ static const struct { const char *name; long value; } constants[] = {
     C(IORING_CQE_F_MORE), C(IORING_CQE_F_BUFFER), C(IORING_CQE_BUFFER_SHIFT), C(IORING_ASYNC_CANCEL_ANY),
     C(IORING_SETUP_SINGLE_ISSUER), C(IORING_SETUP_DEFER_TASKRUN), C(IORING_SETUP_COOP_TASKRUN),
     C(IORING_SETUP_TASKRUN_FLAG), C(IORING_SETUP_SUBMIT_ALL), C(IORING_SETUP_CLAMP), C(IORING_SETUP_CQSIZE),
-    C(IORING_SETUP_R_DISABLED), C(IORING_FEAT_NODROP), C(IORING_FEAT_EXT_ARG), C(IORING_FEAT_FAST_POLL),
-    { "IORING_FEAT_RECVSEND_BUNDLE", 1L << 14 },  /* 6.10 and 6.12; newer than the 6.1 uapi headers here */
-    { "IORING_FEAT_MIN_TIMEOUT", 1L << 15 },
+    C(IORING_SETUP_R_DISABLED), C(IORING_FEAT_RECVSEND_BUNDLE), C(IORING_FEAT_MIN_TIMEOUT),
     { "sizeof(struct inotify_event)", sizeof(struct inotify_event) },
     { "offsetof(struct inotify_event, wd)", offsetof(struct inotify_event, wd) },
     { "offsetof(struct inotify_event, mask)", offsetof(struct inotify_event, mask) },
@@ -82,10 +81,10 @@ static const struct { const char *name; long value; } constants[] = {
     C(O_PATH), C(O_NOCTTY), C(RESOLVE_NO_SYMLINKS),
     C(AF_INET), C(AF_INET6), C(AF_UNIX), C(SOCK_STREAM), C(SOCK_NONBLOCK), C(SOCK_CLOEXEC),
     C(SOL_SOCKET), C(SO_ERROR), C(SO_REUSEADDR), C(SO_REUSEPORT), C(IPPROTO_TCP), C(TCP_NODELAY),
-    C(MSG_MORE), C(MSG_NOSIGNAL), C(MSG_WAITALL), C(SHUT_WR),
+    C(MSG_MORE), C(MSG_NOSIGNAL), C(SHUT_WR),
     C(EAGAIN), C(EINTR), C(EBADF), C(EINPROGRESS), C(EMFILE), C(ENFILE), C(ENOENT), C(EPERM),
     C(ENOSPC), C(EXDEV), C(ELOOP), C(ENOTDIR), C(EACCES), C(EINVAL), C(ENAMETOOLONG), C(ENXIO),
-    C(EOPNOTSUPP), C(EISDIR), C(EEXIST), C(ECANCELED), C(ENOSYS), C(ENOMEM), C(ECONNREFUSED), C(ECONNRESET), C(ENOBUFS), C(EPIPE), C(ECONNABORTED), C(EBADFD),
+    C(EOPNOTSUPP), C(EISDIR), C(EEXIST), C(ECANCELED), C(ENOSYS), C(ENOMEM), C(ECONNREFUSED), C(ECONNRESET), C(ENOBUFS), C(EPIPE), C(ETIME),
     C(SIGWINCH),
 };
 

@@ -72,16 +72,17 @@ struct mk_uring {
     long enters;                 /* io_uring_enter calls made */
     long submitted;              /* SQEs the kernel took */
     long taken;                  /* ops the last submit or wait put in the ring (all, unless it failed) */
+    long sqes_written;           /* the SQEs those ops became (none for NOP and BUFFER, two for CANCEL_CLOSE) */
     long inflight;               /* requests submitted whose last completion has not been read */
-    long recvs;                  /* of those, multishot recvs */
     unsigned wait_nr;            /* a wait waits for this many completions (0 or 1: one), */
     unsigned min_wait_usec;      /* but no longer than this once one has come (IORING_FEAT_MIN_TIMEOUT, 6.12) */
+    unsigned min_complete;       /* what the last wait's io_uring_enter waited for (0: it did not wait) */
     unsigned setup_flags;        /* the IORING_SETUP_* flags the kernel took */
     unsigned features;           /* IORING_FEAT_* */
-    int registered_ring;         /* 1 when io_uring_enter goes through a registered ring fd */
+    int registered_ring;         /* 1 when io_uring_enter goes through a registered ring fd (IORING_ENTER_REGISTERED_RING) */
+    int owner;                   /* the thread (tid) that enabled the ring and registered its fd */
     int fd;
     int enter_fd;                /* fd, or its registered index */
-    unsigned enter_flags;        /* 0, or IORING_ENTER_REGISTERED_RING */
     int disabled;                /* created IORING_SETUP_R_DISABLED: enabled by the first enter, on the thread that will submit */
     unsigned sq_entries, cq_entries;
     unsigned *sq_head, *sq_tail, *sq_mask, *sq_array, *sq_flags;

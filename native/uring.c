@@ -12,22 +12,15 @@
 #define _GNU_SOURCE
 #include "muxkit.h"
 
+#include "uring_abi.h"
+
 #include <errno.h>
-#include <linux/io_uring.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-/* newer than the 6.1 uapi headers Debian 12 ships */
-#ifndef IORING_FEAT_RECVSEND_BUNDLE
-#define IORING_FEAT_RECVSEND_BUNDLE (1U << 14)
-#endif
-#ifndef IORING_FEAT_MIN_TIMEOUT
-#define IORING_FEAT_MIN_TIMEOUT (1U << 15)
-#endif
 
 size_t mk_uring_size(void) {
     return sizeof(struct mk_uring);
@@ -40,7 +33,7 @@ static long enter(struct mk_uring *r, unsigned to_submit, unsigned min_complete,
                   const void *arg, size_t argsz) {
     r->enters++;
     return MK_SYSCALL(io_uring_enter, syscall(SYS_io_uring_enter, r->enter_fd, to_submit, min_complete,
-                                              flags | r->enter_flags, arg, argsz));
+                                              flags | (r->registered_ring ? IORING_ENTER_REGISTERED_RING : 0), arg, argsz));
 }
 
 static long reg(struct mk_uring *r, unsigned op, void *arg, unsigned n) {
@@ -171,10 +164,10 @@ static long enable(struct mk_uring *r) {
     if (rc < 0)
         return rc;
     r->disabled = 0;
+    r->owner = (int)syscall(SYS_gettid);
     struct io_uring_rsrc_update update = { .offset = -1U, .data = (uint64_t)r->fd };
     if (reg(r, IORING_REGISTER_RING_FDS, &update, 1) == 1) {  /* else io_uring_enter takes the plain fd */
         r->enter_fd = (int)update.offset;
-        r->enter_flags = IORING_ENTER_REGISTERED_RING;
         r->registered_ring = 1;
     }
     return 0;
@@ -219,12 +212,16 @@ int mk_uring_buffers(void *ring, void *ring_memory, unsigned entries, unsigned g
     return 0;
 }
 
-/* Unmaps the rings and closes the ring fd: the kernel cancels every request still in flight. */
+/*
+ * Unmaps the rings and closes the ring fd: the kernel cancels every request still in flight. The
+ * registration of the ring fd belongs to the thread that made it (its index means another ring on
+ * any other thread): only that thread drops it; elsewhere it holds the ring open until that thread exits.
+ */
 void mk_uring_exit(void *ring) {
     struct mk_uring *r = ring;
     if (r->fd < 0)
         return;
-    if (r->registered_ring) {  /* the registration holds the ring open until this thread exits */
+    if (r->registered_ring && r->owner == (int)syscall(SYS_gettid)) {
         struct io_uring_rsrc_update update = { .offset = (unsigned)r->enter_fd };
         reg(r, IORING_UNREGISTER_RING_FDS, &update, 1);
         r->registered_ring = 0;
@@ -295,7 +292,6 @@ static void write_op(struct mk_uring *r, const struct mk_uring_op *op) {
         sqe->buf_group = (unsigned short)op->arg;
         sqe->file_index = op->events;    /* optlen since 6.16: end after that many bytes (0: none) */
         sqe->user_data = op->user_data;
-        r->recvs++;
         break;
     case MK_URING_SEND:
         sqe = next_sqe(r);
@@ -341,7 +337,7 @@ static unsigned sqes_of(int kind) {
 
 /* Writes the ops as SQEs, flushing whenever the submission queue is full: 0, or -errno. */
 static long queue(struct mk_uring *r, const struct mk_uring_op *ops, int nops) {
-    r->taken = 0;
+    r->taken = r->sqes_written = 0;
     long rc = 0;
     for (int i = 0; i < nops; i++) {
         if (r->sq_entries - unsubmitted(r) < sqes_of(ops[i].kind)) {
@@ -353,6 +349,7 @@ static long queue(struct mk_uring *r, const struct mk_uring_op *ops, int nops) {
         }
         write_op(r, &ops[i]);
         r->taken++;
+        r->sqes_written += sqes_of(ops[i].kind);
     }
     STORE_RELEASE(r->sq_tail, r->sq_local_tail);
     publish_buffers(r);
@@ -379,11 +376,8 @@ static int reap(struct mk_uring *r, void *cqes, int max) {
     for (; head != tail && n < max; head++, n++) {
         struct io_uring_cqe *c = (struct io_uring_cqe *)cqes + n;
         memcpy(c, &r->cqes[head & *r->cq_mask], sizeof(struct io_uring_cqe));
-        if (!(c->flags & IORING_CQE_F_MORE)) {
+        if (!(c->flags & IORING_CQE_F_MORE))
             r->inflight--;
-            if ((int64_t)c->user_data >= 0 && (c->user_data >> MK_URING_KIND_SHIFT) == MK_URING_RECV_MULTI)
-                r->recvs--;
-        }
         if (__builtin_expect(mk_faults_active, 0))
             inject(c);
     }
@@ -421,6 +415,7 @@ int mk_uring_wait(void *ring, const void *ops, int nops, long timeout_ns, void *
     int completed = LOAD_ACQUIRE(r->cq_tail) != *r->cq_head;
     /* completions the kernel holds for us: overflowed, or waiting for us to run its task work */
     int held = LOAD_ACQUIRE(r->sq_flags) & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN);
+    r->min_complete = 0;
     if (completed || timeout_ns == 0) {
         if (to_submit || held)
             rc = MK_RETRY_EINTR(enter(r, to_submit, 0, IORING_ENTER_GETEVENTS, NULL, 0));
@@ -429,6 +424,7 @@ int mk_uring_wait(void *ring, const void *ops, int nops, long timeout_ns, void *
          * DEFER_TASKRUN the kernel then wakes this thread once per batch, not once per completion. The
          * min wait needs a finite overall timeout (with none it would return empty when it expires). */
         unsigned nr = r->wait_nr > 1 && (r->features & IORING_FEAT_MIN_TIMEOUT) && r->min_wait_usec ? r->wait_nr : 1;
+        r->min_complete = nr;
         long wait_ns = nr > 1 && timeout_ns < 0 ? 3600L * 1000000000L : timeout_ns;
         struct __kernel_timespec ts = { .tv_sec = wait_ns / 1000000000L, .tv_nsec = wait_ns % 1000000000L };
         struct io_uring_getevents_arg arg = { .ts = wait_ns < 0 ? 0 : (uint64_t)(uintptr_t)&ts };

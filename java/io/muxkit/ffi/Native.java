@@ -41,8 +41,9 @@ public final class Native {
     public static final int URING_ENTERS = constant("offsetof(struct mk_uring, enters)"),
             URING_SUBMITTED = constant("offsetof(struct mk_uring, submitted)"),
             URING_TAKEN = constant("offsetof(struct mk_uring, taken)"),
+            URING_SQES_WRITTEN = constant("offsetof(struct mk_uring, sqes_written)"),
             URING_INFLIGHT = constant("offsetof(struct mk_uring, inflight)"),
-            URING_RECVS = constant("offsetof(struct mk_uring, recvs)"),
+            URING_MIN_COMPLETE = constant("offsetof(struct mk_uring, min_complete)"),
             URING_SETUP_FLAGS = constant("offsetof(struct mk_uring, setup_flags)"),
             URING_WAIT_NR = constant("offsetof(struct mk_uring, wait_nr)"),
             URING_MIN_WAIT_USEC = constant("offsetof(struct mk_uring, min_wait_usec)"),
@@ -63,8 +64,6 @@ public final class Native {
             IORING_SETUP_TASKRUN_FLAG = constant("IORING_SETUP_TASKRUN_FLAG"),
             IORING_SETUP_SUBMIT_ALL = constant("IORING_SETUP_SUBMIT_ALL"), IORING_SETUP_CLAMP = constant("IORING_SETUP_CLAMP"),
             IORING_SETUP_CQSIZE = constant("IORING_SETUP_CQSIZE"), IORING_SETUP_R_DISABLED = constant("IORING_SETUP_R_DISABLED"),
-            IORING_FEAT_NODROP = constant("IORING_FEAT_NODROP"), IORING_FEAT_EXT_ARG = constant("IORING_FEAT_EXT_ARG"),
-            IORING_FEAT_FAST_POLL = constant("IORING_FEAT_FAST_POLL"),
             IORING_FEAT_RECVSEND_BUNDLE = constant("IORING_FEAT_RECVSEND_BUNDLE"),
             IORING_FEAT_MIN_TIMEOUT = constant("IORING_FEAT_MIN_TIMEOUT");
     public static final int POLLFD_FD = constant("offsetof(struct pollfd, fd)");
@@ -107,7 +106,7 @@ public final class Native {
     public static final int SOL_SOCKET = constant("SOL_SOCKET"), SO_ERROR = constant("SO_ERROR"),
             SO_REUSEADDR = constant("SO_REUSEADDR"), SO_REUSEPORT = constant("SO_REUSEPORT"),
             IPPROTO_TCP = constant("IPPROTO_TCP"), TCP_NODELAY = constant("TCP_NODELAY");
-    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL"), MSG_WAITALL = constant("MSG_WAITALL"),
+    public static final int MSG_MORE = constant("MSG_MORE"), MSG_NOSIGNAL = constant("MSG_NOSIGNAL"),
             SHUT_WR = constant("SHUT_WR");
 
     // errno values
@@ -119,8 +118,7 @@ public final class Native {
             ENXIO = constant("ENXIO"), EOPNOTSUPP = constant("EOPNOTSUPP"), EISDIR = constant("EISDIR"),
             EEXIST = constant("EEXIST"), ECANCELED = constant("ECANCELED"), ENOSYS = constant("ENOSYS"),
             ENOMEM = constant("ENOMEM"), ECONNREFUSED = constant("ECONNREFUSED"), ECONNRESET = constant("ECONNRESET"),
-            ENOBUFS = constant("ENOBUFS"), EPIPE = constant("EPIPE"), ECONNABORTED = constant("ECONNABORTED"),
-            EBADFD = constant("EBADFD");
+            ENOBUFS = constant("ENOBUFS"), EPIPE = constant("EPIPE"), ETIME = constant("ETIME");
 
     public static final int SIGWINCH = constant("SIGWINCH");
 

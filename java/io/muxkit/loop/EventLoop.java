@@ -171,11 +171,6 @@ public final class EventLoop implements AutoCloseable {
         return completionsHandled;
     }
 
-    /** Tags attached and not yet detached: owners with requests in flight, or fds still open. */
-    public int attachedCount() {
-        return attached.count();
-    }
-
     /**
      * Asks for the Completion of tag to be {@link Completion#raised} after the next wait, which
      * then does not block: for what the kernel will not report again (bytes a handler left unread,

@@ -145,8 +145,8 @@ final class TracedSyscalls implements MuxSyscalls {
     public int mk_uring_init(long ring, int entries, int cqEntries) {
         int fd = lib.mk_uring_init(ring, entries, cqEntries);
         ringSetUp(fd, false);
-        trace.line("io_uring_setup(" + entries + ", {flags=IORING_SETUP_CQSIZE|IORING_SETUP_SUBMIT_ALL|IORING_SETUP_COOP_TASKRUN"
-                + "|IORING_SETUP_TASKRUN_FLAG, cq_entries=" + cqEntries + "})" + SyscallText.result(fd) + (fd >= 0 ? " (and 3 mmaps of the rings)" : ""));
+        trace.line("io_uring_setup(" + entries + ", {flags=" + setupFlags(ring, fd, "IORING_SETUP_CQSIZE|IORING_SETUP_SUBMIT_ALL|...")
+                + ", cq_entries=" + cqEntries + "})" + SyscallText.result(fd) + (fd >= 0 ? " (and 3 mmaps of the rings)" : ""));
         return fd;
     }
 
@@ -154,11 +154,15 @@ final class TracedSyscalls implements MuxSyscalls {
     public int mk_uring_init_completion(long ring, int entries, int cqEntries) {
         int fd = lib.mk_uring_init_completion(ring, entries, cqEntries);
         ringSetUp(fd, true);
-        String flags = fd < 0 ? "IORING_SETUP_SINGLE_ISSUER|IORING_SETUP_DEFER_TASKRUN|..."
-                : SyscallText.setupFlags(NativeBuffer.view(ring, ringSize).getInt(Native.URING_SETUP_FLAGS));
+        String flags = setupFlags(ring, fd, "IORING_SETUP_SINGLE_ISSUER|IORING_SETUP_DEFER_TASKRUN|...");
         trace.line("io_uring_setup(" + entries + ", {flags=" + flags + ", cq_entries=" + cqEntries + "})" + SyscallText.result(fd)
                 + (fd >= 0 ? " (and 3 mmaps of the rings; the first io_uring_enter enables it on the loop's thread and registers its fd)" : ""));
         return fd;
+    }
+
+    /** The flags the kernel took (the shim tries several sets); after a failure, what was asked first. */
+    private String setupFlags(long ring, int fd, String asked) {
+        return fd < 0 ? asked : SyscallText.setupFlags(NativeBuffer.view(ring, ringSize).getInt(Native.URING_SETUP_FLAGS));
     }
 
     private void ringSetUp(int fd, boolean completion) {
@@ -190,9 +194,11 @@ final class TracedSyscalls implements MuxSyscalls {
     @Override
     public int mk_uring_submit(long ring, long ops, int nops) {
         int rc = lib.mk_uring_submit(ring, ops, nops);
-        traceRequests(ops, nops, Ring.taken(NativeBuffer.view(ring, ringSize)));
-        trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + nops + ", min_complete=0, flags=0)"
-                + SyscallText.result(rc < 0 ? rc : nops) + " (POLL_REMOVE goes in at once: a poll holds its file)");
+        NativeBuffer view = NativeBuffer.view(ring, ringSize);
+        traceRequests(ops, nops, Ring.taken(view));
+        int sqes = (int) view.getLong(Native.URING_SQES_WRITTEN);
+        trace.line("io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + sqes + ", min_complete=0, flags=0)"
+                + SyscallText.result(rc < 0 ? rc : sqes) + " (POLL_REMOVE goes in at once: a poll holds its file)");
         return rc;
     }
 
@@ -210,12 +216,12 @@ final class TracedSyscalls implements MuxSyscalls {
         long enters = Ring.enters(ring) - entersBefore, taken = Ring.submitted(ring) - submittedBefore;
         traceRequests(ops, nops, Ring.taken(ring));
         NativeBuffer cqes = NativeBuffer.view(cqeAddress, (long) Math.max(n, 0) * Native.CQE_SIZE);
-        int sqes = sqes(ops, nops, Ring.taken(ring));
+        long sqes = ring.getLong(Native.URING_SQES_WRITTEN);
         // a completion ring's wait may wait for a batch, for any one once min_wait_usec passed (see native/uring.c)
-        int batch = completionRing ? ring.getInt(Native.URING_WAIT_NR) : 1, minWait = ring.getInt(Native.URING_MIN_WAIT_USEC);
-        boolean batched = batch > 1 && (ring.getInt(Native.URING_FEATURES) & Native.IORING_FEAT_MIN_TIMEOUT) != 0 && minWait > 0;
+        int minComplete = ring.getInt(Native.URING_MIN_COMPLETE), minWait = ring.getInt(Native.URING_MIN_WAIT_USEC);
+        boolean batched = minComplete > 1;
         String call = enters == 0 ? "(no io_uring_enter: " + sqes + " to submit, the completion queue read from shared memory)"
-                : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + sqes + ", min_complete=" + (timeoutNanos == 0 ? 0 : batched ? batch : 1)
+                : "io_uring_enter(" + trace.fd(ringFd) + ", to_submit=" + sqes + ", min_complete=" + minComplete
                   + ", flags=IORING_ENTER_GETEVENTS" + (timeoutNanos == 0 ? "" : "|IORING_ENTER_EXT_ARG, {ts=" + SyscallText.timespec(timeoutNanos)
                   + (batched ? ", min_wait_usec=" + minWait : "") + "}") + ")" + (n < 0 ? SyscallText.result(n) : " = " + taken)
                   + (enters > 1 ? " (" + enters + " calls: the submission queue filled)" : "");
@@ -236,17 +242,6 @@ final class TracedSyscalls implements MuxSyscalls {
                     .append((flags & Ring.MORE) != 0 ? ", flags=IORING_CQE_F_MORE" : "").append('}');
         }
         trace.line(call + (n > 0 ? " -> CQEs [" + cq + "]" : "") + SyscallText.took(took));
-        return n;
-    }
-
-    /** The SQEs the first `taken` ops became: none for a dropped request or a buffer given back, two for a cancel-and-close. */
-    private static int sqes(long address, int nops, int taken) {
-        NativeBuffer ops = NativeBuffer.view(address, (long) nops * Native.URING_OP_SIZE);
-        int n = 0;
-        for (int i = 0; i < taken; i++) {
-            int kind = ops.getInt((long) i * Native.URING_OP_SIZE + Native.URING_OP_KIND);
-            n += kind == Native.URING_CANCEL_CLOSE ? 2 : kind == Native.URING_NOP || kind == Native.URING_BUFFER ? 0 : 1;
-        }
         return n;
     }
 

@@ -69,7 +69,7 @@ public record RingSupport(String unavailable, boolean multishotAccept, boolean m
                 return ((long) ring.flags(i) << 32) | (ring.result(i) & 0xffffffffL);
             }
         }
-        return -62 & 0xffffffffL;  // ETIME
+        return -Native.ETIME & 0xffffffffL;
     }
 
     /** One line: available with what the kernel gives, or why not. */

@@ -81,6 +81,7 @@ public final class BufferRing {
 
     /** A completion brought buffer bid: it is the caller's, held once, until released. */
     public void taken(int bid) {
+        if (holds[bid] != 0) throw new IllegalStateException("buffer " + bid + " came in a completion while still held");
         holds[bid] = 1;
         available--;
     }
@@ -92,6 +93,7 @@ public final class BufferRing {
 
     /** Releases one hold; the last gives the buffer back to the kernel with the next submit. */
     public void release(int bid) {
+        if (holds[bid] <= 0) throw new IllegalStateException("buffer " + bid + " released more often than held");
         if (--holds[bid] > 0) return;
         ring.giveBack(bid);
         available++;

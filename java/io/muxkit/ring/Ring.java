@@ -77,6 +77,7 @@ public final class Ring implements AutoCloseable {
         }
         ops = NativeMemory.allocate((long) opCapacity * OP_SIZE);
         cqes = NativeMemory.allocate((long) cqeCapacity * CQE_SIZE);
+        if (completion) ring.putInt(Native.URING_MIN_WAIT_USEC, MIN_WAIT_MICROS);
     }
 
     /** A ring for poll requests only (the uring backend), of sqEntries submissions and cqEntries completions. */
@@ -262,10 +263,7 @@ public final class Ring implements AutoCloseable {
     public int submitAndWait(long timeoutNanos) {
         enter();
         if (buffers != null) buffers.beforeSubmit();
-        if (completion) {
-            ring.putInt(Native.URING_WAIT_NR, sendsQueued + batch);
-            ring.putInt(Native.URING_MIN_WAIT_USEC, MIN_WAIT_MICROS);
-        }
+        if (completion) ring.putInt(Native.URING_WAIT_NR, sendsQueued + batch);
         int n = lib.mk_uring_wait(ring.address(), ops.address(), opCount, timeoutNanos, cqes.address(), cqeCapacity);
         afterSubmit();
         completions = Math.max(n, 0);
@@ -290,10 +288,12 @@ public final class Ring implements AutoCloseable {
         batch = lastOthers > batch ? Math.min(MOST_BATCHED, batch * 2) : lastOthers < batch ? Math.max(1, lastOthers) : batch;
     }
 
-    /** Submits what is queued without waiting (one io_uring_enter): for cancellations that cannot wait for the next wait. */
+    /**
+     * Submits what is queued without waiting (one io_uring_enter): for cancellations that cannot wait
+     * for the next wait. Buffers released for after the submit stay readable until the next wait.
+     */
     public int submit() {
         enter();
-        if (buffers != null) buffers.beforeSubmit();
         int rc = lib.mk_uring_submit(ring.address(), ops.address(), opCount);
         afterSubmit();
         return rc;

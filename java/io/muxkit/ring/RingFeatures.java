@@ -11,14 +11,10 @@ import io.muxkit.ffi.Native;
  */
 public record RingFeatures(boolean completion, int setupFlags, int features, boolean registeredRing, int sqEntries,
                            int cqEntries, int buffers, int bufferSize) {
-    /** What a completion ring asks for, in the order the shim drops them when the kernel refuses. */
+    /** What a completion ring asks for (the shim drops SINGLE_ISSUER, DEFER_TASKRUN and TASKRUN_FLAG where refused; see native/uring.c). */
     private static final int[] WANTED = { Native.IORING_SETUP_SINGLE_ISSUER, Native.IORING_SETUP_DEFER_TASKRUN,
             Native.IORING_SETUP_TASKRUN_FLAG, Native.IORING_SETUP_SUBMIT_ALL, Native.IORING_SETUP_CLAMP };
     private static final String[] WANTED_NAMES = { "SINGLE_ISSUER", "DEFER_TASKRUN", "TASKRUN_FLAG", "SUBMIT_ALL", "CLAMP" };
-
-    public boolean deferTaskrun() {
-        return (setupFlags & Native.IORING_SETUP_DEFER_TASKRUN) != 0;
-    }
 
     /** The kernel can fill several buffers in one recv completion (6.10); muxkit takes one buffer a completion. */
     public boolean bundles() {

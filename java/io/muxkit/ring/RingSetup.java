@@ -22,8 +22,4 @@ public record RingSetup(int sqEntries, int cqEntries, int buffers, int bufferSiz
         long cq = Long.highestOneBit(Math.max(1024, Math.min(1 << 20, 2 * connections)) * 2 - 1);
         return new RingSetup(1024, (int) cq, 4096, BUFFER_SIZE);
     }
-
-    public RingSetup withBuffers(int count, int size) {
-        return new RingSetup(sqEntries, cqEntries, count, size);
-    }
 }
