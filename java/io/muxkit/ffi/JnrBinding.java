@@ -4,12 +4,13 @@ import java.nio.file.Path;
 
 import jnr.constants.platform.RLIMIT;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import jnr.posix.RLimit;
 
 /**
- * The jnr-ffi binding: jnr-ffi generates LibMuxkit's implementation (its fast path: every argument
+ * The jnr-ffi binding: jnr-ffi generates {@link JnrShim}'s implementation (its fast path: every argument
  * an int or a long; {@link JnrLibMuxkit} routes around the one flaw of that path), jffi's MemoryIO
  * reaches memory, jnr-posix does getrlimit, setrlimit and kill. All of it rests on sun.misc.Unsafe:
  * a JVM that denies its memory access (--sun-misc-unsafe-memory-access=deny, JEP 471) makes
@@ -34,7 +35,8 @@ final class JnrBinding implements Binding {
     @Override
     public LibMuxkit load(Path library) {
         try {
-            return new JnrLibMuxkit(LibraryLoader.create(LibMuxkit.class).failImmediately().load(library.toString()), library.toString());
+            JnrShim shim = LibraryLoader.create(JnrShim.class).option(LibraryOption.IgnoreError, true).failImmediately().load(library.toString());
+            return new JnrLibMuxkit(shim, library.toString());
         } catch (RuntimeException e) {  // jnr-ffi wraps what Unsafe throws
             if (unsafeDenied(e)) throw new IllegalStateException(UNSAFE_DENIED, e);
             throw e;

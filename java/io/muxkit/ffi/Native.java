@@ -7,7 +7,7 @@ package io.muxkit.ffi;
  * through the {@link Binding} that {@link Bindings} picked; nothing here depends on which.
  */
 public final class Native {
-    public static final LibMuxkit LIB = NativeLoader.load(Bindings.Current.BINDING);
+    static final LibMuxkit LIB = NativeLoader.load(Bindings.Current.BINDING);
     private static final MemoryAccess MEMORY = Bindings.Current.BINDING.memory();
 
     static {  // a MUXKIT_FAULTS that does not parse fails loudly rather than testing nothing
@@ -131,6 +131,13 @@ public final class Native {
             throw new IllegalStateException("libmuxkit does not know the constant " + name);
         return (int) value;
     }
+
+    /**
+     * The shim itself, for the syscall wrappers only: io.muxkit.net (fds, sockets, files) and the
+     * multiplexers of io.muxkit.mux (its {@link MuxSyscalls} part, which a trace decorates). The
+     * code above them calls those (BoundaryTest holds that).
+     */
+    public static LibMuxkit syscalls() { return LIB; }
 
     /** The binding that runs, "jnr" or "ffm". */
     public static String binding() { return Bindings.Current.CHOICE.name(); }

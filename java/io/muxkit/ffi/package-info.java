@@ -7,7 +7,8 @@
  * Underneath, one {@link io.muxkit.ffi.Binding} per process does the work, picked at start-up by
  * {@link io.muxkit.ffi.Bindings}: jnr-ffi ({@code JnrBinding}, JDK 17+) or java.lang.foreign
  * ({@code FfmBinding}, JDK 22+, in jars built on a JDK 22+); nothing outside this package names
- * either. Not a stable API; use {@link io.muxkit.mux} and {@link io.muxkit.net}. The one type meant
+ * either (a child JVM gets the flags its binding needs from {@link io.muxkit.ffi.NativeAccess}).
+ * Not a stable API; use {@link io.muxkit.mux} and {@link io.muxkit.net}. The one type meant
  * for users is {@link io.muxkit.ffi.NativeIOException}, the exception every failed syscall becomes.
  */
 package io.muxkit.ffi;

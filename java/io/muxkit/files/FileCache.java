@@ -1,7 +1,5 @@
 package io.muxkit.files;
 
-import static io.muxkit.ffi.Native.LIB;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import io.muxkit.http.HttpError;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.Timeline;
 import io.muxkit.mux.Multiplexer;
+import io.muxkit.net.FileFds;
 import io.muxkit.net.Fds;
 
 /**
@@ -174,7 +173,7 @@ final class FileCache implements AutoCloseable {
     }
 
     private void openInotify() throws IOException {
-        int fd = Native.check(LIB.mk_inotify_init(), "inotify_init1", -1);
+        int fd = FileFds.inotifyInit();
         try {
             loop.multiplexer().describe(fd, "inotify");
             loop.registerFirst(fd, Multiplexer.READ, (ready, ops) -> drain(), "inotify");
@@ -356,7 +355,7 @@ final class FileCache implements AutoCloseable {
     private boolean sameBytes(Entry e) {
         if (e.response == null) return true;
         int length = e.responseLength - e.headLength;
-        long n = LIB.mk_pread(e.fd, fileBytes, length, 0);
+        long n = FileFds.preadOrErrno(e.fd, fileBytes, length, 0);
         if (n != length) return false;  // shorter, longer cannot be (the stat matched), or an error: drop it
         e.response.get(e.headLength, cachedBytes, 0, length);
         return Arrays.equals(fileBytes, 0, length, cachedBytes, 0, length);
@@ -364,7 +363,7 @@ final class FileCache implements AutoCloseable {
 
     /** Watches e's file itself; false when it cannot be (max_user_watches), or the inode is cached already by another path. */
     private boolean watchFile(Entry e) {
-        int wd = LIB.mk_inotify_watch_fd(inotifyFd, e.fd, FILE_WATCHED);
+        int wd = FileFds.inotifyWatchOrErrno(inotifyFd, e.fd, FILE_WATCHED);
         if (wd < 0 || fileWatches.containsKey(wd) || watches.containsKey(wd)) return false;  // (a bind mount: not twice)
         e.wd = wd;
         fileWatches.put(wd, e);
@@ -374,7 +373,7 @@ final class FileCache implements AutoCloseable {
     private void unwatchFile(Entry e) {
         if (e.wd < 0) return;
         fileWatches.remove(e.wd);
-        if (inotifyFd >= 0) LIB.mk_inotify_rm_watch(inotifyFd, e.wd);
+        if (inotifyFd >= 0) FileFds.inotifyUnwatchQuietly(inotifyFd, e.wd);
         e.wd = -1;
     }
 
@@ -384,7 +383,7 @@ final class FileCache implements AutoCloseable {
         block.put(0, head, 0, head.length);
         try {
             for (int at = head.length; at < length; ) {
-                int n = FileIo.read(e.fd, block, at, length - at);
+                int n = Fds.read(e.fd, block, at, length - at);
                 if (n <= 0) throw new IOException("the file changed while it was read");  // shrank, or a FIFO after all
                 at += n;
             }
@@ -440,7 +439,7 @@ final class FileCache implements AutoCloseable {
             return null;
         }
         try {
-            int wd = LIB.mk_inotify_watch_fd(inotifyFd, fd, WATCHED);
+            int wd = FileFds.inotifyWatchOrErrno(inotifyFd, fd, WATCHED);
             if (wd < 0) return null;  // ENOSPC at max_user_watches: that directory is simply not cached
             if (watches.containsKey(wd)) return null;  // the same directory by another path (a bind mount): not twice
             Watch w = new Watch(dir, name, wd, parent);
@@ -462,7 +461,7 @@ final class FileCache implements AutoCloseable {
     private void unwatch(Watch w) {
         w.gone = true;
         watches.remove(w.wd);
-        LIB.mk_inotify_rm_watch(inotifyFd, w.wd);  // (fails harmlessly if the kernel dropped it already)
+        FileFds.inotifyUnwatchQuietly(inotifyFd, w.wd);  // (the kernel may have dropped it already)
         if (w.parent == null) rootWatch = null;
         else w.parent.subdirs.remove(w.name);
     }
@@ -495,7 +494,7 @@ final class FileCache implements AutoCloseable {
         for (int reads = 0; reads < DRAIN_READS; reads++) {
             int n;
             try {
-                n = FileIo.read(inotifyFd, events, 0, EVENT_BUFFER);
+                n = Fds.read(inotifyFd, events, 0, EVENT_BUFFER);
             } catch (NativeIOException e) {
                 reset();  // cannot know what changed: nothing cached can be trusted
                 return;

@@ -1,7 +1,5 @@
 package io.muxkit.files;
 
-import static io.muxkit.ffi.Native.LIB;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,6 +16,7 @@ import java.util.PriorityQueue;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
+import io.muxkit.net.FileFds;
 import io.muxkit.http.HttpError;
 import io.muxkit.output.Json;
 
@@ -77,7 +76,7 @@ final class Listing {
         PriorityQueue<String> first = new PriorityQueue<>(Comparator.reverseOrder());  // top: the greatest kept
         int total = 0;
         byte[] name = new byte[256];
-        for (int n; (n = Native.check(LIB.mk_getdents(dirFd, buf.address(), (int) buf.size()), "getdents64", dirFd)) > 0; ) {
+        for (int n; (n = FileFds.getdents(dirFd, buf)) > 0; ) {
             for (int at = 0; at < n; at += buf.getShort(at + Native.DIRENT_RECLEN) & 0xffff) {
                 int len = 0;
                 while (len < name.length && (name[len] = buf.getByte(at + Native.DIRENT_NAME + len)) != 0) len++;

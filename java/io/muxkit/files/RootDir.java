@@ -1,12 +1,12 @@
 package io.muxkit.files;
 
-import static io.muxkit.ffi.Native.LIB;
-
 import java.nio.file.Path;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 import io.muxkit.http.HttpError;
+import io.muxkit.net.FileFds;
+import io.muxkit.net.Fds;
 
 /**
  * The directory a file server serves, held open as an fd. Every path is opened beneath it with
@@ -63,7 +63,7 @@ public final class RootDir implements AutoCloseable {
 
     public static RootDir open(Path dir) throws NativeIOException {
         Path abs = dir.toAbsolutePath().normalize();
-        return new RootDir(Native.check(LIB.mk_open_dir(abs.toString()), "open(" + abs + ")", -1), abs);
+        return new RootDir(FileFds.openDirectory(abs.toString()), abs);
     }
 
     public Path path() {
@@ -92,11 +92,11 @@ public final class RootDir implements AutoCloseable {
         try {
             st = stat(opened);
         } catch (NativeIOException e) {
-            LIB.mk_close(opened);
+            Fds.closeQuietly(opened);
             throw refusal(e);
         }
         if (st.regular() || st.directory()) return new Opened(opened, st);
-        LIB.mk_close(opened);
+        Fds.closeQuietly(opened);
         throw new HttpError(403, "not a regular file or a directory");
     }
 
@@ -105,25 +105,29 @@ public final class RootDir implements AutoCloseable {
      * a symlink is followed beneath the root), or null when it does not exist.
      */
     public static Stat statIn(int dirFd, String name) throws NativeIOException {
-        int path = LIB.mk_openat_beneath(dirFd, FileNames.cString(name), Native.O_PATH, 0, 0);
-        if (path == -Native.ENOENT) return null;
-        Native.check(path, "openat2(" + FileNames.display(name) + ", O_PATH)", -1);
+        int path;
+        try {
+            path = FileFds.openBeneath(dirFd, FileNames.cString(name), Native.O_PATH, 0, 0, "openat2(" + FileNames.display(name) + ", O_PATH)");
+        } catch (NativeIOException e) {
+            if (e.errno() == Native.ENOENT) return null;
+            throw e;
+        }
         try {
             return stat(path);
         } finally {
-            LIB.mk_close(path);
+            Fds.closeQuietly(path);
         }
     }
 
     /** Opens rel beneath dirFd (a directory opened through this root). */
     public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(dirFd, FileNames.cString(p), flags, mode, 0), "openat2(" + FileNames.display(p) + ")", -1);
+        return FileFds.openBeneath(dirFd, FileNames.cString(p), flags, mode, 0, "openat2(" + FileNames.display(p) + ")");
     }
 
     public static Stat stat(int fd) throws NativeIOException {
         long[] out = new long[Stat.LONGS];
-        Native.check(LIB.mk_fstat(fd, out), "fstat", fd);
+        FileFds.fstat(fd, out);
         return Stat.of(out);
     }
 
@@ -138,16 +142,14 @@ public final class RootDir implements AutoCloseable {
      */
     public int openWithoutLinks(String rel, int flags) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
-        return Native.check(LIB.mk_openat_beneath(fd, FileNames.cString(p), flags, 0, Native.RESOLVE_NO_SYMLINKS), "openat2(" + FileNames.display(p) + ")", -1);
+        return FileFds.openBeneath(fd, FileNames.cString(p), flags, 0, Native.RESOLVE_NO_SYMLINKS, "openat2(" + FileNames.display(p) + ")");
     }
 
     /** What name in dirFd is, not following a symlink; null when it does not exist (any more). */
     public static Stat statEntry(int dirFd, String name) throws NativeIOException {
         long[] out = new long[Stat.LONGS];
-        int rc = LIB.mk_fstatat(dirFd, FileNames.cString(name), out);
-        if (rc == -Native.ENOENT || rc == -Native.ENOTDIR) return null;
-        Native.check(rc, "fstatat(" + FileNames.display(name) + ")", dirFd);
-        return Stat.of(out);
+        byte[] path = FileNames.cString(name);
+        return FileFds.fstatat(dirFd, path, out, "fstatat(" + FileNames.display(name) + ")") ? Stat.of(out) : null;
     }
 
     /** What an open beneath the root that failed means to a client: 404, 403, or 500. */
@@ -163,6 +165,6 @@ public final class RootDir implements AutoCloseable {
 
     @Override
     public void close() {
-        LIB.mk_close(fd);
+        Fds.closeQuietly(fd);
     }
 }

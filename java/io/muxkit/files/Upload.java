@@ -1,7 +1,5 @@
 package io.muxkit.files;
 
-import static io.muxkit.ffi.Native.LIB;
-
 import java.io.IOException;
 import java.security.SecureRandom;
 
@@ -12,6 +10,7 @@ import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.ChunkedDecoder;
 import io.muxkit.http.HttpError;
 import io.muxkit.http.HttpRequest;
+import io.muxkit.net.FileFds;
 import io.muxkit.net.Fds;
 
 /**
@@ -87,13 +86,12 @@ final class Upload {
             if (existing != null && existing.directory()) throw new HttpError(409, name + " is a directory", true);
             if (existing != null && !existing.regular())
                 throw new HttpError(403, name + " is not a regular file: it is not replaced", true);
-            int tmp = LIB.mk_open_tmpfile(dirFd, 0644);
+            int tmp = FileFds.openUnnamed(dirFd, 0644);
             String temp = null;
-            if (tmp == -Native.EOPNOTSUPP || tmp == -Native.EISDIR || tmp == -Native.EINVAL) {  // no O_TMPFILE here
+            if (tmp < 0) {  // no O_TMPFILE here
                 temp = hiddenName();
                 tmp = RootDir.openIn(dirFd, temp, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0644);
             }
-            Native.check(tmp, "openat(O_TMPFILE)", dirFd);
             return new Upload(dirFd, tmp, temp, path.relative(), name, existing != null, chunked ? -1 : length, maxBytes,
                     chunked ? new ChunkedDecoder() : null);
         } catch (HttpError | NativeIOException | RuntimeException e) {
@@ -162,7 +160,7 @@ final class Upload {
     /** Worker: writes what is staged to the file. The loop empties the staging with {@link #written()} afterwards. */
     Void writeStaged() throws IOException {
         for (int done = 0; done < staged; ) {
-            int w = FileIo.write(fd, staging, done, staged - done);
+            int w = Fds.write(fd, staging, done, staged - done);
             if (w <= 0) throw new IOException("write to the upload of " + name + " returned " + w);
             done += w;
         }
@@ -176,14 +174,10 @@ final class Upload {
 
     /** Worker: fsync, a hidden name, then the rename over the real name; until then the real name is untouched. 201 or 204. */
     Integer finish() throws NativeIOException {
-        Native.check(LIB.mk_fsync(fd), "fsync", fd);
+        FileFds.fsync(fd);
         while (temp == null) {
             String candidate = hiddenName();
-            int rc = LIB.mk_link_fd(fd, dirFd, candidate);
-            if (rc != -Native.EEXIST) {
-                Native.check(rc, "linkat", fd);
-                temp = candidate;
-            }
+            if (FileFds.link(fd, dirFd, candidate)) temp = candidate;
         }
         Fds.closeQuietly(fd);
         fd = -1;
@@ -193,7 +187,7 @@ final class Upload {
         } catch (NativeIOException e) {
             replaces = existed;
         }
-        Native.check(LIB.mk_renameat(dirFd, temp, name), "renameat", dirFd);
+        FileFds.rename(dirFd, temp, name);
         temp = null;
         Fds.closeQuietly(dirFd);
         dirFd = -1;
@@ -212,7 +206,7 @@ final class Upload {
         Fds.closeQuietly(fd);  // an unnamed file is gone with its last fd
         fd = -1;
         if (dirFd < 0) return;
-        if (temp != null) LIB.mk_unlinkat(dirFd, temp);
+        if (temp != null) FileFds.unlinkQuietly(dirFd, temp);
         Fds.closeQuietly(dirFd);
         dirFd = -1;
     }

@@ -1,11 +1,10 @@
 package io.muxkit.net;
 
-import static io.muxkit.ffi.Native.LIB;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
+import io.muxkit.ffi.LibMuxkit;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
 import io.muxkit.ffi.NativeIOException;
@@ -16,6 +15,7 @@ import io.muxkit.ffi.NativeIOException;
  * a byte now; a read returns 0 at the end of the stream.
  */
 public final class Fds {
+    private static final LibMuxkit LIB = Native.syscalls();
     private static final int SOCK_FLAGS = Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC;
 
     private Fds() {}

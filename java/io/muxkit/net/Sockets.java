@@ -1,12 +1,12 @@
 package io.muxkit.net;
 
-import static io.muxkit.ffi.Native.LIB;
-
+import io.muxkit.ffi.LibMuxkit;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeIOException;
 
 /** Nonblocking TCP sockets as fds: listen, accept, connect, options. Addresses are text (IPv4 or IPv6). */
 public final class Sockets {
+    private static final LibMuxkit LIB = Native.syscalls();
     private static final int SOCK_FLAGS = Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC;
 
     private Sockets() {}

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.muxkit.ffi.Native;
+import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.Fds;
 import io.muxkit.net.Sockets;
 import io.muxkit.ring.Ring;
@@ -26,7 +27,7 @@ public record RingSupport(String unavailable, boolean multishotAccept, boolean m
     public static RingSupport probe() {
         Ring ring;
         try {
-            ring = Ring.completion(Native.LIB, new RingSetup(8, 64, 8, 256));
+            ring = Multiplexer.openRing(new RingSetup(8, 64, 8, 256), null);
         } catch (IOException | RuntimeException e) {
             return new RingSupport(e.getMessage(), false, false, false, null);
         }

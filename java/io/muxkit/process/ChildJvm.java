@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.muxkit.ffi.NativeAccess;
+
 /**
  * A JVM running our classes in a child process, so that its fds are its own (a client in this
  * process would otherwise share FD_SETSIZE and the fd limit with it), optionally under a lowered

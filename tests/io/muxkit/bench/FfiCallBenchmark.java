@@ -45,7 +45,7 @@ public class FfiCallBenchmark {
 
     @Benchmark
     public int ffiCall() {
-        return Native.LIB.mk_fdset_bytes(1024);
+        return Native.syscalls().mk_fdset_bytes(1024);
     }
 
     /** read(2) of an empty nonblocking pipe: EAGAIN, through MK_SYSCALL, MK_LEN and the EINTR retry. */

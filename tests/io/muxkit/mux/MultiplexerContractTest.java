@@ -403,7 +403,7 @@ class MultiplexerContractTest {
         AtomicInteger tid = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<long[]> waiter = CompletableFuture.supplyAsync(() -> {
-            tid.set(Native.LIB.mk_gettid());
+            tid.set(Native.syscalls().mk_gettid());
             started.countDown();
             try {
                 long start = System.nanoTime();
@@ -416,7 +416,7 @@ class MultiplexerContractTest {
         started.await();
         // signal until the wait has been interrupted at least once (the thread may not be inside it yet)
         while (mux.stats().interrupts() == 0 && !waiter.isDone()) {
-            Native.LIB.mk_tgkill(tid.get(), Native.SIGWINCH);
+            Native.syscalls().mk_tgkill(tid.get(), Native.SIGWINCH);
             Thread.sleep(20);
         }
         long[] result = waiter.get(30, TimeUnit.SECONDS);

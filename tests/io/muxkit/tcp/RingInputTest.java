@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import io.muxkit.ffi.Native;
+import io.muxkit.mux.Multiplexer;
 import io.muxkit.ring.BufferRing;
 import io.muxkit.ring.Ring;
 import io.muxkit.ring.RingSetup;
@@ -20,7 +20,7 @@ class RingInputTest {
      */
     @Test
     void bytesReadStayReadableUntilTheNextRead() throws Exception {
-        try (Ring ring = Ring.completion(Native.LIB, new RingSetup(8, 64, 8, 256))) {
+        try (Ring ring = Multiplexer.openRing(new RingSetup(8, 64, 8, 256), null)) {
             BufferRing buffers = ring.buffers();
             BufferPool spill = new BufferPool(1024, 0, Integer.MAX_VALUE);  // keeps none: a buffer given back is freed
             RingInput input = new RingInput(buffers, spill);
@@ -41,7 +41,7 @@ class RingInputTest {
     /** What a stream holds is counted wherever it is: the recv's limit is what is left of RECV_LIMIT. */
     @Test
     void bytesHeldAreCountedInTheRingAndMovedOut() throws Exception {
-        try (Ring ring = Ring.completion(Native.LIB, new RingSetup(8, 64, 8, 256))) {
+        try (Ring ring = Multiplexer.openRing(new RingSetup(8, 64, 8, 256), null)) {
             BufferRing buffers = ring.buffers();
             BufferPool spill = new BufferPool(1024, 0, Integer.MAX_VALUE);
             RingInput input = new RingInput(buffers, spill);

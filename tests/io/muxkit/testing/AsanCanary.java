@@ -15,7 +15,7 @@ public final class AsanCanary {
         int[] p = Fds.pipe();
         Fds.write(p[1], new byte[64], 0, 64);
         NativeBuffer small = NativeMemory.allocate(16);
-        long n = Native.LIB.mk_read(p[0], small.address(), 64);  // 48 bytes past the end
+        long n = Native.syscalls().mk_read(p[0], small.address(), 64);  // 48 bytes past the end
         System.out.println("read " + n + " bytes into 16: the overflow went unnoticed");
     }
 }

@@ -1,9 +1,8 @@
-package io.muxkit.process;
+package io.muxkit.ffi;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import io.muxkit.ffi.Native;
 
 /**
  * The JVM flags a child JVM needs to run our native binding as this JVM does, without warnings.
