@@ -3,7 +3,6 @@ package io.muxkit.cli;
 import java.util.Locale;
 
 import io.muxkit.ffi.Native;
-import io.muxkit.ffi.Rlimits;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.BackendChoice;
 import io.muxkit.probe.RingSupport;
@@ -21,20 +20,12 @@ final class BackendsCommand implements Runnable {
     @Override
     public void run() {
         BackendChoice choice = backend.choose();
-        Rlimits.Nofile nofile = Rlimits.nofile();
-        String nofileText = "RLIMIT_NOFILE soft " + nofile.soft() + " (hard " + nofile.hard() + ")";
+        SystemLimits limits = SystemLimits.read();
         System.out.printf(Locale.ROOT, "%-8s %-11s %s%n", "backend", "status", "limited by");
         for (Backend b : Backend.values()) {
             String why = b.unavailableReason();
-            String limits = switch (b) {
-                case SELECT -> "FD_SETSIZE " + Native.FD_SETSIZE + " (only fds 0.." + (Native.FD_SETSIZE - 1) + ")";
-                case POLL -> nofileText;
-                case EPOLL -> nofileText + ", max_user_watches " + SystemLimits.read().epollMaxUserWatches();
-                case URING -> nofileText + ", kernel.io_uring_disabled " + SystemLimits.ioUringDisabled()
-                        + ", RLIMIT_MEMLOCK on kernels before 5.12";
-            };
             System.out.printf(Locale.ROOT, "%-8s %-11s %s%s%n", b.id(), why == null ? "available" : "unavailable",
-                    limits, why == null ? "" : " (" + why + ")");
+                    limits.limitedBy(b), why == null ? "" : " (" + why + ")");
         }
         System.out.println("io completion (--io completion, on uring): " + RingSupport.probe().describe());
         System.out.println("binding: " + Native.binding() + " (" + Native.bindingReason() + ")");

@@ -20,13 +20,13 @@ final class EchoCommand implements Callable<Integer> {
     MuxOptions mux;
 
     @Mixin
+    LoopOptions loopOptions;
+
+    @Mixin
     IoOption io;
 
     @Mixin
-    ListenOptions listen;
-
-    @Option(names = "--port", defaultValue = "9000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    ListenOptions listen = new ListenOptions(9000);
 
     @Option(names = "--idle-timeout", paramLabel = "SECS", defaultValue = "0", description = "Close peers idle this long (0: never).")
     double idleTimeout;
@@ -42,18 +42,18 @@ final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         mux.io(io);
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, true, Checks.MAX_SECONDS);
-        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION, 0);
+        ListenConfig listenConfig = listen.config(idleMillis, FDS_PER_CONNECTION, 0);
         Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);
         var choice = mux.choice();
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
-        LoopMonitor monitor = mux.monitor("echo", listen.loops);
+        LoopMonitor monitor = loopOptions.monitor("echo", listen.loops, mux);
         StopSignal stop = new StopSignal();
         try (EchoServer server = new EchoServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {
             server.whenLoopDies(stop::failed);
             // before any peer can take the last fd: a class loaded later needs one to open its class file
             EchoStats last = server.stats();
             server.start();
-            System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
+            System.out.println("listening on " + listen.address.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + mux.ioSuffix() + " loops=" + listen.loops);
             System.out.flush();
             long lastNanos = System.nanoTime();
@@ -73,7 +73,7 @@ final class EchoCommand implements Callable<Integer> {
             System.out.println("final: " + server.stats().summary());
             System.out.println("lag: " + monitor.lagLine(false));
         }
-        mux.writeTimeline();
+        loopOptions.writeTimeline();
         return stop.exitStatus();
     }
 }

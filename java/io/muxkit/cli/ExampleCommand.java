@@ -37,38 +37,19 @@ final class ExampleCommand implements Runnable {
         @Mixin
         MuxOptions mux;
 
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-        String host;
-
-        @Option(names = "--port", defaultValue = "9000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-        int port;
-
-        int port() {
-            return Checks.range("--port", port, 0, 65535);
-        }
+        @Mixin
+        AddressOptions.Bind address = new AddressOptions.Bind(9000);
 
         /**
          * The multiplexer an example serves on, on this thread, after installing what its loop
-         * measures (--timeline, --lag-warn); the thread is named for the timeline's track and the
-         * lag warning ("callback-echo-loop", not "main").
+         * measures (--timeline, --lag-warn) when it runs one (loop: null for select-echo, which has
+         * no loop); the thread is named for the timeline's track and the lag warning
+         * ("callback-echo-loop", not "main").
          */
-        io.muxkit.mux.Multiplexer multiplexer(String example) {
+        io.muxkit.mux.Multiplexer multiplexer(String example, LoopOptions loop) {
             Thread.currentThread().setName(example + "-loop");
-            mux.monitor("example " + example, 1);
+            if (loop != null) loop.monitor("example " + example, 1, mux);
             return mux.factory().get();
-        }
-    }
-
-    /** --host and --port of the server a client example talks to. */
-    static final class ClientOptions {
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
-        String host;
-
-        @Option(names = "--port", required = true, description = "Server port.")
-        int port;
-
-        int port() {
-            return Checks.range("--port", port, 1, 65535);
         }
     }
 
@@ -78,12 +59,12 @@ final class ExampleCommand implements Runnable {
         @Mixin
         ServerOptions server;
 
+        // no LoopOptions: without an event loop there is nothing for --timeline or --lag-warn to
+        // measure (callback-echo is the same server on the EventLoop)
+
         @Override
         public Integer call() throws Exception {
-            if (server.mux.timeline != null)  // refused rather than an empty file
-                throw new UsageException("--timeline: select-echo waits on a Multiplexer without an event loop: nothing to record"
-                        + " (callback-echo is the same server on the EventLoop)");
-            SelectEcho.serve(server.multiplexer("select-echo"), server.host, server.port(), System.out);
+            SelectEcho.serve(server.multiplexer("select-echo", null), server.address.host, server.address.port(), System.out);
             return 0;
         }
     }
@@ -94,9 +75,12 @@ final class ExampleCommand implements Runnable {
         @Mixin
         ServerOptions server;
 
+        @Mixin
+        LoopOptions loop;
+
         @Override
         public Integer call() throws Exception {
-            CallbackEcho.serve(server.multiplexer("callback-echo"), server.host, server.port(), System.out);
+            CallbackEcho.serve(server.multiplexer("callback-echo", loop), server.address.host, server.address.port(), System.out);
             return 0;
         }
     }
@@ -106,7 +90,7 @@ final class ExampleCommand implements Runnable {
                     "Exit 1 when a connection failed or came back wrong (refusals by the server are counted, not failures)." })
     static final class ManyClientsCommand implements Callable<Integer> {
         @Mixin
-        ClientOptions client;
+        AddressOptions.Connect client;
 
         @Option(names = "--connections", defaultValue = "500", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
@@ -124,13 +108,16 @@ final class ExampleCommand implements Runnable {
         @Mixin
         ServerOptions server;
 
+        @Mixin
+        LoopOptions loop;
+
         @Option(names = "--root", required = true, paramLabel = "DIR", description = "Directory whose files are shared.")
         Path root;
 
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
-            FileShare.serve(server.multiplexer("file-server"), server.host, server.port(), root, System.out);
+            FileShare.serve(server.multiplexer("file-server", loop), server.address.host, server.address.port(), root, System.out);
             return 0;
         }
     }
@@ -139,7 +126,7 @@ final class ExampleCommand implements Runnable {
             description = "The client of file-server: 'get NAME' prints the file, 'put FILE' uploads one.")
     static final class FileClientCommand implements Callable<Integer> {
         @Mixin
-        ClientOptions client;
+        AddressOptions.Connect client;
 
         @Parameters(index = "0", paramLabel = "get|put", description = "What to do.")
         String verb;

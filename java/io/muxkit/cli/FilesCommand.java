@@ -23,16 +23,16 @@ final class FilesCommand implements Callable<Integer> {
     MuxOptions mux;
 
     @Mixin
+    LoopOptions loopOptions;
+
+    @Mixin
     IoOption io;
 
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "Directory to serve; nothing outside it is read or written.")
     Path root;
 
     @Mixin
-    ListenOptions listen;
-
-    @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    ListenOptions listen = new ListenOptions(8080);
 
     @Option(names = "--allow-upload", description = "Accept PUT (otherwise 405).")
     boolean allowUpload;
@@ -97,7 +97,7 @@ final class FilesCommand implements Callable<Integer> {
         int fds = cacheFds == -1 ? FileServer.Cache.defaultFds() : checkCacheFds();
         FileServer.Cache cache = noCache ? null : new FileServer.Cache(Checks.range("--cache-bytes", cacheBytes, 0, 1L << 40),
                 fds, Checks.seconds("--cache-valid", cacheValid, true, Checks.MAX_SECONDS));
-        ListenConfig listenConfig = listen.config(port, idleMillis, FDS_PER_CONNECTION, cache == null ? 0 : fds);
+        ListenConfig listenConfig = listen.config(idleMillis, FDS_PER_CONNECTION, cache == null ? 0 : fds);
         Checks.range("--max-upload", maxUpload, 0, 1L << 50);
         if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
         var choice = mux.choice();
@@ -106,7 +106,7 @@ final class FilesCommand implements Callable<Integer> {
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
                 throw new UsageException("--index " + index + ": a list of file names, such as index.html,index.htm");
         FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
-        LoopMonitor monitor = mux.monitor("files", listen.loops);
+        LoopMonitor monitor = loopOptions.monitor("files", listen.loops, mux);
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {
             server.whenLoopDies(stop::failed);
@@ -114,7 +114,7 @@ final class FilesCommand implements Callable<Integer> {
             long lastRequests = 0;
             FileServer.CacheStats last = server.cacheStats();
             server.start();
-            System.out.println("listening on " + listen.host + ":" + server.port() + " backend=" + choice.backend().id()
+            System.out.println("listening on " + listen.address.host + ":" + server.port() + " backend=" + choice.backend().id()
                     + mux.ioSuffix() + " root=" + server.root());
             System.out.flush();
             long lastSyscalls = server.syscalls();
@@ -136,7 +136,7 @@ final class FilesCommand implements Callable<Integer> {
             System.out.println("stopping after " + server.requests() + " requests");
         }
         System.out.println("lag: " + monitor.lagLine(false));
-        mux.writeTimeline();
+        loopOptions.writeTimeline();
         return stop.exitStatus();
     }
 }

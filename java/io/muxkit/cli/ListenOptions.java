@@ -2,12 +2,17 @@ package io.muxkit.cli;
 
 import io.muxkit.ffi.Rlimits;
 import io.muxkit.tcp.ListenConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where and how a server listens: --host, --loops, --max-conn (the port's default is each server's own). */
+/** Where and how a server listens: --host and --port (the port's default is each server's own), --loops, --max-conn. */
 final class ListenOptions {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    AddressOptions.Bind address;
+
+    ListenOptions(int defaultPort) {
+        address = new AddressOptions.Bind(defaultPort);
+    }
 
     @Option(names = "--loops", defaultValue = "1", description = "Event loops, each on its own thread and listener (SO_REUSEPORT).")
     int loops;
@@ -32,11 +37,11 @@ final class ListenOptions {
         return (int) Math.max(1, (softLimit() - RESERVED_FDS - reserved) / fdsPerConnection);
     }
 
-    /** The checked options with the command's port and idle timeout; `reserved`: fds the server keeps for other things. */
-    ListenConfig config(int port, long idleTimeoutMillis, int fdsPerConnection, long reserved) {
-        Checks.range("--port", port, 0, 65535);
+    /** The checked options with the command's idle timeout; `reserved`: fds the server keeps for other things. */
+    ListenConfig config(long idleTimeoutMillis, int fdsPerConnection, long reserved) {
+        int port = address.port();
         Checks.range("--loops", loops, 1, 256);
         int max = maxConn == 0 ? defaultMaxConn(fdsPerConnection, reserved) : Checks.range("--max-conn", maxConn, 1, 10_000_000);
-        return new ListenConfig(host, port, loops, max, idleTimeoutMillis);
+        return new ListenConfig(address.host, port, loops, max, idleTimeoutMillis);
     }
 }

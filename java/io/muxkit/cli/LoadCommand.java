@@ -18,13 +18,13 @@ final class LoadCommand implements Callable<Integer> {
     MuxOptions mux;
 
     @Mixin
+    LoopOptions loopOptions;
+
+    @Mixin
     IoOption io;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", required = true, description = "Server port.")
-    int port;
+    @Mixin
+    AddressOptions.Connect server;
 
     @Option(names = "--connections", defaultValue = "100", description = "Connections (default: ${DEFAULT-VALUE}).")
     int connections;
@@ -48,19 +48,19 @@ final class LoadCommand implements Callable<Integer> {
         Checks.range("--size", size, 1, 1 << 24);
         Checks.range("--depth", depth, 1, 1024);
         Checks.seconds("--duration", duration, false, 3600);
-        Checks.range("--port", port, 1, 65535);
+        int port = server.port();
         Thread.currentThread().setName("load-loop");  // the loop runs here: its timeline track and lag warning name it
-        LoopMonitor monitor = mux.monitor("load", 1);
+        LoopMonitor monitor = loopOptions.monitor("load", 1, mux);
         LoadClient.Result result;
         try (EventLoop loop = mux.loops(connections).open(System.err)) {
-            result = new LoadClient(loop, new LoadClient.Config(host, port, connections, size, depth, duration),
+            result = new LoadClient(loop, new LoadClient.Config(server.host, port, connections, size, depth, duration),
                     json ? System.err : System.out).run();
         }
-        mux.writeTimeline();
+        loopOptions.writeTimeline();
         if (json) System.out.println(Json.write(result.toJson()));
         else System.out.println("load: " + result.summary() + "\nlag: " + monitor.lagLine(false));
         if (result.connectFailures() + result.refused() >= connections) {
-            System.err.println("load: no connection was served (is an echo server listening on " + host + ":" + port + "?)");
+            System.err.println("load: no connection was served (is an echo server listening on " + server.host + ":" + port + "?)");
             return 1;
         }
         return result.errors() > 0 || result.mismatches() > 0 ? 1 : 0;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.Rlimits;
+import io.muxkit.mux.Backend;
 
 /**
  * The descriptor limits of this machine and process, read now.
@@ -36,6 +37,22 @@ public record SystemLimits(long nofileSoft, long nofileHard, long nrOpen, long f
     public static String ioUringDisabled() {
         String value = sysctl("kernel/io_uring_disabled");
         return value.isEmpty() ? "absent" : value;
+    }
+
+    /**
+     * What bounds the fds backend b can watch, with this machine's values, as `muxkit backends`
+     * prints it. Here rather than on {@link Backend}: the values are sysctls and rlimits this
+     * probe reads, and mux/ sits below probe/.
+     */
+    public String limitedBy(Backend b) {
+        String nofile = "RLIMIT_NOFILE soft " + nofileSoft + " (hard " + nofileHard + ")";
+        return switch (b) {
+            case SELECT -> "FD_SETSIZE " + fdSetSize + " (only fds 0.." + (fdSetSize - 1) + ")";  // whatever the fd limit
+            case POLL -> nofile;
+            case EPOLL -> nofile + ", max_user_watches " + epollMaxUserWatches;  // a per-user cap on registrations
+            case URING -> nofile + ", kernel.io_uring_disabled " + ioUringDisabled()
+                    + ", RLIMIT_MEMLOCK on kernels before 5.12";  // rings were charged to locked memory until 5.12
+        };
     }
 
     /** True when we know the soft limit was raised by the JVM at start-up. */

@@ -32,6 +32,8 @@ class BackendsCommandTest {
         assertTrue(r.output().matches("(?s).*select +available +FD_SETSIZE 1024.*"), r.output());
         assertTrue(r.output().matches("(?s).*poll +available +RLIMIT_NOFILE soft \\d+ \\(hard \\d+\\).*"), r.output());
         assertTrue(r.output().matches("(?s).*epoll +available +RLIMIT_NOFILE .*max_user_watches \\d+.*"), r.output());
+        assertTrue(r.output().matches("(?s).*\nuring +(un)?available +RLIMIT_NOFILE soft \\d+ \\(hard \\d+\\), kernel\\.io_uring_disabled \\S+,"
+                + " RLIMIT_MEMLOCK on kernels before 5\\.12.*"), r.output());
         assertTrue(r.output().contains("default: epoll (best available)"), r.output());
         assertTrue(r.output().matches("(?s).*\nbinding: (jnr|ffm) \\(.+\\)\ndefault: .*"), r.output());
     }
