@@ -1,6 +1,7 @@
 package io.muxkit.mux;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,29 @@ public enum Backend {
             case POLL -> "ppoll";
             case EPOLL -> "epoll_wait";
             case URING -> "io_uring_enter";
+        };
+    }
+
+    /** What can bound how many fds a backend watches (the values are the probe's to read: io.muxkit.probe.SystemLimits). */
+    public enum Limit {
+        /** select's bitmaps: only fds below it, whatever the fd limit. */
+        FD_SETSIZE,
+        RLIMIT_NOFILE,
+        /** epoll's per-user cap on registrations (fs.epoll.max_user_watches). */
+        MAX_USER_WATCHES,
+        /** kernel.io_uring_disabled: 2 refuses every ring, 1 all but those of a group. */
+        IO_URING_DISABLED,
+        /** rings were charged to locked memory until 5.12. */
+        MEMLOCK_BEFORE_5_12
+    }
+
+    /** What bounds the fds this backend can watch, most binding first. */
+    public List<Limit> limits() {
+        return switch (this) {
+            case SELECT -> List.of(Limit.FD_SETSIZE);
+            case POLL -> List.of(Limit.RLIMIT_NOFILE);
+            case EPOLL -> List.of(Limit.RLIMIT_NOFILE, Limit.MAX_USER_WATCHES);
+            case URING -> List.of(Limit.RLIMIT_NOFILE, Limit.IO_URING_DISABLED, Limit.MEMLOCK_BEFORE_5_12);
         };
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.muxkit.ffi.Native;
@@ -39,19 +40,18 @@ public record SystemLimits(long nofileSoft, long nofileHard, long nrOpen, long f
         return value.isEmpty() ? "absent" : value;
     }
 
-    /**
-     * What bounds the fds backend b can watch, with this machine's values, as `muxkit backends`
-     * prints it. Here rather than on {@link Backend}: the values are sysctls and rlimits this
-     * probe reads, and mux/ sits below probe/.
-     */
+    /** The limits that bound backend b ({@link Backend#limits()}) with this machine's values, as `muxkit backends` prints them. */
     public String limitedBy(Backend b) {
-        String nofile = "RLIMIT_NOFILE soft " + nofileSoft + " (hard " + nofileHard + ")";
-        return switch (b) {
-            case SELECT -> "FD_SETSIZE " + fdSetSize + " (only fds 0.." + (fdSetSize - 1) + ")";  // whatever the fd limit
-            case POLL -> nofile;
-            case EPOLL -> nofile + ", max_user_watches " + epollMaxUserWatches;  // a per-user cap on registrations
-            case URING -> nofile + ", kernel.io_uring_disabled " + ioUringDisabled()
-                    + ", RLIMIT_MEMLOCK on kernels before 5.12";  // rings were charged to locked memory until 5.12
+        return b.limits().stream().map(this::describe).collect(Collectors.joining(", "));
+    }
+
+    private String describe(Backend.Limit limit) {
+        return switch (limit) {
+            case FD_SETSIZE -> "FD_SETSIZE " + fdSetSize + " (only fds 0.." + (fdSetSize - 1) + ")";
+            case RLIMIT_NOFILE -> "RLIMIT_NOFILE soft " + nofileSoft + " (hard " + nofileHard + ")";
+            case MAX_USER_WATCHES -> "max_user_watches " + epollMaxUserWatches;
+            case IO_URING_DISABLED -> "kernel.io_uring_disabled " + ioUringDisabled();
+            case MEMLOCK_BEFORE_5_12 -> "RLIMIT_MEMLOCK on kernels before 5.12";
         };
     }
 
