@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.muxkit.files.FileServer;
+import io.muxkit.files.FileServerConfig;
 import io.muxkit.loop.LoopMonitor;
 import io.muxkit.tcp.ListenConfig;
 import picocli.CommandLine.Command;
@@ -51,7 +52,7 @@ final class FilesCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Serve without the file cache: every request opens, stats and closes its file.")
     boolean noCache;
 
-    @Option(names = "--cache-bytes", paramLabel = "BYTES", defaultValue = "" + FileServer.Cache.DEFAULT_BYTES,
+    @Option(names = "--cache-bytes", paramLabel = "BYTES", defaultValue = "" + FileServerConfig.Cache.DEFAULT_BYTES,
             description = "Memory for small files (up to 64 KiB) kept with their response heads (default: ${DEFAULT-VALUE}).")
     long cacheBytes;
 
@@ -94,9 +95,10 @@ final class FilesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         mux.io(io);
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, false, Checks.MAX_SECONDS);
-        int fds = cacheFds == -1 ? FileServer.Cache.defaultFds() : checkCacheFds();
-        FileServer.Cache cache = noCache ? null : new FileServer.Cache(Checks.range("--cache-bytes", cacheBytes, 0, 1L << 40),
-                fds, Checks.seconds("--cache-valid", cacheValid, true, Checks.MAX_SECONDS));
+        int fds = cacheFds == -1 ? FileServerConfig.Cache.defaultFds() : checkCacheFds();
+        FileServerConfig.Cache cache = noCache ? null
+                : new FileServerConfig.Cache(Checks.range("--cache-bytes", cacheBytes, 0, 1L << 40), fds,
+                        Checks.seconds("--cache-valid", cacheValid, true, Checks.MAX_SECONDS));
         ListenConfig listenConfig = listen.config(idleMillis, FDS_PER_CONNECTION, cache == null ? 0 : fds);
         Checks.range("--max-upload", maxUpload, 0, 1L << 50);
         if (!Files.isDirectory(root)) throw new UsageException("--root " + root + ": not a directory");
@@ -105,7 +107,7 @@ final class FilesCommand implements Callable<Integer> {
         for (String name : indexNames)
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
                 throw new UsageException("--index " + index + ": a list of file names, such as index.html,index.htm");
-        FileServer.Config config = new FileServer.Config(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
+        FileServerConfig config = new FileServerConfig(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
         LoopMonitor monitor = loopOptions.monitor("files", listen.loops, mux);
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {

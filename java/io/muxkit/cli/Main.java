@@ -1,7 +1,7 @@
 package io.muxkit.cli;
 
 import io.muxkit.ffi.Faults;
-import io.muxkit.files.FileServer;
+import io.muxkit.files.FileServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,8 +31,8 @@ public final class Main implements Runnable {
         // --help shows the --max-conn the fd limit gives, per server
         System.setProperty("muxkit.maxconn.echo", String.valueOf(ListenOptions.defaultMaxConn(EchoCommand.FDS_PER_CONNECTION, 0)));
         System.setProperty("muxkit.maxconn.files", String.valueOf(ListenOptions.defaultMaxConn(FilesCommand.FDS_PER_CONNECTION,
-                FileServer.Cache.defaultFds())));
-        System.setProperty("muxkit.cachefds", String.valueOf(FileServer.Cache.defaultFds()));
+                FileServerConfig.Cache.defaultFds())));
+        System.setProperty("muxkit.cachefds", String.valueOf(FileServerConfig.Cache.defaultFds()));
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import io.muxkit.ffi.Native;
 import io.muxkit.ffi.NativeBuffer;
@@ -19,7 +15,6 @@ import io.muxkit.ffi.NativeMemory;
 import io.muxkit.http.HttpError;
 import io.muxkit.loop.EventLoop;
 import io.muxkit.loop.Timeline;
-import io.muxkit.mux.Multiplexer;
 import io.muxkit.net.FileFds;
 import io.muxkit.net.Fds;
 
@@ -28,19 +23,16 @@ import io.muxkit.net.Fds;
  * holds the file's fd and its metadata; a small file's entry also holds its whole 200 response
  * (head and body) in native memory, so that a hit is one send. Never stale:
  * <ul>
- * <li>every directory on an entry's path is watched; a change to a name in it (modified,
- *     attributes, written and closed, moved, created, deleted) drops what is cached under that
- *     name, and a change to a directory itself (its attributes, a move, its removal) drops
- *     everything beneath it. A queue overflow, or more events than one drain takes (a process
- *     churning files), resets the whole cache: a new inotify fd, nothing cached;</li>
+ * <li>every directory on an entry's path is watched, and the file itself ({@link WatchTree}): what
+ *     an event makes stale (a name in a directory, everything beneath a directory, or the file
+ *     through any name) is dropped. When the watches lose track (a queue overflow, more events
+ *     than one drain takes) the whole cache goes: a new inotify fd, nothing cached;</li>
  * <li>the inotify fd is dispatched first in every batch of ready fds ({@link EventLoop#registerFirst}),
  *     and the caller serves an entry only to a request read before the last wait (see
- *     {@link EventLoop#afterNextWait}): the kernel queues an event before the write that caused it
- *     returns, so a request sent after that write finds the entry already dropped;</li>
- * <li>each cached file is watched itself too: a write or a new hard link through any name, in a
- *     directory watched or not, drops it at once (the link count's change is IN_ATTRIB on the
- *     file, which no directory watch hears);</li>
- * <li>only paths without symlinks, at most {@link #MAX_DEPTH} directories deep, and files with one
+ *     {@link EventLoop#afterNextWait}, and {@link #freshNow} for a completion loop): the kernel
+ *     queues an event before the write that caused it returns, so a request sent after that write
+ *     finds the entry already dropped;</li>
+ * <li>only paths without symlinks, at most {@link WatchTree#MAX_DEPTH} directories deep, and files with one
  *     link are cached, and an entry older than the validity period is compared with one fstatat
  *     (inode, size, mtime, ctime, links) before it is served, for writes inotify cannot see (AIO,
  *     another host on a network file system); a small entry's bytes are compared with the
@@ -49,29 +41,11 @@ import io.muxkit.net.Fds;
  *     file's bytes; only its ETag and Last-Modified can miss such a store.</li>
  * </ul>
  * Bounded by bytes and fds, least recently used first out; a directory is watched only while
- * something beneath it is cached. Every event costs a lookup or two, never a scan. All of it on
- * the loop's thread.
+ * something beneath it is cached. All of it on the loop's thread.
  */
 final class FileCache implements AutoCloseable {
     /** Files up to this size keep their bytes and head in memory. */
     static final int SMALL = 64 * 1024;
-    /** Deeper paths are served uncached: each directory on the way is watched. */
-    static final int MAX_DEPTH = 32;
-    private static final int EVENT_BUFFER = 64 * 1024;
-    /** Event buffers one drain reads at most; a longer queue resets the cache rather than hold up the loop. */
-    private static final int DRAIN_READS = 8;
-    private static final int WATCHED = Native.IN_MODIFY | Native.IN_ATTRIB | Native.IN_CLOSE_WRITE | Native.IN_MOVED_FROM
-            | Native.IN_MOVED_TO | Native.IN_CREATE | Native.IN_DELETE | Native.IN_DELETE_SELF | Native.IN_MOVE_SELF
-            | Native.IN_ONLYDIR;
-    /**
-     * What, happening to a cached file itself, drops it: a write or a link count's change through
-     * any name, even one in a directory no one watches (a hard link made later), and a chmod.
-     */
-    private static final int FILE_WATCHED = Native.IN_MODIFY | Native.IN_ATTRIB | Native.IN_CLOSE_WRITE | Native.IN_DELETE_SELF
-            | Native.IN_MOVE_SELF;
-    /** What, happening to a directory's name or to the directory itself, drops everything beneath it. */
-    private static final int DIRECTORY_CHANGED = Native.IN_ATTRIB | Native.IN_MOVED_FROM | Native.IN_MOVED_TO
-            | Native.IN_CREATE | Native.IN_DELETE | Native.IN_DELETE_SELF | Native.IN_MOVE_SELF | Native.IN_IGNORED;
     private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
 
     /** Limits and the validity period. */
@@ -86,8 +60,7 @@ final class FileCache implements AutoCloseable {
     }
 
     /** A cached file. Connections that send from it hold it ({@link #hold}), so that a drop frees it only when they are done. */
-    static final class Entry {
-        final String path;
+    static final class Entry extends WatchTree.Leaf {
         int fd;  // -1 once closed
         final RootDir.Stat stat;
         final String etag, lastModified, contentType;
@@ -96,13 +69,11 @@ final class FileCache implements AutoCloseable {
         int responseLength, headLength, dateOffset;
         long dateSecond;
         long validatedNanos;
-        private Watch dir;
-        private int wd = -1;  // the watch on the file itself
         private int users;
         private boolean dropped;
 
         Entry(String path, int fd, RootDir.Stat stat, String lastModified, String contentType) {
-            this.path = path;
+            super(path);
             this.fd = fd;
             this.stat = stat;
             this.etag = stat.etag();
@@ -115,39 +86,13 @@ final class FileCache implements AutoCloseable {
         }
     }
 
-    /** A watched directory: the entries directly in it and the watched directories directly beneath it. */
-    private static final class Watch {
-        final String path, name;
-        final int wd;
-        final Watch parent;
-        final Set<Entry> files = new HashSet<>();
-        final Map<String, Watch> subdirs = new HashMap<>();
-        boolean gone;
-
-        Watch(String path, String name, int wd, Watch parent) {
-            this.path = path;
-            this.name = name;
-            this.wd = wd;
-            this.parent = parent;
-        }
-
-        String child(String childName) {
-            return path.isEmpty() ? childName : path + "/" + childName;
-        }
-    }
-
     private final RootDir root;
     private final Limits limits;
     private final EventLoop loop;
-    private int inotifyFd = -1;  // -1 when inotify could not be had again after a reset: nothing is cached
-    private long caughtUp = -1;  // the batch in which catchUp last read the inotify fd
-    private final NativeBuffer events = NativeMemory.allocate(EVENT_BUFFER);
+    private final WatchTree watches;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);  // access order: LRU
-    private final Map<Integer, Watch> watches = new HashMap<>();
-    private final Map<Integer, Entry> fileWatches = new HashMap<>();
     /** The file's bytes and the entry's, for the comparison a revalidation makes (allocated once). */
     private final byte[] fileBytes = new byte[SMALL], cachedBytes = new byte[SMALL];
-    private Watch rootWatch;
     private long bytes, hits, misses, invalidations;
     /**
      * The most fds the cache keeps: the limit's, until the process ran out of fds (then what it kept
@@ -164,24 +109,19 @@ final class FileCache implements AutoCloseable {
         this.limits = limits;
         this.loop = loop;
         this.fdCeiling = limits.maxFds();
-        try {
-            openInotify();
-        } catch (IOException e) {
-            NativeMemory.free(events);
-            throw e;
-        }
+        this.watches = new WatchTree(root, loop, this::dropPath, this::dropAll);
     }
 
-    private void openInotify() throws IOException {
-        int fd = FileFds.inotifyInit();
-        try {
-            loop.multiplexer().describe(fd, "inotify");
-            loop.registerFirst(fd, Multiplexer.READ, (ready, ops) -> drain(), "inotify");
-        } catch (IOException | RuntimeException e) {
-            Fds.closeQuietly(fd);
-            throw e;
-        }
-        inotifyFd = fd;
+    /**
+     * Whether a GET read in this batch may be served now. A completion loop reads what inotify has
+     * queued at once ({@link WatchTree#catchUp}) and may: its waits batch completions, and a turn
+     * more for every GET would break the batches. A readiness loop may not: the request waits for
+     * the loop's next wait, which dispatches the inotify fd first.
+     */
+    boolean freshNow() {
+        if (loop.ring() == null) return false;
+        watches.catchUp(loop.batch());
+        return true;
     }
 
     /**
@@ -271,17 +211,17 @@ final class FileCache implements AutoCloseable {
     Entry add(String path, RootDir.Opened opened, String lastModified, String contentType, byte[] head) {
         RootDir.Stat st = opened.stat();
         if (fdCeiling < limits.maxFds() && System.nanoTime() - outOfFdsAtNanos > REGROW_NANOS) fdCeiling++;
-        if (inotifyFd < 0 || !st.regular() || st.links() != 1 || fdCeiling < 1) return null;
+        if (!watches.watching() || !st.regular() || st.links() != 1 || fdCeiling < 1) return null;
         long size = st.size() <= SMALL ? head.length + st.size() : 0;
         if (size > limits.maxBytes()) return null;
-        Watch dir = watchDirectoriesOf(path);
+        WatchTree.Dir dir = watches.watchDirectoriesOf(path);
         if (dir == null) return null;
         Entry e = new Entry(path, opened.fd(), st, lastModified, contentType);
         // watch, read, then compare: a change before the watches were made queued no event for us
-        if (!watchFile(e) || (st.size() <= SMALL && !readResponse(e, head)) || !unchanged(e)) {
-            unwatchFile(e);
+        if (!watches.watchFile(e, e.fd) || (st.size() <= SMALL && !readResponse(e, head)) || !unchanged(e)) {
+            watches.unwatchFile(e);
             NativeMemory.free(e.response);
-            release(dir);
+            watches.release(dir);
             return null;
         }
         e.validatedNanos = System.nanoTime();
@@ -289,8 +229,7 @@ final class FileCache implements AutoCloseable {
         if (old != null) drop(old, true);
         makeRoom(e.bytes());
         entries.put(path, e);
-        e.dir = dir;
-        dir.files.add(e);
+        watches.place(e, dir);
         bytes += e.bytes();
         return e;
     }
@@ -331,14 +270,19 @@ final class FileCache implements AutoCloseable {
         return true;
     }
 
-    /** Our own write (a PUT's rename): drop at once, not only when the event comes. */
+    /** What is cached under path is stale: an event said so, or our own write did (a PUT's rename: at once, not when its event comes). */
     void dropPath(String path) {
         Entry e = entries.get(path);
         if (e != null) drop(e, true);
     }
 
+    /** The watches lost track (a queue overflow, a failed read, files churned faster than one drain): nothing cached can be trusted. */
+    private void dropAll() {
+        for (Entry e : List.copyOf(entries.values())) drop(e, true);
+    }
+
     Stats stats() {
-        return new Stats(hits, misses, invalidations, entries.size(), bytes, watches.size());
+        return new Stats(hits, misses, invalidations, entries.size(), bytes, watches.directories());
     }
 
     /** Whether what e's fd and e's path show now is what e holds: one fstat, one fstatat, one link. */
@@ -359,22 +303,6 @@ final class FileCache implements AutoCloseable {
         if (n != length) return false;  // shorter, longer cannot be (the stat matched), or an error: drop it
         e.response.get(e.headLength, cachedBytes, 0, length);
         return Arrays.equals(fileBytes, 0, length, cachedBytes, 0, length);
-    }
-
-    /** Watches e's file itself; false when it cannot be (max_user_watches), or the inode is cached already by another path. */
-    private boolean watchFile(Entry e) {
-        int wd = FileFds.inotifyWatchOrErrno(inotifyFd, e.fd, FILE_WATCHED);
-        if (wd < 0 || fileWatches.containsKey(wd) || watches.containsKey(wd)) return false;  // (a bind mount: not twice)
-        e.wd = wd;
-        fileWatches.put(wd, e);
-        return true;
-    }
-
-    private void unwatchFile(Entry e) {
-        if (e.wd < 0) return;
-        fileWatches.remove(e.wd);
-        if (inotifyFd >= 0) FileFds.inotifyUnwatchQuietly(inotifyFd, e.wd);
-        e.wd = -1;
     }
 
     private boolean readResponse(Entry e, byte[] head) {
@@ -408,161 +336,11 @@ final class FileCache implements AutoCloseable {
         return -1;
     }
 
-    // ---- the watched directories ----
-
-    /** Watches the root and every directory on path's way; the watch of path's directory, or null when one cannot be watched. */
-    private Watch watchDirectoriesOf(String path) {
-        String[] names = path.split("/");
-        if (names.length - 1 > MAX_DEPTH) return null;
-        if (rootWatch == null && (rootWatch = watch("", "", null)) == null) return null;
-        Watch w = rootWatch;
-        for (int i = 0; i < names.length - 1; i++) {
-            Watch sub = w.subdirs.get(names[i]);
-            if (sub == null) {
-                sub = watch(w.child(names[i]), names[i], w);
-                if (sub == null) {
-                    release(w);
-                    return null;
-                }
-                w.subdirs.put(names[i], sub);
-            }
-            w = sub;
-        }
-        return w;
-    }
-
-    private Watch watch(String dir, String name, Watch parent) {
-        int fd;
-        try {
-            fd = root.openWithoutLinks(dir, Native.O_PATH | Native.O_DIRECTORY);
-        } catch (NativeIOException e) {
-            return null;
-        }
-        try {
-            int wd = FileFds.inotifyWatchOrErrno(inotifyFd, fd, WATCHED);
-            if (wd < 0) return null;  // ENOSPC at max_user_watches: that directory is simply not cached
-            if (watches.containsKey(wd)) return null;  // the same directory by another path (a bind mount): not twice
-            Watch w = new Watch(dir, name, wd, parent);
-            watches.put(wd, w);
-            return w;
-        } finally {
-            Fds.closeQuietly(fd);
-        }
-    }
-
-    /** Stops watching w and the directories above it as far as nothing beneath them is cached. */
-    private void release(Watch w) {
-        while (w != null && !w.gone && w.files.isEmpty() && w.subdirs.isEmpty()) {
-            unwatch(w);
-            w = w.parent;
-        }
-    }
-
-    private void unwatch(Watch w) {
-        w.gone = true;
-        watches.remove(w.wd);
-        FileFds.inotifyUnwatchQuietly(inotifyFd, w.wd);  // (the kernel may have dropped it already)
-        if (w.parent == null) rootWatch = null;
-        else w.parent.subdirs.remove(w.name);
-    }
-
-    /** The directory itself changed: everything cached beneath it goes, and so do the watches beneath it. */
-    private void forget(Watch w) {
-        if (w.gone) return;
-        unwatch(w);
-        for (Entry e : List.copyOf(w.files)) drop(e, true);
-        for (Watch sub : List.copyOf(w.subdirs.values())) forget(sub);
-        release(w.parent);
-    }
-
-    // ---- events ----
-
-    /**
-     * Reads what inotify has queued now, once a batch (the loop's wait count): a completion loop
-     * serves a GET as soon as its bytes come, and any write that returned before the request was
-     * sent has its event queued by then. (A readiness loop waits for its next wait instead, which
-     * dispatches the inotify fd first: no read when nothing changed.)
-     */
-    void catchUp(long batch) {
-        if (batch == caughtUp || inotifyFd < 0) return;
-        caughtUp = batch;
-        drain();
-    }
-
-    /** Reads the queued events and drops what each one touches; a queue too long for one drain resets the cache. */
-    private void drain() {
-        for (int reads = 0; reads < DRAIN_READS; reads++) {
-            int n;
-            try {
-                n = Fds.read(inotifyFd, events, 0, EVENT_BUFFER);
-            } catch (NativeIOException e) {
-                reset();  // cannot know what changed: nothing cached can be trusted
-                return;
-            }
-            if (n <= 0) return;
-            for (int at = 0; at < n; at += Native.INOTIFY_EVENT_SIZE + events.getInt(at + Native.INOTIFY_EVENT_LEN)) {
-                int mask = events.getInt(at + Native.INOTIFY_EVENT_MASK);
-                if ((mask & Native.IN_Q_OVERFLOW) != 0) {
-                    reset();
-                    return;
-                }
-                int wd = events.getInt(at + Native.INOTIFY_EVENT_WD);
-                Entry file = fileWatches.get(wd);
-                if (file != null) {  // the cached file itself, through whatever name
-                    drop(file, true);
-                    continue;
-                }
-                Watch w = watches.get(wd);
-                if (w == null) continue;  // a watch already forgotten
-                int len = events.getInt(at + Native.INOTIFY_EVENT_LEN);
-                if (len == 0) {  // the directory itself
-                    if ((mask & DIRECTORY_CHANGED) != 0) forget(w);
-                    continue;
-                }
-                String name = name(at + Native.INOTIFY_EVENT_NAME, len);
-                dropPath(w.child(name));
-                Watch sub = w.subdirs.get(name);
-                if (sub != null && (mask & DIRECTORY_CHANGED) != 0) forget(sub);  // a directory of that name changed, moved, went or came
-            }
-        }
-        reset();  // still more: someone is churning files faster than we read; nothing cached is worth that
-    }
-
-    private String name(long at, int len) {
-        byte[] b = new byte[len];
-        events.get(at, b, 0, len);
-        int end = 0;
-        while (end < len && b[end] != 0) end++;
-        return FileNames.decode(b, 0, end);  // as the request's path was decoded, UTF-8 or not
-    }
-
-    /** Drops everything and starts again with a new inotify fd: its queue and every watch go with the old one. */
-    private void reset() {
-        for (Watch w : watches.values()) w.gone = true;
-        watches.clear();
-        for (Entry e : fileWatches.values()) e.wd = -1;  // (they go with the old inotify fd)
-        fileWatches.clear();
-        rootWatch = null;
-        for (Entry e : List.copyOf(entries.values())) drop(e, true);
-        loop.close(inotifyFd);
-        inotifyFd = -1;
-        try {
-            openInotify();
-        } catch (IOException e) {
-            // no inotify now (EMFILE): nothing is cached from here on
-        }
-    }
-
     // ---- dropping and freeing ----
 
     private void drop(Entry e, boolean invalidated) {
         if (entries.get(e.path) == e) entries.remove(e.path);
-        unwatchFile(e);
-        if (e.dir != null) {
-            e.dir.files.remove(e);
-            release(e.dir);
-            e.dir = null;
-        }
+        watches.remove(e);
         if (e.dropped) return;
         e.dropped = true;
         if (invalidated) invalidations++;
@@ -598,8 +376,6 @@ final class FileCache implements AutoCloseable {
             e.users = 0;
             drop(e, false);
         }
-        if (inotifyFd >= 0) loop.close(inotifyFd);
-        inotifyFd = -1;
-        NativeMemory.free(events);
+        watches.close();
     }
 }

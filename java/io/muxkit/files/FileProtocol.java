@@ -30,7 +30,7 @@ final class FileProtocol implements Protocol {
     private static final long PIPELINED_BYTES = 16 * 1024;
 
     private final ServerLoop server;
-    private final FileServer.Config config;
+    private final FileServerConfig config;
     private final Connections<FileConnection> conns;
     private final Handler handler = this::onReady;
     private final FileCache cache;  // null with --no-cache, or when inotify is not to be had
@@ -40,7 +40,7 @@ final class FileProtocol implements Protocol {
     private boolean closed;
     long requests;  // read by FileServer.requests()
 
-    FileProtocol(ServerLoop server, Blocking blocking, RootDir root, FileServer.Config config) {
+    FileProtocol(ServerLoop server, Blocking blocking, RootDir root, FileServerConfig config) {
         this.server = server;
         this.config = config;
         this.conns = new Connections<>(server, new Connections.Settings(CHUNK, TURN_BYTES, true, true, null));
@@ -201,10 +201,9 @@ final class FileProtocol implements Protocol {
         c.request = r;
         c.turnRequests--;
         requests++;
-        boolean getReadNow = cache != null && (r.method().equals("GET") || r.method().equals("HEAD"))
+        boolean needsFresh = cache != null && (r.method().equals("GET") || r.method().equals("HEAD"))
                 && c.readBatch == server.loop().batch();
-        if (getReadNow && server.loop().ring() != null) cache.catchUp(server.loop().batch());  // then serve it now
-        if (getReadNow && server.loop().ring() == null) serveAfterNextWait(c);
+        if (needsFresh && !cache.freshNow()) serveAfterNextWait(c);
         else start(c, r);
         return true;
     }
@@ -214,7 +213,7 @@ final class FileProtocol implements Protocol {
      * cache's inotify fd first: the request's bytes arrived before that wait, so an event for a
      * write that returned before the request was sent is drained by then, and no stale entry is
      * served. (The inotify fd's own turn in this batch may have come before those bytes arrived.)
-     * A completion loop reads the inotify fd at once instead ({@link FileCache#catchUp}): its
+     * A completion loop reads the inotify fd at once instead ({@link FileCache#freshNow}): its
      * waits batch completions, and a turn more for every GET would break the batches.
      */
     private void serveAfterNextWait(FileConnection c) {

@@ -7,68 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.muxkit.ffi.Rlimits;
 import io.muxkit.loop.Loops;
 import io.muxkit.ring.RingFeatures;
-import io.muxkit.tcp.ListenConfig;
 import io.muxkit.tcp.ServerLoop;
 import io.muxkit.tcp.TcpServer;
 
 /** The HTTP/1.1 file server on a {@link TcpServer}: N loops, any backend, one root. */
 public final class FileServer implements AutoCloseable {
-    /**
-     * @param allowUpload   accept PUT (otherwise 405)
-     * @param maxUpload     the largest PUT body, in bytes (413 past it)
-     * @param allowDotFiles serve names that start with a dot (otherwise 404)
-     * @param cache         the file cache's limits, or null for none (every request opens, stats and closes its file)
-     * @param index         the names a directory's URL serves, the first that is a file, as nginx's index directive
-     *                      tries them; the listing only when none is there; empty: always the listing
-     */
-    public record Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles,
-                         Cache cache, List<String> index) {
-        public static final List<String> DEFAULT_INDEX = List.of("index.html");
-
-        public Config {
-            index = List.copyOf(index);
-            for (String name : index)
-                if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
-                    throw new IllegalArgumentException("an index is a file name: '" + name + "'");
-        }
-
-        /** With index.html as the index. */
-        public Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles, Cache cache) {
-            this(listen, root, allowUpload, maxUpload, allowDotFiles, cache, DEFAULT_INDEX);
-        }
-
-        /** With the file cache's default limits and index.html as the index. */
-        public Config(ListenConfig listen, Path root, boolean allowUpload, long maxUpload, boolean allowDotFiles) {
-            this(listen, root, allowUpload, maxUpload, allowDotFiles, Cache.defaults());
-        }
-    }
-
-    /**
-     * The file cache (one per loop, inotify on the loop's multiplexer): at most maxBytes of small
-     * files and maxFds open files over all loops; an entry older than validMillis is checked with a
-     * stat before it is served.
-     */
-    public record Cache(long maxBytes, int maxFds, long validMillis) {
-        public static final long DEFAULT_BYTES = 64L << 20, DEFAULT_VALID_MILLIS = 1000;
-
-        /** 64 MiB, a quarter of the soft fd limit, 1 s. */
-        public static Cache defaults() {
-            return new Cache(DEFAULT_BYTES, defaultFds(), DEFAULT_VALID_MILLIS);
-        }
-
-        /** A quarter of the soft fd limit: the rest is for connections. */
-        public static int defaultFds() {
-            return (int) Math.min(Integer.MAX_VALUE / 4, Rlimits.nofile().soft()) / 4;
-        }
-
-        FileCache.Limits perLoop(int loops) {
-            return new FileCache.Limits(maxBytes / loops, maxFds / loops, validMillis);
-        }
-    }
-
     /** Worker threads for blocking file work, shared by the loops. */
     private static final int WORKERS = 2;
 
@@ -77,7 +22,7 @@ public final class FileServer implements AutoCloseable {
     private final TcpServer server;
     private final List<FileProtocol> protocols = new ArrayList<>();
 
-    public FileServer(Config config, Loops loops, PrintStream log) throws IOException {
+    public FileServer(FileServerConfig config, Loops loops, PrintStream log) throws IOException {
         root = RootDir.open(config.root());
         try {
             server = new TcpServer("files", config.listen(), loops, loop -> {

@@ -39,7 +39,7 @@ final class GetResponder {
 
     private final RootDir root;
     private final FileCache cache;  // null without one
-    private final FileServer.Config config;
+    private final FileServerConfig config;
     private final Blocking blocking;
     private final EventLoop loop;
     private final Connections<FileConnection> conns;
@@ -47,7 +47,7 @@ final class GetResponder {
     private final Responses responses;
     private final HttpDate lastModified = new HttpDate();
 
-    GetResponder(RootDir root, FileCache cache, FileServer.Config config, Blocking blocking,
+    GetResponder(RootDir root, FileCache cache, FileServerConfig config, Blocking blocking,
                  Connections<FileConnection> conns, Responses responses, Consumer<FileConnection> resume) {
         this.root = root;
         this.cache = cache;

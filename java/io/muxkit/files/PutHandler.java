@@ -19,13 +19,13 @@ import io.muxkit.loop.EventLoop;
 final class PutHandler {
     private final RootDir root;
     private final FileCache cache;  // null without one
-    private final FileServer.Config config;
+    private final FileServerConfig config;
     private final Blocking blocking;
     private final EventLoop loop;
     private final Responses responses;
     private final Consumer<FileConnection> resume;
 
-    PutHandler(RootDir root, FileCache cache, FileServer.Config config, Blocking blocking, EventLoop loop,
+    PutHandler(RootDir root, FileCache cache, FileServerConfig config, Blocking blocking, EventLoop loop,
                Responses responses, Consumer<FileConnection> resume) {
         this.root = root;
         this.cache = cache;

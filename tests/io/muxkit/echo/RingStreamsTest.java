@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.muxkit.files.FileServer;
+import io.muxkit.files.FileServerConfig;
 import io.muxkit.loop.Loops;
 import io.muxkit.ring.RingSetup;
 import io.muxkit.tcp.ListenConfig;
@@ -134,7 +135,7 @@ class RingStreamsTest {
         Files.write(root.resolve("big"), new byte[50_000]);
         Files.writeString(root.resolve("small"), "hello");
         Loops small = Loops.completion(new RingSetup(256, 1024, 128, 4096), null);
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(60_000), root, false, 0, false);
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(60_000), root, false, 0, false);
         try (FileServer server = new FileServer(config, small, System.err).start()) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             byte[] request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);

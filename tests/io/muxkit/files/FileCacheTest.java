@@ -65,8 +65,8 @@ class FileCacheTest {
     @RegisterExtension
     static final SharedFileServers slowDisk = new SharedFileServers(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), true);
 
-    private FileServer start(Io io, FileServer.Cache cache, boolean allowUpload) throws IOException {
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root,
+    private FileServer start(Io io, FileServerConfig.Cache cache, boolean allowUpload) throws IOException {
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root,
                 allowUpload, 200L << 20, false, cache);
         FileServer server = new FileServer(config, io.loops(), System.err).start();
         servers.add(server);
@@ -74,7 +74,7 @@ class FileCacheTest {
     }
 
     private FileServer start(Io io, long validMillis) throws IOException {
-        return start(io, new FileServer.Cache(64L << 20, 1000, validMillis), false);
+        return start(io, new FileServerConfig.Cache(64L << 20, 1000, validMillis), false);
     }
 
     @AfterEach
@@ -281,10 +281,10 @@ class FileCacheTest {
             Files.writeString(root.resolve("d" + i + "/f.txt"), "f" + i);
         }
         Path deep = root;
-        for (int i = 0; i < FileCache.MAX_DEPTH + 1; i++) deep = deep.resolve("x");
+        for (int i = 0; i < WatchTree.MAX_DEPTH + 1; i++) deep = deep.resolve("x");
         Files.createDirectories(deep);
         Files.writeString(deep.resolve("deep.txt"), "deep");
-        FileServer server = start(io, new FileServer.Cache(64L << 20, 2, NEVER_REVALIDATE), false);
+        FileServer server = start(io, new FileServerConfig.Cache(64L << 20, 2, NEVER_REVALIDATE), false);
         try (HttpConnection http = new HttpConnection(server.port())) {
             for (int i = 0; i < 50; i++) assertEquals("f" + i, cachedGet(http, "/d" + i + "/f.txt").text());
             FileServer.CacheStats s = server.cacheStats();

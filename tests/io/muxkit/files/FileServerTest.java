@@ -53,7 +53,7 @@ class FileServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     private String start(Io io, boolean allowUpload, long idleTimeoutMillis) throws IOException {
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(idleTimeoutMillis),
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(idleTimeoutMillis),
                 root, allowUpload, 200L << 20, false);
         server = new FileServer(config, io.loops(), System.err).start();
         return "http://127.0.0.1:" + server.port();

@@ -52,7 +52,7 @@ class FilesFuzzTest {
         Files.writeString(root.resolve("dir/b.txt"), "another\n");
         Files.writeString(outside.resolve("secret"), "secret\n");
         Files.createSymbolicLink(root.resolve("out"), outside);
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(2000), root, true, 1 << 20, false);
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(2000), root, true, 1 << 20, false);
         server = new FileServer(config, Multiplexers.of(Backend.EPOLL), new PrintStream(LOG, true)).start();
     }
 

@@ -68,7 +68,7 @@ class HostilePeersTest {
     }
 
     private void start(Io io, Path served, boolean allowUpload, boolean allowDotFiles) throws IOException {
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), served,
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), served,
                 allowUpload, 200L << 20, allowDotFiles);
         server = new FileServer(config, io.loops(), System.err).start();
     }
@@ -423,7 +423,7 @@ class HostilePeersTest {
         try {
             Path y = Files.writeString(dir.resolve("y.txt"), "e\n");
             assertEquals(0, new ProcessBuilder("touch", "-d", "@253402300800", y.toString()).start().waitFor());
-            FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), dir, false, 1 << 20, false);
+            FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), dir, false, 1 << 20, false);
             server = new FileServer(config, io.loops(), System.err).start();
             String r = get("/y.txt");
             assertStatus(200, r, "GET of a file from the year 10000");

@@ -48,8 +48,8 @@ class ListingTest {
                     String.valueOf(i), NAMES[i]).start();
             assertEquals(0, sh.waitFor(), new String(sh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
-        for (FileServer.Cache cache : new FileServer.Cache[] { FileServer.Cache.defaults(), null }) {
-            FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, false, 1 << 20,
+        for (FileServerConfig.Cache cache : new FileServerConfig.Cache[] { FileServerConfig.Cache.defaults(), null }) {
+            FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, false, 1 << 20,
                     false, cache);
             try (FileServer server = new FileServer(config, io.loops(), System.err).start();
                  HttpConnection http = new HttpConnection(server.port())) {

@@ -34,7 +34,7 @@ class ProtocolEdgesTest {
 
     private void start(boolean allowUpload) throws IOException {
         Files.writeString(root.resolve("r.txt"), "0123456789");
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload, 1 << 20, false);
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload, 1 << 20, false);
         server = new FileServer(config, Multiplexers.of(Backend.EPOLL), System.err).start();
     }
 

@@ -48,7 +48,7 @@ class UploadDirectoryGoneTest {
     }
 
     private void start(Io io) throws IOException {
-        server = new FileServer(new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, true, 200L << 20,
+        server = new FileServer(new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, true, 200L << 20,
                 false), io.loops(), System.err).start();
     }
 

@@ -38,12 +38,12 @@ class WhatUsersExpectTest {
     private FileServer server;
 
     private void start(Io io, boolean allowUpload) throws IOException {
-        start(io, allowUpload, FileServer.Config.DEFAULT_INDEX);
+        start(io, allowUpload, FileServerConfig.DEFAULT_INDEX);
     }
 
     private void start(Io io, boolean allowUpload, List<String> index) throws IOException {
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload,
-                1 << 20, false, FileServer.Cache.defaults(), index);
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload,
+                1 << 20, false, FileServerConfig.Cache.defaults(), index);
         server = new FileServer(config, io.loops(), System.err).start();
     }
 
@@ -255,7 +255,7 @@ class WhatUsersExpectTest {
     @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
     void multipartWithoutTheCacheClosesItsFile(Io io) throws Exception {
         Files.writeString(root.resolve("r.txt"), "0123456789");
-        FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root, false,
+        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, false,
                 1 << 20, false, null);
         server = new FileServer(config, io.loops(), System.err).start();
         assertParts(get("/r.txt", "Range: bytes=0-0,-1"), "text/plain; charset=utf-8", "bytes 0-0/10", "0", "bytes 9-9/10", "9");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.muxkit.files.FileServer;
+import io.muxkit.files.FileServerConfig;
 import io.muxkit.loop.Loops;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.FdSetMode;
@@ -33,8 +34,8 @@ public final class FileServersOnEveryBackend {
         boolean allowUpload = List.of(args).contains("--allow-upload");
         List<FileServer> servers = new ArrayList<>();
         for (Io io : Io.values()) {
-            FileServer.Config config = new FileServer.Config(ListenConfig.local(0).withIdleTimeout(15_000), root(root, io),
-                    allowUpload, 1L << 30, false, FileServer.Cache.defaults());
+            FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root(root, io),
+                    allowUpload, 1L << 30, false, FileServerConfig.Cache.defaults());
             Loops loops = io != Io.SELECT ? io.loops() : Loops.readiness(() -> {
                 try {
                     return Multiplexer.open(Backend.SELECT, FdSetMode.DYNAMIC);
