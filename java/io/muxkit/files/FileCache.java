@@ -225,11 +225,11 @@ final class FileCache implements AutoCloseable {
             return null;
         }
         e.validatedNanos = System.nanoTime();
+        watches.place(e, dir);  // first: dropping the old entry, or others to make room, must not release e's directories
         Entry old = entries.get(path);
         if (old != null) drop(old, true);
         makeRoom(e.bytes());
         entries.put(path, e);
-        watches.place(e, dir);
         bytes += e.bytes();
         return e;
     }

@@ -295,6 +295,28 @@ class FileCacheTest {
     }
 
     /**
+     * A cache of one entry: caching d/b.txt evicts d/a.txt, the last entry beneath d, and that must
+     * not take the watch of d, which d/b.txt needs: then d renamed and a new d/b.txt is seen at once.
+     */
+    @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
+    void anEntryThatEvictsTheLastOneOfItsDirectoryKeepsTheDirectoryWatched(Io io) throws Exception {
+        Files.createDirectories(root.resolve("d"));
+        Files.writeString(root.resolve("d/a.txt"), "a");
+        Files.writeString(root.resolve("d/b.txt"), "old b");
+        FileServer server = start(io, new FileServerConfig.Cache(64L << 20, 1, NEVER_REVALIDATE), false);
+        try (HttpConnection http = new HttpConnection(server.port())) {
+            assertEquals("a", cachedGet(http, "/d/a.txt").text());
+            assertEquals("old b", cachedGet(http, "/d/b.txt").text());
+            FileServer.CacheStats s = server.cacheStats();
+            assertTrue(s.entries() == 1 && s.watches() == 2, "d/b.txt, with d and the root watched: " + s);
+            Files.move(root.resolve("d"), root.resolve("d.old"));
+            Files.createDirectories(root.resolve("d"));
+            Files.writeString(root.resolve("d/b.txt"), "new b");
+            assertEquals("new b", http.get("/d/b.txt").text());
+        }
+    }
+
+    /**
      * A hard link made after the file was cached, a write through it and the mtime put back: no
      * event reaches the watched directory, and the stat before serving an entry older than
      * --cache-valid finds the second link and the new ctime.
