@@ -20,8 +20,9 @@ public final class BackendProbe {
     /** One step: how many fds were registered and the median cost of one select(0) then. */
     public record Step(int count, double waitMicrosMedian) {}
 
+    /** stoppedBy: what stopped the fill, as said; stop: the exception that said it, or null when max did. */
     public record Result(Backend backend, FdSetMode fdSetMode, int watchedMax, int highestFd, String stoppedBy,
-                         boolean allProvenReady, List<Step> steps) {}
+                         IOException stop, boolean allProvenReady, List<Step> steps) {}
 
     private static final int WAITS_PER_STEP = 11;
 
@@ -32,6 +33,7 @@ public final class BackendProbe {
         int count = 0, highest = -1;
         List<Step> steps = new ArrayList<>();
         String stoppedBy = "--max " + max;
+        IOException stop = null;
         boolean allReady = true;
         // one fd held back and given up when the fill stops, so the JVM is never left without one
         int spare = Fds.eventfd(0);
@@ -43,6 +45,7 @@ public final class BackendProbe {
                 try {
                     fd = Fds.eventfd(0);
                 } catch (IOException e) {
+                    stop = e;
                     stoppedBy = e.getMessage();
                     break;
                 }
@@ -52,6 +55,7 @@ public final class BackendProbe {
                     mux.register(fd, Multiplexer.READ);
                 } catch (IOException e) {
                     Fds.closeQuietly(fd);
+                    stop = e;
                     stoppedBy = e.getMessage();
                     break;
                 }
@@ -70,7 +74,7 @@ public final class BackendProbe {
             Fds.closeQuietly(spare);
             for (int i = 0; i < count; i++) Fds.closeQuietly(fds[i]);
         }
-        return new Result(backend, mode, count, highest, stoppedBy, allReady, steps);
+        return new Result(backend, mode, count, highest, stoppedBy, stop, allReady, steps);
     }
 
     /** 1, 2, 5, 10, 20, 50, ... */

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -27,10 +25,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.muxkit.files.FileServer;
-import io.muxkit.files.FileServerConfig;
 import io.muxkit.loop.Loops;
 import io.muxkit.ring.RingSetup;
 import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.Peers;
+import io.muxkit.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +106,7 @@ class RingStreamsTest {
                                 assertArrayEquals(mine, in.readNBytes(64), "peer " + id + " got its own bytes back");
                                 if (idle) {
                                     s.setSoTimeout(10_000);
-                                    assertEquals(-1, readOrReset(in), "peer " + id + ": nothing more, then the server's close");
+                                    assertEquals(-1, Peers.readOrReset(in), "peer " + id + ": nothing more, then the server's close");
                                 }
                             }
                         }
@@ -135,8 +135,7 @@ class RingStreamsTest {
         Files.write(root.resolve("big"), new byte[50_000]);
         Files.writeString(root.resolve("small"), "hello");
         Loops small = Loops.completion(new RingSetup(256, 1024, 128, 4096), null);
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(60_000), root, false, 0, false);
-        try (FileServer server = new FileServer(config, small, System.err).start()) {
+        try (FileServer server = FileServerFixture.serving(root).idleTimeout(60_000).uploads(false, 0).start(small, System.err)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             byte[] request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
             List<SocketChannel> stuck = new ArrayList<>();
@@ -162,23 +161,12 @@ class RingStreamsTest {
                     selector.selectedKeys().clear();
                 }
             }
-            try (Socket fresh = new Socket("127.0.0.1", server.port())) {
-                fresh.setSoTimeout(20_000);
-                fresh.getOutputStream().write("GET /small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                String answer = new String(fresh.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            try {
+                String answer = RawHttp.untilClose(server.port(), "GET /small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 20_000);
                 assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("hello"), answer);
             } finally {
                 for (SocketChannel ch : stuck) ch.close();
             }
-        }
-    }
-
-    /** -1 at the end of the stream, as at a reset (the server closes an idle peer that sent nothing more: a FIN). */
-    private static int readOrReset(InputStream in) throws IOException {
-        try {
-            return in.read();
-        } catch (SocketException reset) {
-            return -1;
         }
     }
 }

@@ -3,11 +3,7 @@ package io.muxkit.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
+import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.SystemFds;
 
@@ -72,24 +69,11 @@ class FilesUnderFaultsTest {
     private record Response(int status, byte[] body) {}
 
     private static Response exchange(int port, String head, byte[] body) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) s.getOutputStream().write(body);
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
-            for (int b, n = 0; n < 4; ) {
-                if ((b = in.read()) < 0) return new Response(-1, null);
-                headBytes.write(b);
-                n = (b == '\r' || b == '\n') ? n + 1 : 0;
-            }
-            String text = headBytes.toString(StandardCharsets.ISO_8859_1);
-            int status = Integer.parseInt(text.substring(9, 12));
-            long length = 0;
-            for (String line : text.split("\r\n"))
-                if (line.regionMatches(true, 0, "Content-Length: ", 0, 16)) length = Long.parseLong(line.substring(16));
-            byte[] got = head.startsWith("HEAD") ? new byte[0] : in.readNBytes((int) length);
-            return got.length < (head.startsWith("HEAD") ? 0 : length) ? new Response(-1, null) : new Response(status, got);
+        try (HttpConnection http = new HttpConnection(port, 20_000)) {
+            http.write(head);
+            if (body != null) http.write(body);
+            HttpConnection.Response r = http.read(head.startsWith("HEAD"));
+            return new Response(r.status(), r.body());
         } catch (IOException e) {
             return new Response(-1, null);  // reset, or closed mid-response
         }

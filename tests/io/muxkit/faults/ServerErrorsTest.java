@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
+import io.muxkit.testing.RawHttp;
 
 /**
  * What a client sees when the server's own system calls fail (injected with MUXKIT_FAULTS): the
@@ -49,13 +47,7 @@ class ServerErrorsTest {
 
     /** One request on its own connection; the whole response (a refused PUT closes; a GET asks for the close, or keep-alive would wait for the idle timeout). */
     private static String exchange(int port, String head, byte[] body) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) s.getOutputStream().write(body);
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return RawHttp.untilClose(port, RawHttp.request(head, body == null ? new byte[0] : body), false, 20_000);
     }
 
     private static void assertPlain(int status, String response, ChildJvm child, String detail) throws Exception {
@@ -69,14 +61,9 @@ class ServerErrorsTest {
 
     /** What a client that writes the whole body before it reads (a blocking one) gets: the status line, or its exception. */
     private static String putWholeThenRead(int port, String path, int length) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            byte[] chunk = new byte[64 * 1024];
-            for (int sent = 0; sent < length; sent += chunk.length)
-                s.getOutputStream().write(chunk, 0, Math.min(chunk.length, length - sent));  // EPIPE here: the refusal was lost
-            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String head = "PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n";
+        try {
+            String r = RawHttp.untilClose(port, RawHttp.request(head, new byte[length]), false, 20_000);  // EPIPE in the write: the refusal was lost
             return r.substring(0, Math.max(0, r.indexOf("\r\n")));
         } catch (IOException e) {
             return e.toString();

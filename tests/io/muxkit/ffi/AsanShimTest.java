@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +28,7 @@ import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.RawHttp;
 
 /**
  * The echo and file servers on every io in a JVM whose shim is the AddressSanitizer/UBSan
@@ -102,20 +101,11 @@ class AsanShimTest {
                 "GET /dir/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n",
                 "PUT /dir/b.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
                 "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", "\u0016\u0003\u0001" }) {
-            String response = exchange(port, request + "");
+            String response = RawHttp.untilClose(port, request.getBytes(StandardCharsets.ISO_8859_1), true, 10_000);
             assertTrue(response.startsWith("HTTP/1.1 "), request + " -> " + response);
         }
         assertEquals("hello", Files.readString(root.resolve(io.id() + "/dir/b.txt")));
         String output = String.join("\n", servers.lines());
         assertTrue(servers.process().isAlive() && !output.contains("Sanitizer"), output);
-    }
-
-    private static String exchange(int port, String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            s.shutdownOutput();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 }

@@ -30,14 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
-import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServerFixture;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
+import io.muxkit.testing.Peers;
 import io.muxkit.testing.SharedFileServers;
-import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -66,9 +65,7 @@ class FileCacheTest {
     static final SharedFileServers slowDisk = new SharedFileServers(Map.of("MUXKIT_FAULTS", "fsync:SLOW500:1"), List.of(), true);
 
     private FileServer start(Io io, FileServerConfig.Cache cache, boolean allowUpload) throws IOException {
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root,
-                allowUpload, 200L << 20, false, cache);
-        FileServer server = new FileServer(config, io.loops(), System.err).start();
+        FileServer server = FileServerFixture.serving(root).uploads(allowUpload, 200L << 20).cache(cache).start(io);
         servers.add(server);
         return server;
     }
@@ -656,7 +653,7 @@ class FileCacheTest {
                 try (Socket more = new Socket("127.0.0.1", port)) {
                     more.setSoTimeout(10_000);
                     more.getOutputStream().write("GET /s1.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    assertTrue(readOrReset(more) <= 0, "the 43rd connection is refused by --max-conn");
+                    assertTrue(Peers.readOrReset(more.getInputStream()) <= 0, "the 43rd connection is refused by --max-conn");
                 }
             } finally {
                 for (Socket s : downloads) s.close();
@@ -683,14 +680,6 @@ class FileCacheTest {
                 if (System.nanoTime() > deadline) throw refused;
                 Thread.sleep(20);
             }
-        }
-    }
-
-    private static int readOrReset(Socket s) {
-        try {
-            return s.getInputStream().read();
-        } catch (IOException reset) {
-            return -1;
         }
     }
 

@@ -24,12 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
-import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.Curl;
-import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,9 +52,7 @@ class FileServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     private String start(Io io, boolean allowUpload, long idleTimeoutMillis) throws IOException {
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(idleTimeoutMillis),
-                root, allowUpload, 200L << 20, false);
-        server = new FileServer(config, io.loops(), System.err).start();
+        server = FileServerFixture.serving(root).idleTimeout(idleTimeoutMillis).uploads(allowUpload, 200L << 20).start(io);
         return "http://127.0.0.1:" + server.port();
     }
 
@@ -102,11 +99,7 @@ class FileServerTest {
 
     /** Sends raw bytes, reads until the server closes or timeout; returns what came back. */
     private String raw(String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.untilClose(server.port(), request, 10_000);
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Io.class)

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +22,8 @@ import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 
 import io.muxkit.http.HttpError;
 import io.muxkit.mux.Backend;
-import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.RawHttp;
 import io.muxkit.testing.Multiplexers;
 
 /**
@@ -52,8 +48,8 @@ class FilesFuzzTest {
         Files.writeString(root.resolve("dir/b.txt"), "another\n");
         Files.writeString(outside.resolve("secret"), "secret\n");
         Files.createSymbolicLink(root.resolve("out"), outside);
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(2000), root, true, 1 << 20, false);
-        server = new FileServer(config, Multiplexers.of(Backend.EPOLL), new PrintStream(LOG, true)).start();
+        server = FileServerFixture.serving(root).idleTimeout(2000).uploads(true, 1 << 20)
+                .start(Multiplexers.of(Backend.EPOLL), new PrintStream(LOG, true));
     }
 
     @AfterAll
@@ -94,7 +90,7 @@ class FilesFuzzTest {
             assertTrue(lineEnd > at && STATUS_LINE.matcher(answer.substring(at, lineEnd + 2)).matches(),
                     "a malformed response at " + at + ": " + answer.substring(at, Math.min(answer.length(), at + 80)));
             int headEnd = answer.indexOf("\r\n\r\n", at);
-            if (headEnd < 0) break;  // cut off by our read limit
+            if (headEnd < 0) break;  // cut off
             long length = answer.startsWith("HTTP/1.1 100", at) ? 0 : contentLength(answer.substring(at, headEnd));
             // a HEAD response states the length of a body it does not send (the fuzzer found this with a PUT then a HEAD)
             boolean bodiless = length > 0 && answer.startsWith("HTTP/1.1 ", headEnd + 4) && !answer.startsWith("HTTP/1.1 ", (int) Math.min(answer.length(), headEnd + 4 + length));
@@ -117,29 +113,12 @@ class FilesFuzzTest {
         return 0;
     }
 
-    /** Sends the bytes, half-closes, and reads what comes back (64 KiB at most, 5 s at most). */
+    /** Sends the bytes, half-closes, and reads what comes back until the close, or 5 s of silence (a server still waiting for a PUT body). */
     private static String send(byte[] bytes) throws IOException {
         // the server's port on loopback is the one connection this test means to make (Jazzer's SSRF detector watches)
         try (SilentCloseable allowed = BugDetectors.allowNetworkConnections((host, port) -> port == server.port()
-                && (host.equals("localhost") || host.equals("127.0.0.1")));
-             Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            try {
-                out.write(bytes);
-                s.shutdownOutput();
-            } catch (SocketException closedEarly) {
-                // the server refused and closed while we wrote: read what it said
-            }
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; got.size() < 65536 && (n = in.read(buf)) > 0; ) got.write(buf, 0, n);
-            } catch (SocketException | SocketTimeoutException e) {
-                // a reset after the last response, or a server still waiting for more (a PUT body): what arrived counts
-            }
-            return got.toString(StandardCharsets.ISO_8859_1);
+                && (host.equals("localhost") || host.equals("127.0.0.1")))) {
+            return RawHttp.whatCameBack(server.port(), bytes, true, 5000).text();
         }
     }
 }

@@ -31,12 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
-import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.RawHttp;
 import io.muxkit.testing.SharedFileServers;
-import io.muxkit.testing.Multiplexers;
 
 /**
  * The audited ways to stall, starve, mislead or kill the file server, each on every backend: a
@@ -68,9 +67,7 @@ class HostilePeersTest {
     }
 
     private void start(Io io, Path served, boolean allowUpload, boolean allowDotFiles) throws IOException {
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), served,
-                allowUpload, 200L << 20, allowDotFiles);
-        server = new FileServer(config, io.loops(), System.err).start();
+        server = FileServerFixture.serving(served).uploads(allowUpload, 200L << 20).dotFiles(allowDotFiles).start(io);
     }
 
     /**
@@ -96,11 +93,7 @@ class HostilePeersTest {
 
     /** Sends raw bytes and reads until the server closes (10 s at most); returns what came back. */
     private String raw(String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.untilClose(server.port(), request, 10_000);
     }
 
     private String get(String path) throws IOException {
@@ -146,13 +139,8 @@ class HostilePeersTest {
             }
             assertTrue(offered > 100L << 20, "the peers had at least 100 MiB of pipelined requests accepted: " + offered);
             assertTrue(child.process().isAlive(), String.join("\n", child.lines()));
-            try (Socket fresh = new Socket()) {
-                fresh.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-                fresh.setSoTimeout(20_000);
-                fresh.getOutputStream().write("GET /flood/small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
-                String response = new String(fresh.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                assertTrue(response.startsWith("HTTP/1.1 200 OK") && response.endsWith("still here\n"), response);
-            }
+            String response = RawHttp.untilClose(port, "GET /flood/small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 20_000);
+            assertTrue(response.startsWith("HTTP/1.1 200 OK") && response.endsWith("still here\n"), response);
             assertTrue(child.process().isAlive(), String.join("\n", child.lines()));
         } finally {
             for (SocketChannel ch : peers) ch.close();
@@ -293,14 +281,10 @@ class HostilePeersTest {
         start(io, false, false);
         for (byte[] hello : new byte[][] { { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03 },
                 { 'G', 'E', 'T', '\t', '/' }, { (byte) 0xff, (byte) 0xfe }, { '\r', '\n', '\r', '\n' } }) {
-            try (Socket s = new Socket("127.0.0.1", server.port())) {
-                s.setSoTimeout(10_000);
-                long t0 = System.nanoTime();
-                s.getOutputStream().write(hello);  // no CRLFCRLF follows: the server must not wait for one
-                String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                assertStatus(400, r, "first bytes " + java.util.Arrays.toString(hello));
-                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "refused at once, not after the idle timeout");
-            }
+            long t0 = System.nanoTime();
+            String r = RawHttp.untilClose(server.port(), hello, false, 10_000);  // no CRLFCRLF follows: the server must not wait for one
+            assertStatus(400, r, "first bytes " + java.util.Arrays.toString(hello));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "refused at once, not after the idle timeout");
         }
         assertStatus(200, raw("\r\nGET /ok.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), "one empty line first is ignored");
         assertStatus(414, get("/" + "n".repeat(300)), "a 300-byte name");
@@ -378,21 +362,13 @@ class HostilePeersTest {
         Files.writeString(utf.resolve("café.txt"), "cafe\n");
         Files.writeString(utf.resolve("caf?.txt"), "question\n");
         int port = cLocaleSmallHeap.port(io);
-        String cafe = rawTo(port, "GET /utf/caf%C3%A9.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String cafe = RawHttp.untilClose(port, "GET /utf/caf%C3%A9.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10_000);
         assertTrue(cafe.endsWith("\r\n\r\ncafe\n"), cafe);
-        String put = rawTo(port, "PUT /utf/%E2%82%AC HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nX\n");
+        String put = RawHttp.untilClose(port, "PUT /utf/%E2%82%AC HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nX\n", 10_000);
         assertStatus(201, put, "PUT of a non-ASCII name");
         assertEquals("X\n", Files.readString(utf.resolve("€")));
-        String json = rawTo(port, "GET /utf/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+        String json = RawHttp.untilClose(port, "GET /utf/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n", 10_000);
         assertTrue(new String(json.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).contains("\"café.txt\""), json);
-    }
-
-    private static String rawTo(int port, String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 
     /** An entry that vanishes while its directory is listed is left out; the listing is still a 200. */
@@ -403,7 +379,7 @@ class HostilePeersTest {
         for (int i = 0; i < 300; i++) Files.createFile(dir.resolve("f" + i));
         int listed = 0;
         for (int i = 0; i < 30; i++) {
-            String r = rawTo(port, "GET /churn/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+            String r = RawHttp.untilClose(port, "GET /churn/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n", 10_000);
             assertFalse(r.startsWith("HTTP/1.1 500"), r);
             if (r.startsWith("HTTP/1.1 200")) listed++;  // (a 404 when the directory's own fstat was the one to fail)
         }
@@ -423,8 +399,7 @@ class HostilePeersTest {
         try {
             Path y = Files.writeString(dir.resolve("y.txt"), "e\n");
             assertEquals(0, new ProcessBuilder("touch", "-d", "@253402300800", y.toString()).start().waitFor());
-            FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), dir, false, 1 << 20, false);
-            server = new FileServer(config, io.loops(), System.err).start();
+            server = FileServerFixture.serving(dir).start(io);
             String r = get("/y.txt");
             assertStatus(200, r, "GET of a file from the year 10000");
             assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", header(r, "Last-Modified"));

@@ -15,12 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.testing.Io;
-import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServerFixture;
 import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.HttpConnection.Response;
-import io.muxkit.testing.Multiplexers;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,9 +47,7 @@ class ListingTest {
             assertEquals(0, sh.waitFor(), new String(sh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         for (FileServerConfig.Cache cache : new FileServerConfig.Cache[] { FileServerConfig.Cache.defaults(), null }) {
-            FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, false, 1 << 20,
-                    false, cache);
-            try (FileServer server = new FileServer(config, io.loops(), System.err).start();
+            try (FileServer server = FileServerFixture.serving(root).cache(cache).start(io);
                  HttpConnection http = new HttpConnection(server.port())) {
                 Response html = http.get("/");
                 assertEquals(200, html.status());

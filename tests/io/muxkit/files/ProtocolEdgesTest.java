@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.muxkit.mux.Backend;
-import io.muxkit.tcp.ListenConfig;
-import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.Io;
+import io.muxkit.testing.RawHttp;
 
 /**
  * HTTP/1.1 as RFC 9110 and 9112 say, where an attack on the server found it looser: Connection
@@ -34,8 +32,7 @@ class ProtocolEdgesTest {
 
     private void start(boolean allowUpload) throws IOException {
         Files.writeString(root.resolve("r.txt"), "0123456789");
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload, 1 << 20, false);
-        server = new FileServer(config, Multiplexers.of(Backend.EPOLL), System.err).start();
+        server = FileServerFixture.serving(root).uploads(allowUpload, 1 << 20).start(Io.EPOLL);
     }
 
     @AfterEach
@@ -45,18 +42,7 @@ class ProtocolEdgesTest {
 
     /** Sends the request and reads until the server closes (or 5 s of silence, for a kept-alive connection). */
     private String raw(String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            byte[] b = new byte[65536];
-            StringBuilder got = new StringBuilder();
-            try {
-                for (int n; (n = s.getInputStream().read(b)) > 0; ) got.append(new String(b, 0, n, StandardCharsets.ISO_8859_1));
-            } catch (java.net.SocketTimeoutException keptAlive) {
-                // the server kept the connection: what came is the answer
-            }
-            return got.toString();
-        }
+        return RawHttp.untilCloseOrSilence(server.port(), request, 5000).text();
     }
 
     private String range(String spec) throws IOException {

@@ -22,12 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
-import io.muxkit.tcp.ListenConfig;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.RawHttp;
 import io.muxkit.testing.SharedFileServers;
-import io.muxkit.testing.Multiplexers;
 
 /**
  * A PUT whose directory is missing, or is removed while the body arrives: 409 Conflict (RFC 4918
@@ -48,8 +47,7 @@ class UploadDirectoryGoneTest {
     }
 
     private void start(Io io) throws IOException {
-        server = new FileServer(new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, true, 200L << 20,
-                false), io.loops(), System.err).start();
+        server = FileServerFixture.serving(root).uploads(true, 200L << 20).start(io);
     }
 
     @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
@@ -74,12 +72,8 @@ class UploadDirectoryGoneTest {
             assertEquals(List.of(), left.toList(), "nothing is left behind, and the directory is not made again");
         }
         // the same condition when the PUT begins gets the same answer
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
-        }
+        String r = RawHttp.untilClose(server.port(), "PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok", 20_000);
+        assertTrue(r.startsWith("HTTP/1.1 409 "), r);
     }
 
     /** Where the file system has no O_TMPFILE, the upload's hidden name goes with the directory: 409 too. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.muxkit.mux.Backend;
 import io.muxkit.testing.Io;
-import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.Curl;
-import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.HttpConnection;
+import io.muxkit.testing.HttpConnection.Response;
 import io.muxkit.testing.SystemFds;
 
 /**
@@ -38,13 +37,11 @@ class WhatUsersExpectTest {
     private FileServer server;
 
     private void start(Io io, boolean allowUpload) throws IOException {
-        start(io, allowUpload, FileServerConfig.DEFAULT_INDEX);
+        start(io, allowUpload, FileServerFixture.DEFAULT_INDEX);
     }
 
     private void start(Io io, boolean allowUpload, List<String> index) throws IOException {
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, allowUpload,
-                1 << 20, false, FileServerConfig.Cache.defaults(), index);
-        server = new FileServer(config, io.loops(), System.err).start();
+        server = FileServerFixture.serving(root).uploads(allowUpload, 1 << 20).index(index).start(io);
     }
 
     @AfterEach
@@ -52,43 +49,12 @@ class WhatUsersExpectTest {
         if (server != null) server.close();
     }
 
-    /** One response as it came: the status line and headers, and the body (Content-Length framed). */
-    record Response(String head, byte[] body) {
-        int status() {
-            return Integer.parseInt(head.substring(9, 12));
-        }
-
-        String header(String name) {
-            for (String line : head.split("\r\n"))
-                if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) return line.substring(name.length() + 1).strip();
-            return null;
-        }
-
-        String text() {
-            return new String(body, StandardCharsets.ISO_8859_1);
-        }
-    }
-
     /** Sends the requests on one connection and reads as many responses, each framed by its Content-Length. */
     private List<Response> exchange(String requests, int responses, boolean head) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = s.getInputStream();
+        try (HttpConnection http = new HttpConnection(server.port())) {
+            http.write(requests);
             List<Response> got = new ArrayList<>();
-            for (int i = 0; i < responses; i++) {
-                StringBuilder h = new StringBuilder();
-                while (!h.toString().endsWith("\r\n\r\n")) {
-                    int b = in.read();
-                    if (b < 0) throw new IOException("closed after " + got.size() + " responses, in a head: " + h);
-                    h.append((char) b);
-                }
-                Response r = new Response(h.toString(), new byte[0]);
-                String length = r.header("Content-Length");
-                int status = r.status();
-                if (!head && length != null && status != 304) r = new Response(r.head, in.readNBytes(Integer.parseInt(length)));
-                got.add(r);
-            }
+            for (int i = 0; i < responses; i++) got.add(http.read(head));
             return got;
         }
     }
@@ -255,9 +221,7 @@ class WhatUsersExpectTest {
     @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
     void multipartWithoutTheCacheClosesItsFile(Io io) throws Exception {
         Files.writeString(root.resolve("r.txt"), "0123456789");
-        FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root, false,
-                1 << 20, false, null);
-        server = new FileServer(config, io.loops(), System.err).start();
+        server = FileServerFixture.serving(root).cache(null).start(io);
         assertParts(get("/r.txt", "Range: bytes=0-0,-1"), "text/plain; charset=utf-8", "bytes 0-0/10", "0", "bytes 9-9/10", "9");
         long before = SystemFds.count();
         for (int i = 0; i < 50; i++) assertEquals(206, get("/r.txt", "Range: bytes=0-0,4-4,-1").status());

@@ -8,9 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.muxkit.echo.EchoServer;
 import io.muxkit.files.FileServer;
-import io.muxkit.files.FileServerConfig;
-import io.muxkit.mux.Backend;
-import io.muxkit.tcp.ListenConfig;
 import sun.misc.Signal;
 
 /**
@@ -31,8 +28,8 @@ public final class AsanServers {
             for (Io io : Io.values()) {
                 EchoServer echo = new EchoServer(EchoServer.Config.defaults(0), io.loops(), System.err);
                 servers.push(echo);
-                FileServer files = new FileServer(new FileServerConfig(ListenConfig.local(0), root.resolve(io.id()),
-                        true, 1 << 20, false), io.loops(), System.err);
+                FileServer files = FileServerFixture.serving(root.resolve(io.id())).idleTimeout(0).uploads(true, 1 << 20)
+                        .open(io.loops(), System.err);
                 servers.push(files);
                 echo.whenLoopDies(e -> dies(e, died, stop));
                 files.whenLoopDies(e -> dies(e, died, stop));

@@ -9,13 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.muxkit.files.FileServer;
-import io.muxkit.files.FileServerConfig;
 import io.muxkit.loop.Loops;
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.FdSetMode;
 import io.muxkit.mux.Multiplexer;
 import io.muxkit.process.ChildJvm;
-import io.muxkit.tcp.ListenConfig;
 
 /**
  * Child-JVM program: a file server on every backend, and on io_uring completions, in one process, for tests that need a process
@@ -34,8 +32,6 @@ public final class FileServersOnEveryBackend {
         boolean allowUpload = List.of(args).contains("--allow-upload");
         List<FileServer> servers = new ArrayList<>();
         for (Io io : Io.values()) {
-            FileServerConfig config = new FileServerConfig(ListenConfig.local(0).withIdleTimeout(15_000), root(root, io),
-                    allowUpload, 1L << 30, false, FileServerConfig.Cache.defaults());
             Loops loops = io != Io.SELECT ? io.loops() : Loops.readiness(() -> {
                 try {
                     return Multiplexer.open(Backend.SELECT, FdSetMode.DYNAMIC);
@@ -43,7 +39,7 @@ public final class FileServersOnEveryBackend {
                     throw new UncheckedIOException(e);
                 }
             });
-            FileServer server = new FileServer(config, loops, System.err);
+            FileServer server = FileServerFixture.serving(root(root, io)).uploads(allowUpload, 1L << 30).open(loops, System.err);
             server.whenLoopDies(cause -> {
                 System.err.println("the file server on " + io + ": its event loop died: " + cause);
                 System.exit(70);  // muxkit files' status for it (EX_SOFTWARE)

@@ -1,46 +1,24 @@
 package io.muxkit.testing;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.muxkit.mux.Backend;
 import io.muxkit.mux.FdSetMode;
-import io.muxkit.mux.Multiplexer;
-import io.muxkit.net.Fds;
+import io.muxkit.probe.BackendProbe;
 
 /**
- * Child-JVM helper for the fd-limit tests: registers eventfds with one backend until something
- * stops it, proves the last one is reported ready, closes everything and prints one line:
+ * Child-JVM helper for the fd-limit tests: {@link BackendProbe} fills one backend with eventfds until
+ * something stops it, proving at every step that the highest one is reported ready, and closes them
+ * all; this prints its result in one line:
  * {@code registered=N highest=FD stopped=<exception> ready=true|false}.
  */
 public final class FillToLimit {
     public static void main(String[] args) throws IOException {
         Backend backend = Backend.parse(args[0]);
         FdSetMode mode = args.length > 1 ? FdSetMode.parse(args[1]) : FdSetMode.STRICT;
-        List<Integer> opened = new ArrayList<>();
-        String stopped = "nothing";
-        boolean ready = false;
-        int highest = -1;
-        try (Multiplexer mux = Multiplexer.open(backend, mode)) {
-            try {
-                while (true) {
-                    int fd = Fds.eventfd(0);
-                    opened.add(fd);
-                    mux.register(fd, Multiplexer.READ);
-                    highest = Math.max(highest, fd);
-                }
-            } catch (IOException e) {
-                stopped = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            if (highest >= 0) {
-                Fds.eventfdWrite(highest, 1);
-                ready = mux.select(1000) == 1 && mux.readyFd(0) == highest;
-            }
-            System.out.println("registered=" + mux.registeredCount() + " highest=" + highest
-                    + " stopped=" + stopped + " ready=" + ready);
-        } finally {
-            for (int fd : opened) Fds.closeQuietly(fd);
-        }
+        BackendProbe.Result r = BackendProbe.run(backend, mode, Integer.MAX_VALUE);
+        String stopped = r.stop() == null ? "nothing" : r.stop().getClass().getSimpleName() + ": " + r.stop().getMessage();
+        System.out.println("registered=" + r.watchedMax() + " highest=" + r.highestFd() + " stopped=" + stopped
+                + " ready=" + (r.highestFd() >= 0 && r.allProvenReady()));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** One keep-alive HTTP/1.1 connection to a loopback port, a request at a time: raw bytes out, one parsed response in. */
 public final class HttpConnection implements AutoCloseable {
-    /** A response: its status, its head as sent, its headers by lower-case name and its body. */
+    /** A response: its status, its head as sent, its headers by lower-case name (the first of each) and its body. */
     public record Response(int status, String head, Map<String, String> headers, byte[] body) {
         public String text() {
             return new String(body, StandardCharsets.ISO_8859_1);
@@ -32,8 +32,13 @@ public final class HttpConnection implements AutoCloseable {
     private final InputStream in;
 
     public HttpConnection(int port) throws IOException {
+        this(port, 10_000);
+    }
+
+    /** A connection whose reads give up (SocketTimeoutException) after timeoutMillis of silence. */
+    public HttpConnection(int port, int timeoutMillis) throws IOException {
         socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout(timeoutMillis);
         socket.setTcpNoDelay(true);  // pipelined requests leave at once, not after the ACK of the first
         in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
     }
@@ -51,7 +56,12 @@ public final class HttpConnection implements AutoCloseable {
 
     /** Sends bytes without reading: pipelined requests, read with {@link #read} one at a time. */
     public void write(String bytes) throws IOException {
-        socket.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Sends bytes as they are (a request's body) without reading. */
+    public void write(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
     }
 
     /** Reads one response (toHead: the response to a HEAD, without a body); IOException when the server closed first. */
@@ -67,7 +77,7 @@ public final class HttpConnection implements AutoCloseable {
         String[] lines = text.split("\r\n");
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            if (colon > 0) headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            if (colon > 0) headers.putIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
         }
         int status = Integer.parseInt(lines[0].substring(9, 12));
         String length = headers.get("content-length");

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One raw exchange with an HTTP server: bytes out as they are (so that framing itself can be
- * tested), everything the server sends until it closes, then the responses in it, framed as a
- * client frames them (RFC 9112 section 6.3): no body for HEAD, 1xx, 204 and 304, then chunked,
- * Content-Length, or the rest of the stream. A stream that does not start with "HTTP/" is an
- * HTTP/0.9 answer, all body.
+ * The tests' blocking HTTP client, one connection a call: bytes out as they are (so that framing
+ * itself can be tested), everything the server sends until it closes, as it came
+ * ({@link #untilClose}) or as the responses in it ({@link #exchange}), framed as a client frames
+ * them (RFC 9112 section 6.3): no body for HEAD, 1xx, 204 and 304, then chunked, Content-Length,
+ * or the rest of the stream. A stream that does not start with "HTTP/" is an HTTP/0.9 answer, all
+ * body. {@link HttpConnection} is the keep-alive one, a response at a time.
  */
 public final class RawHttp {
     private RawHttp() {}
@@ -39,18 +41,79 @@ public final class RawHttp {
 
     /**
      * Connects to 127.0.0.1:port, writes request, reads until the server closes or is silent for
-     * timeoutMillis. A server that refuses the connection gives an exchange with no response.
+     * timeoutMillis (a connect waits as long). A server that refuses the connection gives an
+     * exchange with no response; a write it cuts short, or a reset after its answer, keeps what came.
      */
     public static Exchange exchange(int port, byte[] request, int timeoutMillis) {
+        Received received;
+        try {
+            received = receive(port, request, timeoutMillis, false, true);
+        } catch (IOException refused) {
+            return new Exchange(List.of(), new byte[0], false);
+        }
+        return parse(received.bytes(), headRequest(request), received.timedOut());
+    }
+
+    /** What came back on one connection, as it came, and whether the server still held it open, silent, at the timeout. */
+    public record Received(byte[] bytes, boolean timedOut) {
+        public String text() {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Everything the server sends back to request, as text, up to its close (request in ISO-8859-1,
+     * so a test writes any byte it likes). SocketTimeoutException when it is silent for
+     * timeoutMillis first; the IOException of a refused connection, a failed write or a reset.
+     */
+    public static String untilClose(int port, String request, int timeoutMillis) throws IOException {
+        return untilClose(port, request.getBytes(StandardCharsets.ISO_8859_1), false, timeoutMillis);
+    }
+
+    /** As {@link #untilClose(int, String, int)}, half-closing after request when halfClose: the server reads its end. */
+    public static String untilClose(int port, byte[] request, boolean halfClose, int timeoutMillis) throws IOException {
+        Received r = receive(port, request, timeoutMillis, halfClose, false);
+        if (r.timedOut())
+            throw new SocketTimeoutException("no close in " + timeoutMillis + " ms, after " + r.bytes().length + " bytes: " + r.text());
+        return r.text();
+    }
+
+    /**
+     * What the server sends back to request until it closes or is silent for timeoutMillis (a
+     * kept-alive connection), as it came. The IOException of a refused connection, a failed write
+     * or a reset.
+     */
+    public static Received untilCloseOrSilence(int port, String request, int timeoutMillis) throws IOException {
+        return receive(port, request.getBytes(StandardCharsets.ISO_8859_1), timeoutMillis, false, false);
+    }
+
+    /**
+     * What the server sends back to request (the write's end half-closed after it when halfClose)
+     * until it closes, resets, or is silent for timeoutMillis: whatever it does, what came counts,
+     * as with a write it cut short. The IOException of a refused connection.
+     */
+    public static Received whatCameBack(int port, byte[] request, boolean halfClose, int timeoutMillis) throws IOException {
+        return receive(port, request, timeoutMillis, halfClose, true);
+    }
+
+    /**
+     * One connection: request out (the write's end half-closed when halfClose), then what comes
+     * until the close or timeoutMillis of silence. keepWhatCame: a write the server cut short, or a
+     * reset after its answer, ends the exchange with what came instead of throwing.
+     */
+    private static Received receive(int port, byte[] request, int timeoutMillis, boolean halfClose, boolean keepWhatCame) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         boolean timedOut = false;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
             s.setSoTimeout(timeoutMillis);
             s.setTcpNoDelay(true);
             try {
                 s.getOutputStream().write(request);
+                if (halfClose) s.shutdownOutput();
             } catch (IOException closedWhileWriting) {
                 // it answered and closed before reading all of it: what it sent still counts
+                if (!keepWhatCame) throw closedWhileWriting;
             }
             InputStream in = s.getInputStream();
             byte[] buffer = new byte[1 << 16];
@@ -59,12 +122,17 @@ public final class RawHttp {
             } catch (SocketTimeoutException e) {
                 timedOut = true;
             } catch (IOException reset) {
-                // a reset after the answer: keep what came
+                if (!keepWhatCame) throw reset;  // else a reset after the answer: keep what came
             }
-        } catch (IOException refused) {
-            return new Exchange(List.of(), new byte[0], false);
         }
-        return parse(received.toByteArray(), headRequest(request), timedOut);
+        return new Received(received.toByteArray(), timedOut);
+    }
+
+    /** A request's bytes: head (ISO-8859-1, so any byte a test likes) then body. */
+    public static byte[] request(String head, byte[] body) {
+        byte[] bytes = Arrays.copyOf(head.getBytes(StandardCharsets.ISO_8859_1), head.length() + body.length);
+        System.arraycopy(body, 0, bytes, head.length(), body.length);
+        return bytes;
     }
 
     /** Whether request is a HEAD (all requests of a pipelined exchange are of one method here). */
