@@ -3,7 +3,7 @@ package io.muxkit.ffi;
 /**
  * The part of the shim a multiplexer calls, and all it may call: its wait, its registration calls,
  * its wakeup eventfd, and the fd check and close of its own fds. A multiplexer holds one of these,
- * the shim itself ({@link Native#syscalls()}) or a decorator around it that writes each call down (io.muxkit.mux's
+ * the shim itself ({@link Native#muxSyscalls()}) or a decorator around it that writes each call down (io.muxkit.mux's
  * syscall trace), chosen once when it opens: so every syscall it makes is traced or none is.
  * Bitmap helpers (mk_fdset_*) and mk_uring_size are no syscalls; they are here because select and
  * uring need them too. Memory goes in as a native address ({@link NativeBuffer#address()}), so the

@@ -133,11 +133,16 @@ public final class Native {
     }
 
     /**
-     * The shim itself, for the syscall wrappers only: io.muxkit.net (fds, sockets, files) and the
-     * multiplexers of io.muxkit.mux (its {@link MuxSyscalls} part, which a trace decorates). The
-     * code above them calls those (BoundaryTest holds that).
+     * The shim, for the syscall wrappers of io.muxkit.net (fds, sockets, files) only: the code
+     * above calls those (BoundaryTest holds that).
      */
     public static LibMuxkit syscalls() { return LIB; }
+
+    /**
+     * The multiplexers' part of the shim, for io.muxkit.mux only, which may decorate it with a
+     * trace and hands it to the rings it opens (io.muxkit.ring).
+     */
+    public static MuxSyscalls muxSyscalls() { return LIB; }
 
     /** The binding that runs, "jnr" or "ffm". */
     public static String binding() { return Bindings.Current.CHOICE.name(); }

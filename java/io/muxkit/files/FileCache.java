@@ -29,7 +29,7 @@ import io.muxkit.net.Fds;
  *     than one drain takes) the whole cache goes: a new inotify fd, nothing cached;</li>
  * <li>the inotify fd is dispatched first in every batch of ready fds ({@link EventLoop#registerFirst}),
  *     and the caller serves an entry only to a request read before the last wait (see
- *     {@link EventLoop#afterNextWait}, and {@link #freshNow} for a completion loop): the kernel
+ *     {@link EventLoop#afterNextWait}, and {@link #catchUpNow} for a completion loop): the kernel
  *     queues an event before the write that caused it returns, so a request sent after that write
  *     finds the entry already dropped;</li>
  * <li>only paths without symlinks, at most {@link WatchTree#MAX_DEPTH} directories deep, and files with one
@@ -113,12 +113,13 @@ final class FileCache implements AutoCloseable {
     }
 
     /**
-     * Whether a GET read in this batch may be served now. A completion loop reads what inotify has
-     * queued at once ({@link WatchTree#catchUp}) and may: its waits batch completions, and a turn
-     * more for every GET would break the batches. A readiness loop may not: the request waits for
-     * the loop's next wait, which dispatches the inotify fd first.
+     * Reads what inotify has queued, once a batch, where the loop allows it, and says whether it
+     * did: then a GET read in this batch may be served now. A completion loop does
+     * ({@link WatchTree#catchUp}): its waits batch completions, and a turn more for every GET would
+     * break the batches. A readiness loop does not: the request waits for the loop's next wait,
+     * which dispatches the inotify fd first.
      */
-    boolean freshNow() {
+    boolean catchUpNow() {
         if (loop.ring() == null) return false;
         watches.catchUp(loop.batch());
         return true;
@@ -214,18 +215,16 @@ final class FileCache implements AutoCloseable {
         if (!watches.watching() || !st.regular() || st.links() != 1 || fdCeiling < 1) return null;
         long size = st.size() <= SMALL ? head.length + st.size() : 0;
         if (size > limits.maxBytes()) return null;
-        WatchTree.Dir dir = watches.watchDirectoriesOf(path);
-        if (dir == null) return null;
         Entry e = new Entry(path, opened.fd(), st, lastModified, contentType);
-        // watch, read, then compare: a change before the watches were made queued no event for us
-        if (!watches.watchFile(e, e.fd) || (st.size() <= SMALL && !readResponse(e, head)) || !unchanged(e)) {
-            watches.unwatchFile(e);
+        if (!watches.track(e, e.fd)) return null;
+        // watched, then read and compared: a change before the watches were made queued no event for us.
+        // Tracked before the old entry or others go to make room: their going must not unwatch e's directories.
+        if ((st.size() <= SMALL && !readResponse(e, head)) || !unchanged(e)) {
+            watches.remove(e);
             NativeMemory.free(e.response);
-            watches.release(dir);
             return null;
         }
         e.validatedNanos = System.nanoTime();
-        watches.place(e, dir);  // first: dropping the old entry, or others to make room, must not release e's directories
         Entry old = entries.get(path);
         if (old != null) drop(old, true);
         makeRoom(e.bytes());

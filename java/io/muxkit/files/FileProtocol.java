@@ -203,7 +203,7 @@ final class FileProtocol implements Protocol {
         requests++;
         boolean needsFresh = cache != null && (r.method().equals("GET") || r.method().equals("HEAD"))
                 && c.readBatch == server.loop().batch();
-        if (needsFresh && !cache.freshNow()) serveAfterNextWait(c);
+        if (needsFresh && !cache.catchUpNow()) serveAfterNextWait(c);
         else start(c, r);
         return true;
     }
@@ -213,7 +213,7 @@ final class FileProtocol implements Protocol {
      * cache's inotify fd first: the request's bytes arrived before that wait, so an event for a
      * write that returned before the request was sent is drained by then, and no stale entry is
      * served. (The inotify fd's own turn in this batch may have come before those bytes arrived.)
-     * A completion loop reads the inotify fd at once instead ({@link FileCache#freshNow}): its
+     * A completion loop reads the inotify fd at once instead ({@link FileCache#catchUpNow}): its
      * waits batch completions, and a turn more for every GET would break the batches.
      */
     private void serveAfterNextWait(FileConnection c) {

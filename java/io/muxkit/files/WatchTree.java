@@ -70,7 +70,7 @@ final class WatchTree implements AutoCloseable {
     }
 
     /** A watched directory: the files directly in it and the watched directories directly beneath it. */
-    static final class Dir {
+    private static final class Dir {
         private final String path, name;
         private final int wd;
         private final Dir parent;
@@ -139,8 +139,25 @@ final class WatchTree implements AutoCloseable {
         return dirs.size();
     }
 
+    /**
+     * Watches f's file (open as fd) and every directory on f's path, until {@link #remove}; false,
+     * with nothing of it watched, when one cannot be (max_user_watches, deeper than
+     * {@link #MAX_DEPTH}, the same inode watched already by another path).
+     */
+    boolean track(Leaf f, int fd) {
+        Dir dir = watchDirectoriesOf(f.path);
+        if (dir == null) return false;
+        if (!watchFile(f, fd)) {
+            release(dir);
+            return false;
+        }
+        f.dir = dir;
+        dir.files.add(f);
+        return true;
+    }
+
     /** Watches the file open as fd itself; false when it cannot be (max_user_watches), or the inode is watched already by another path. */
-    boolean watchFile(Leaf f, int fd) {
+    private boolean watchFile(Leaf f, int fd) {
         int wd = FileFds.inotifyWatchOrErrno(inotifyFd, fd, FILE_WATCHED);
         if (wd < 0 || files.containsKey(wd) || dirs.containsKey(wd)) return false;  // (a bind mount: not twice)
         f.wd = wd;
@@ -148,17 +165,11 @@ final class WatchTree implements AutoCloseable {
         return true;
     }
 
-    void unwatchFile(Leaf f) {
+    private void unwatchFile(Leaf f) {
         if (f.wd < 0) return;
         files.remove(f.wd);
         if (inotifyFd >= 0) FileFds.inotifyUnwatchQuietly(inotifyFd, f.wd);
         f.wd = -1;
-    }
-
-    /** Puts f, its file watched, in dir (from {@link #watchDirectoriesOf}): dir stays watched while f is there. */
-    void place(Leaf f, Dir dir) {
-        f.dir = dir;
-        dir.files.add(f);
     }
 
     /** Stops watching f, and its directories as far as nothing else beneath them is watched. */
@@ -174,7 +185,7 @@ final class WatchTree implements AutoCloseable {
     // ---- the watched directories ----
 
     /** Watches the root and every directory on path's way; the watch of path's directory, or null when one cannot be watched. */
-    Dir watchDirectoriesOf(String path) {
+    private Dir watchDirectoriesOf(String path) {
         String[] names = path.split("/");
         if (names.length - 1 > MAX_DEPTH) return null;
         if (rootDir == null && (rootDir = watch("", "", null)) == null) return null;
@@ -203,7 +214,7 @@ final class WatchTree implements AutoCloseable {
         }
         try {
             int wd = FileFds.inotifyWatchOrErrno(inotifyFd, fd, WATCHED);
-            if (wd < 0) return null;  // ENOSPC at max_user_watches: that directory is simply not cached
+            if (wd < 0) return null;  // ENOSPC at max_user_watches: nothing beneath that directory is watched
             if (dirs.containsKey(wd)) return null;  // the same directory by another path (a bind mount): not twice
             Dir w = new Dir(dir, name, wd, parent);
             dirs.put(wd, w);
@@ -214,7 +225,7 @@ final class WatchTree implements AutoCloseable {
     }
 
     /** Stops watching w and the directories above it as far as nothing beneath them is watched. */
-    void release(Dir w) {
+    private void release(Dir w) {
         while (w != null && !w.gone && w.files.isEmpty() && w.subdirs.isEmpty()) {
             unwatch(w);
             w = w.parent;
@@ -288,7 +299,7 @@ final class WatchTree implements AutoCloseable {
                 if (sub != null && (mask & DIRECTORY_CHANGED) != 0) forget(sub);  // a directory of that name changed, moved, went or came
             }
         }
-        loseTrack();  // still more: someone is churning files faster than we read; nothing cached is worth that
+        loseTrack();  // still more: someone is churning files faster than we read; nothing watched is worth that
     }
 
     private String name(long at, int len) {

@@ -7,8 +7,8 @@ import io.muxkit.ring.Ring;
 
 /**
  * The shim's multiplexing calls, each written to a {@link SyscallTrace} as strace writes it, then
- * passed on. A traced multiplexer is opened with one of these around {@link Native#syscalls()}, an
- * untraced one with the LIB itself: the backends hold no trace code and pay nothing when off.
+ * passed on. A traced multiplexer is opened with one of these around {@link Native#muxSyscalls()}, an
+ * untraced one with the shim itself: the backends hold no trace code and pay nothing when off.
  * Arrays are read from the caller's memory around the call (the fd_sets, the pollfds, the epoll
  * events, uring's requests and completions; each through a {@link NativeBuffer#view} of the address
  * the call is given), and the fds this multiplexer creates get their roles here: the eventfd is
@@ -28,7 +28,7 @@ final class TracedSyscalls implements MuxSyscalls {
 
     /** What a multiplexer opened with this trace calls: the shim itself when trace is null, else the shim traced. */
     static MuxSyscalls of(SyscallTrace trace) {
-        return trace == null ? Native.syscalls() : new TracedSyscalls(Native.syscalls(), trace);
+        return trace == null ? Native.muxSyscalls() : new TracedSyscalls(Native.muxSyscalls(), trace);
     }
 
     /** Names fd's role in the lines that follow ({@link Multiplexer#describe}); null forgets it. */

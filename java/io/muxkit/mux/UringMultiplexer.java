@@ -25,7 +25,7 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
 
     /** A ring of its own, of sqEntries submissions and cqEntries completions (small ones test overflow). */
     UringMultiplexer(int sqEntries, int cqEntries) throws IOException {
-        this(sqEntries, cqEntries, Native.syscalls());
+        this(sqEntries, cqEntries, Native.muxSyscalls());
     }
 
     UringMultiplexer(int sqEntries, int cqEntries, MuxSyscalls lib) throws IOException {

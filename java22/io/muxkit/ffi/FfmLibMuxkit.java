@@ -21,7 +21,7 @@ import java.util.Objects;
  * <ul>
  * <li>critical, for calls that neither block nor call back (the fd_set bitmaps, the ready arrays,
  *   send and peek on nonblocking sockets, fcntl, epoll_ctl, eventfds, close): no thread-state
- *   transition, as jnr-ffi's {@code @IgnoreError} fast path;</li>
+ *   transition, as jnr-ffi's fast path (errno not saved: IgnoreError);</li>
  * <li>critical with heap access, for nonblocking socket calls on a Java array, which C then reads
  *   or writes in place, with no copy;</li>
  * <li>plain, for calls that can block (the waits, connect, open, fsync, pread, getdents, and read,
@@ -93,7 +93,7 @@ final class FfmLibMuxkit implements LibMuxkit {
     private static final MethodHandle EVENTFD = critical("mk_eventfd", I, I, I);
     private static final MethodHandle EVENTFD_WRITE = critical("mk_eventfd_write", I, I, L);
     private static final MethodHandle EVENTFD_READ = critical("mk_eventfd_read", L, I);
-    // by address, read and write serve regular files too (FileIo: an upload's writes), where the disk can
+    // by address, read and write serve regular files too (an upload's writes, the cache's reads), where the disk can
     // hold a call up; a critical call held up would hold up every safepoint, and every thread with it
     private static final MethodHandle READ = blocking("mk_read", L, I, L, L);
     private static final MethodHandle WRITE = blocking("mk_write", L, I, L, L);
