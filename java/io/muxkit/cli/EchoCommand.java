@@ -17,13 +17,7 @@ final class EchoCommand implements Callable<Integer> {
     static final int FDS_PER_CONNECTION = 1;
 
     @Mixin
-    MuxOptions mux;
-
-    @Mixin
-    LoopOptions loopOptions;
-
-    @Mixin
-    IoOption io;
+    LoopRunOptions run;
 
     @Mixin
     ListenOptions listen = new ListenOptions(9000);
@@ -40,13 +34,13 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        mux.io(io);
+        MuxOptions mux = run.mux();
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, true, Checks.MAX_SECONDS);
         ListenConfig listenConfig = listen.config(idleMillis, FDS_PER_CONNECTION, 0);
         Checks.range("--max-buffer", maxBuffer, 1, 1 << 30);
         var choice = mux.choice();
         EchoServer.Config config = new EchoServer.Config(listenConfig, maxBuffer);
-        LoopMonitor monitor = loopOptions.monitor("echo", listen.loops, mux);
+        LoopMonitor monitor = run.monitor("echo", listen.loops);
         StopSignal stop = new StopSignal();
         try (EchoServer server = new EchoServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {
             server.whenLoopDies(stop::failed);
@@ -73,7 +67,7 @@ final class EchoCommand implements Callable<Integer> {
             System.out.println("final: " + server.stats().summary());
             System.out.println("lag: " + monitor.lagLine(false));
         }
-        loopOptions.writeTimeline();
+        run.writeTimeline();
         return stop.exitStatus();
     }
 }

@@ -21,13 +21,7 @@ final class FilesCommand implements Callable<Integer> {
     static final int FDS_PER_CONNECTION = 3;
 
     @Mixin
-    MuxOptions mux;
-
-    @Mixin
-    LoopOptions loopOptions;
-
-    @Mixin
-    IoOption io;
+    LoopRunOptions run;
 
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "Directory to serve; nothing outside it is read or written.")
     Path root;
@@ -93,7 +87,7 @@ final class FilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        mux.io(io);
+        MuxOptions mux = run.mux();
         long idleMillis = Checks.seconds("--idle-timeout", idleTimeout, false, Checks.MAX_SECONDS);
         int fds = cacheFds == -1 ? FileServerConfig.Cache.defaultFds() : checkCacheFds();
         FileServerConfig.Cache cache = noCache ? null
@@ -108,7 +102,7 @@ final class FilesCommand implements Callable<Integer> {
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals(".."))
                 throw new UsageException("--index " + index + ": a list of file names, such as index.html,index.htm");
         FileServerConfig config = new FileServerConfig(listenConfig, root, allowUpload, maxUpload, allowDotFiles, cache, indexNames);
-        LoopMonitor monitor = loopOptions.monitor("files", listen.loops, mux);
+        LoopMonitor monitor = run.monitor("files", listen.loops);
         StopSignal stop = new StopSignal();
         try (FileServer server = new FileServer(config, mux.loops(listenConfig.maxConnections() / listenConfig.loops()), System.err)) {
             server.whenLoopDies(stop::failed);
@@ -138,7 +132,7 @@ final class FilesCommand implements Callable<Integer> {
             System.out.println("stopping after " + server.requests() + " requests");
         }
         System.out.println("lag: " + monitor.lagLine(false));
-        loopOptions.writeTimeline();
+        run.writeTimeline();
         return stop.exitStatus();
     }
 }

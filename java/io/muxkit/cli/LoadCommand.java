@@ -15,13 +15,7 @@ import picocli.CommandLine.Option;
                 "Exit 1 on any error or mismatch, or when no connection was served." })
 final class LoadCommand implements Callable<Integer> {
     @Mixin
-    MuxOptions mux;
-
-    @Mixin
-    LoopOptions loopOptions;
-
-    @Mixin
-    IoOption io;
+    LoopRunOptions run;
 
     @Mixin
     AddressOptions.Connect server;
@@ -43,20 +37,20 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        mux.io(io);
+        MuxOptions mux = run.mux();
         Checks.range("--connections", connections, 1, 100_000);
         Checks.range("--size", size, 1, 1 << 24);
         Checks.range("--depth", depth, 1, 1024);
         Checks.seconds("--duration", duration, false, 3600);
         int port = server.port();
         Thread.currentThread().setName("load-loop");  // the loop runs here: its timeline track and lag warning name it
-        LoopMonitor monitor = loopOptions.monitor("load", 1, mux);
+        LoopMonitor monitor = run.monitor("load", 1);
         LoadClient.Result result;
         try (EventLoop loop = mux.loops(connections).open(System.err)) {
             result = new LoadClient(loop, new LoadClient.Config(server.host, port, connections, size, depth, duration),
                     json ? System.err : System.out).run();
         }
-        loopOptions.writeTimeline();
+        run.writeTimeline();
         if (json) System.out.println(Json.write(result.toJson()));
         else System.out.println("load: " + result.summary() + "\nlag: " + monitor.lagLine(false));
         if (result.connectFailures() + result.refused() >= connections) {
