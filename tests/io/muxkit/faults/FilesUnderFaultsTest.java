@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.HttpConnection;
+import io.muxkit.testing.RawHttp;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.SystemFds;
 
@@ -72,7 +73,7 @@ class FilesUnderFaultsTest {
         try (HttpConnection http = new HttpConnection(port, 20_000)) {
             http.write(head);
             if (body != null) http.write(body);
-            HttpConnection.Response r = http.read(head.startsWith("HEAD"));
+            RawHttp.Response r = http.read(head.startsWith("HEAD"));
             return new Response(r.status(), r.body());
         } catch (IOException e) {
             return new Response(-1, null);  // reset, or closed mid-response

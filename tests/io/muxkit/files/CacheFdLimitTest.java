@@ -15,6 +15,7 @@ import io.muxkit.mux.Backend;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.HttpConnection;
+import io.muxkit.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +67,7 @@ class CacheFdLimitTest {
                     HttpConnection c = new HttpConnection(port);
                     held.add(c);
                     int n = 300 + i % 100;
-                    HttpConnection.Response r;
+                    RawHttp.Response r;
                     try {
                         r = c.get("/s" + n + ".txt");
                     } catch (IOException refused) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -34,7 +33,7 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.FileServerFixture;
 import io.muxkit.testing.HttpConnection;
-import io.muxkit.testing.HttpConnection.Response;
+import io.muxkit.testing.RawHttp.Response;
 import io.muxkit.testing.Peers;
 import io.muxkit.testing.SharedFileServers;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -608,14 +607,14 @@ class FileCacheTest {
 
     /** PUTs length bytes of 'u' and returns the response's status line start ("HTTP/1.1 201"), or what went wrong. */
     private static String put(int port, String path, long length) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write(("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        try (HttpConnection http = new HttpConnection(port, 60_000)) {
+            http.write("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n");
             byte[] chunk = new byte[1 << 16];
             Arrays.fill(chunk, (byte) 'u');
-            for (long sent = 0; sent < length; sent += chunk.length) out.write(chunk, 0, (int) Math.min(chunk.length, length - sent));
-            s.setSoTimeout(60_000);
-            return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            for (long sent = 0; sent < length; sent += chunk.length)
+                http.write(length - sent >= chunk.length ? chunk : Arrays.copyOf(chunk, (int) (length - sent)));
+            String statusLine = http.read(false).statusLine();
+            return statusLine.substring(0, Math.min(12, statusLine.length()));
         } catch (IOException e) {
             return e.toString();
         }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.FileServerFixture;
 import io.muxkit.testing.HttpConnection;
-import io.muxkit.testing.HttpConnection.Response;
+import io.muxkit.testing.RawHttp.Response;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

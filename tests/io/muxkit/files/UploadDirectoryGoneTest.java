@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -25,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.FileServerFixture;
+import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.RawHttp;
 import io.muxkit.testing.SharedFileServers;
 
@@ -54,20 +52,11 @@ class UploadDirectoryGoneTest {
     void aDirectoryRemovedDuringAPutIsA409AndNothingIsLeft(Io io) throws Exception {
         Path dir = Files.createDirectory(root.resolve("dir"));
         start(io);
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            OutputStream out = s.getOutputStream();
-            out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.write(new byte[100_000]);
-            out.flush();
+        putRemovingTheDirectoryMidway(server.port(), dir, () -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!writingInto(dir) && System.nanoTime() < deadline) Thread.sleep(10);
             assertTrue(writingInto(dir), "the upload began");
-            removeTree(dir);  // with whatever the upload put in it
-            out.write(new byte[900_000]);
-            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
-        }
+        });  // removed with whatever the upload put in it
         try (Stream<Path> left = Files.list(root)) {
             assertEquals(List.of(), left.toList(), "nothing is left behind, and the directory is not made again");
         }
@@ -82,25 +71,37 @@ class UploadDirectoryGoneTest {
         ChildJvm child = noTmpfile.child();
         Path served = noTmpfile.root(io);
         Path dir = Files.createDirectory(served.resolve("dir"));
-        try (Socket s = new Socket("127.0.0.1", noTmpfile.port(io))) {
-            s.setSoTimeout(20_000);
-            OutputStream out = s.getOutputStream();
-            out.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.write(new byte[100_000]);
-            out.flush();
+        putRemovingTheDirectoryMidway(noTmpfile.port(io), dir, () -> {
             String pid = String.valueOf(child.process().pid());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!writingInto(pid, dir) && System.nanoTime() < deadline) Thread.sleep(10);
             try (Stream<Path> hidden = Files.list(dir)) {
                 assertEquals(1, hidden.count(), "the upload began, under a hidden name");
             }
-            removeTree(dir);
-            out.write(new byte[900_000]);
-            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(r.startsWith("HTTP/1.1 409 "), r);
-        }
+        });
         try (Stream<Path> left = Files.list(served)) {
             assertEquals(List.of(), left.toList(), "nothing is left behind");
+        }
+    }
+
+    /** What a test waits for (and checks) before the directory goes: that the upload began. */
+    private interface UploadBegun {
+        void await() throws Exception;
+    }
+
+    /**
+     * PUTs 1,000,000 bytes into dir: 100,000 of them, then, once began is through, removes dir and
+     * sends the rest. The answer is a 409.
+     */
+    private static void putRemovingTheDirectoryMidway(int port, Path dir, UploadBegun began) throws Exception {
+        try (HttpConnection http = new HttpConnection(port, 20_000)) {
+            http.write("PUT /dir/new.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+            http.write(new byte[100_000]);
+            began.await();
+            removeTree(dir);
+            http.write(new byte[900_000]);
+            RawHttp.Response r = http.read(false);
+            assertTrue(r.head().startsWith("HTTP/1.1 409 "), r.head() + r.text());
         }
     }
 

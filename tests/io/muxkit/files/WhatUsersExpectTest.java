@@ -22,7 +22,7 @@ import io.muxkit.testing.Io;
 import io.muxkit.testing.Curl;
 import io.muxkit.testing.FileServerFixture;
 import io.muxkit.testing.HttpConnection;
-import io.muxkit.testing.HttpConnection.Response;
+import io.muxkit.testing.RawHttp.Response;
 import io.muxkit.testing.SystemFds;
 
 /**

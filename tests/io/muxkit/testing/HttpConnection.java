@@ -1,35 +1,25 @@
 package io.muxkit.testing;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Arrays;
 
-/** One keep-alive HTTP/1.1 connection to a loopback port, a request at a time: raw bytes out, one parsed response in. */
+import io.muxkit.testing.RawHttp.Response;
+
+/**
+ * One keep-alive HTTP/1.1 connection to a loopback port, a request at a time: raw bytes out, one
+ * response in, framed by {@link RawHttp}'s parser (so chunked and close-delimited bodies too). The
+ * one-shot exchanges, a connection a call, are {@link RawHttp}'s.
+ */
 public final class HttpConnection implements AutoCloseable {
-    /** A response: its status, its head as sent, its headers by lower-case name (the first of each) and its body. */
-    public record Response(int status, String head, Map<String, String> headers, byte[] body) {
-        public String text() {
-            return new String(body, StandardCharsets.ISO_8859_1);
-        }
-
-        public String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-
-        /** The head without its Date line: what two responses sent in different seconds share. */
-        public String headWithoutDate() {
-            return head.replaceAll("(?m)^Date: [^\r]*\r\n", "");
-        }
-    }
-
     private final Socket socket;
     private final InputStream in;
+    /** What came and no response has taken yet: received[0, length). */
+    private byte[] received = new byte[1 << 16];
+    private int length;
+    private boolean closed;
 
     public HttpConnection(int port) throws IOException {
         this(port, 10_000);
@@ -40,7 +30,7 @@ public final class HttpConnection implements AutoCloseable {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(timeoutMillis);
         socket.setTcpNoDelay(true);  // pipelined requests leave at once, not after the ACK of the first
-        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        in = socket.getInputStream();
     }
 
     /** GET path, keeping the connection. */
@@ -64,28 +54,26 @@ public final class HttpConnection implements AutoCloseable {
         socket.getOutputStream().write(bytes);
     }
 
-    /** Reads one response (toHead: the response to a HEAD, without a body); IOException when the server closed first. */
+    /**
+     * Reads one response (toHead: the response to a HEAD, without a body); IOException when the
+     * server closed before all of it came, or sent something that is no HTTP response.
+     */
     public Response read(boolean toHead) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        for (int b, crlf = 0; crlf < 4; ) {
-            if ((b = in.read()) < 0) throw new IOException("the server closed the connection after " + head.size() + " bytes of a head");
-            head.write(b);
-            crlf = (b == '\r' && crlf % 2 == 0) || (b == '\n' && crlf % 2 == 1) ? crlf + 1 : 0;
+        while (true) {
+            RawHttp.Framed framed = RawHttp.frame(received, 0, length, toHead, closed);
+            if (framed != null && framed.response() == null)
+                throw new IOException("not an HTTP response: " + new String(received, 0, Math.min(length, 200), StandardCharsets.ISO_8859_1));
+            if (framed != null) {
+                System.arraycopy(received, framed.end(), received, 0, length - framed.end());
+                length -= framed.end();
+                return framed.response();
+            }
+            if (closed) throw new IOException("the server closed the connection after " + length + " bytes of a response");
+            if (length == received.length) received = Arrays.copyOf(received, 2 * length);
+            int n = in.read(received, length, received.length - length);
+            if (n < 0) closed = true;
+            else length += n;
         }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        Map<String, String> headers = new LinkedHashMap<>();
-        String[] lines = text.split("\r\n");
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) headers.putIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
-        }
-        int status = Integer.parseInt(lines[0].substring(9, 12));
-        String length = headers.get("content-length");
-        boolean noBody = toHead || status == 204 || status == 304 || status / 100 == 1;
-        byte[] body = noBody || length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
-        if (!noBody && length != null && body.length < Integer.parseInt(length))
-            throw new IOException("the server closed the connection after " + body.length + " of " + length + " body bytes");
-        return new Response(status, text, headers, body);
     }
 
     @Override

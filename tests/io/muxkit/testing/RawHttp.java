@@ -21,15 +21,32 @@ import java.util.Map;
  * ({@link #untilClose}) or as the responses in it ({@link #exchange}), framed as a client frames
  * them (RFC 9112 section 6.3): no body for HEAD, 1xx, 204 and 304, then chunked, Content-Length,
  * or the rest of the stream. A stream that does not start with "HTTP/" is an HTTP/0.9 answer, all
- * body. {@link HttpConnection} is the keep-alive one, a response at a time.
+ * body. {@link HttpConnection} is the keep-alive mode, a response at a time, framed by the same
+ * parser ({@link #frame}) into the same {@link Response}.
  */
 public final class RawHttp {
     private RawHttp() {}
 
-    /** One response: its status line, headers by lower-case name (the first of each), body as received. */
-    public record Response(String statusLine, int status, Map<String, String> headers, byte[] body) {
+    /**
+     * One response, from either mode: its head as sent (status line to the empty line), its status,
+     * headers by lower-case name (the first of each), and its body (dechunked when chunked).
+     */
+    public record Response(String head, int status, Map<String, String> headers, byte[] body) {
+        public String statusLine() {
+            return head.substring(0, head.indexOf("\r\n"));
+        }
+
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.ISO_8859_1);
+        }
+
+        /** The head without its Date line: what two responses sent in different seconds share. */
+        public String headWithoutDate() {
+            return head.replaceAll("(?m)^Date: [^\r]*\r\n", "");
         }
     }
 
@@ -143,51 +160,69 @@ public final class RawHttp {
     static Exchange parse(byte[] bytes, boolean toHead, boolean timedOut) {
         List<Response> responses = new ArrayList<>();
         int at = 0;
-        while (at < bytes.length && startsWith(bytes, at, "HTTP/")) {
-            int headEnd = indexOf(bytes, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), at);
-            if (headEnd < 0) break;
-            String[] lines = new String(bytes, at, headEnd - at, StandardCharsets.ISO_8859_1).split("\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon > 0) headers.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
-            }
-            int status;
-            try {
-                status = Integer.parseInt(lines[0].split(" ", 3)[1]);
-            } catch (RuntimeException e) {
-                break;
-            }
-            int bodyStart = headEnd + 4, bodyEnd;
-            byte[] body;
-            String length = headers.get("content-length"), coding = headers.get("transfer-encoding");
-            if (toHead || status / 100 == 1 || status == 204 || status == 304) {
-                body = new byte[0];
-                bodyEnd = bodyStart;
-            } else if (coding != null && coding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
-                ByteArrayOutputStream decoded = new ByteArrayOutputStream();
-                bodyEnd = dechunk(bytes, bodyStart, decoded);
-                if (bodyEnd < 0) break;
-                body = decoded.toByteArray();
-            } else if (length != null && length.matches("\\d{1,9}")) {
-                bodyEnd = bodyStart + Integer.parseInt(length);
-                if (bodyEnd > bytes.length) break;
-                body = Arrays.copyOfRange(bytes, bodyStart, bodyEnd);
-            } else {
-                bodyEnd = bytes.length;
-                body = Arrays.copyOfRange(bytes, bodyStart, bodyEnd);
-            }
-            responses.add(new Response(lines[0], status, headers, body));
-            at = bodyEnd;
-        }
+        for (Framed f; (f = frame(bytes, at, bytes.length, toHead, true)) != null && f.response() != null; at = f.end())
+            responses.add(f.response());
         return new Exchange(responses, Arrays.copyOfRange(bytes, at, bytes.length), timedOut);
     }
 
-    /** Decodes a chunked body from at into out; the index after it (its trailers too), or -1 when cut. */
-    private static int dechunk(byte[] bytes, int at, ByteArrayOutputStream out) {
-        byte[] crlf = { '\r', '\n' };
+    /** A response framed in a stream: null when bytes at its start are no response, and where the next begins. */
+    record Framed(Response response, int end) {}
+
+    /**
+     * The one response parser, for a stream read whole ({@link #exchange}) or a response at a time
+     * ({@link HttpConnection}): the response in bytes[at, limit), framed as a client frames it (RFC
+     * 9112 section 6.3). Null when it is not all there: more may come, or, closed (the server closed
+     * after limit), it was cut short. A Framed without a response where the bytes are none: no
+     * "HTTP/" start (an HTTP/0.9 answer), or no status in the status line.
+     */
+    static Framed frame(byte[] bytes, int at, int limit, boolean toHead, boolean closed) {
+        int prefix = Math.min(limit - at, 5);
+        if (!new String(bytes, at, prefix, StandardCharsets.ISO_8859_1).equals("HTTP/".substring(0, prefix))) return new Framed(null, at);
+        int headEnd = indexOf(bytes, CRLFCRLF, at, limit);
+        if (headEnd < 0) return null;
+        String head = new String(bytes, at, headEnd + 4 - at, StandardCharsets.ISO_8859_1);
+        String[] lines = head.split("\r\n");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) headers.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+        }
+        int status;
+        try {
+            status = Integer.parseInt(lines[0].split(" ", 3)[1]);
+        } catch (RuntimeException e) {
+            return new Framed(null, at);
+        }
+        int bodyStart = headEnd + 4, bodyEnd;
+        byte[] body;
+        String length = headers.get("content-length"), coding = headers.get("transfer-encoding");
+        if (toHead || status / 100 == 1 || status == 204 || status == 304) {
+            body = new byte[0];
+            bodyEnd = bodyStart;
+        } else if (coding != null && coding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
+            ByteArrayOutputStream decoded = new ByteArrayOutputStream();
+            bodyEnd = dechunk(bytes, bodyStart, limit, decoded);
+            if (bodyEnd < 0) return null;
+            body = decoded.toByteArray();
+        } else if (length != null && length.matches("\\d{1,9}")) {
+            bodyEnd = bodyStart + Integer.parseInt(length);
+            if (bodyEnd > limit) return null;
+            body = Arrays.copyOfRange(bytes, bodyStart, bodyEnd);
+        } else if (closed) {  // the rest of the stream
+            bodyEnd = limit;
+            body = Arrays.copyOfRange(bytes, bodyStart, bodyEnd);
+        } else {
+            return null;
+        }
+        return new Framed(new Response(head, status, headers, body), bodyEnd);
+    }
+
+    private static final byte[] CRLFCRLF = { '\r', '\n', '\r', '\n' }, CRLF = { '\r', '\n' };
+
+    /** Decodes a chunked body from at into out; the index after it (its trailers too), or -1 when cut at limit. */
+    private static int dechunk(byte[] bytes, int at, int limit, ByteArrayOutputStream out) {
         while (true) {
-            int lineEnd = indexOf(bytes, crlf, at);
+            int lineEnd = indexOf(bytes, CRLF, at, limit);
             if (lineEnd < 0) return -1;
             String sizeText = new String(bytes, at, lineEnd - at, StandardCharsets.ISO_8859_1);
             int semicolon = sizeText.indexOf(';');
@@ -200,13 +235,13 @@ public final class RawHttp {
             at = lineEnd + 2;
             if (size == 0) {  // trailers, up to an empty line
                 while (true) {
-                    int end = indexOf(bytes, crlf, at);
+                    int end = indexOf(bytes, CRLF, at, limit);
                     if (end < 0) return -1;
                     if (end == at) return end + 2;
                     at = end + 2;
                 }
             }
-            if (at + size + 2 > bytes.length) return -1;
+            if (at + size + 2 > limit) return -1;
             out.write(bytes, at, size);
             at += size + 2;
         }
@@ -219,8 +254,13 @@ public final class RawHttp {
     }
 
     static int indexOf(byte[] bytes, byte[] what, int from) {
+        return indexOf(bytes, what, from, bytes.length);
+    }
+
+    /** Where what first stands in bytes[from, limit), or -1. */
+    static int indexOf(byte[] bytes, byte[] what, int from, int limit) {
         outer:
-        for (int i = from; i <= bytes.length - what.length; i++) {
+        for (int i = from; i <= limit - what.length; i++) {
             for (int j = 0; j < what.length; j++) if (bytes[i + j] != what[j]) continue outer;
             return i;
         }
