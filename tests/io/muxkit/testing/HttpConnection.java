@@ -69,11 +69,22 @@ public final class HttpConnection implements AutoCloseable {
                 return framed.response();
             }
             if (closed) throw new IOException("the server closed the connection after " + length + " bytes of a response");
-            if (length == received.length) received = Arrays.copyOf(received, 2 * length);
-            int n = in.read(received, length, received.length - length);
-            if (n < 0) closed = true;
-            else length += n;
+            fill();
         }
+    }
+
+    /** Reads until the server closes the connection (SocketTimeoutException if it does not); what came after the responses read. */
+    public byte[] untilClose() throws IOException {
+        while (!closed) fill();
+        return Arrays.copyOf(received, length);
+    }
+
+    /** One read from the socket into what is received and not yet framed. */
+    private void fill() throws IOException {
+        if (length == received.length) received = Arrays.copyOf(received, 2 * length);
+        int n = in.read(received, length, received.length - length);
+        if (n < 0) closed = true;
+        else length += n;
     }
 
     @Override
