@@ -255,72 +255,57 @@ static struct io_uring_sqe *next_sqe(struct mk_uring *r) {
     return sqe;
 }
 
+/* The next SQE, zeroed, for opcode on fd; its completion carries user_data (as liburing's io_uring_prep_rw). */
+static struct io_uring_sqe *prep(struct mk_uring *r, unsigned char opcode, int fd, unsigned long long user_data) {
+    struct io_uring_sqe *sqe = next_sqe(r);
+    sqe->opcode = opcode;
+    sqe->fd = fd;
+    sqe->user_data = user_data;
+    return sqe;
+}
+
 /* Writes one op as its SQEs (none for NOP and BUFFER; two for CANCEL_CLOSE). */
 static void write_op(struct mk_uring *r, const struct mk_uring_op *op) {
     struct io_uring_sqe *sqe;
     switch (op->kind) {
     case MK_URING_ADD:
     case MK_URING_ADD_MULTI:
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_POLL_ADD;
-        sqe->fd = op->fd;
+        sqe = prep(r, IORING_OP_POLL_ADD, op->fd, op->user_data);
         sqe->poll32_events = op->events;
         sqe->len = op->kind == MK_URING_ADD_MULTI ? IORING_POLL_ADD_MULTI : 0;
-        sqe->user_data = op->user_data;
         break;
     case MK_URING_REMOVE:
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_POLL_REMOVE;
-        sqe->fd = -1;
+        sqe = prep(r, IORING_OP_POLL_REMOVE, -1, MK_URING_REMOVE_TAG);
         sqe->addr = op->user_data;       /* the request to cancel */
-        sqe->user_data = MK_URING_REMOVE_TAG;
         break;
     case MK_URING_ACCEPT_MULTI:          /* 5.19: a completion per connection, F_MORE while it goes on */
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_ACCEPT;
-        sqe->fd = op->fd;
+        sqe = prep(r, IORING_OP_ACCEPT, op->fd, op->user_data);
         sqe->ioprio = IORING_ACCEPT_MULTISHOT;
         sqe->accept_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
-        sqe->user_data = op->user_data;
         break;
     case MK_URING_RECV_MULTI:            /* 6.0: a completion per buffer filled from the group, up to events bytes in all */
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_RECV;
-        sqe->fd = op->fd;
+        sqe = prep(r, IORING_OP_RECV, op->fd, op->user_data);
         sqe->ioprio = IORING_RECV_MULTISHOT;
         sqe->flags = IOSQE_BUFFER_SELECT;
         sqe->buf_group = (unsigned short)op->arg;
         sqe->file_index = op->events;    /* optlen since 6.16: end after that many bytes (0: none) */
-        sqe->user_data = op->user_data;
         break;
     case MK_URING_SEND:
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_SEND;
-        sqe->fd = op->fd;
+        sqe = prep(r, IORING_OP_SEND, op->fd, op->user_data);
         sqe->addr = op->addr;
         sqe->len = op->events;
         sqe->msg_flags = op->arg;
-        sqe->user_data = op->user_data;
         break;
     case MK_URING_CANCEL:
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_ASYNC_CANCEL;
-        sqe->fd = -1;
+        sqe = prep(r, IORING_OP_ASYNC_CANCEL, -1, MK_URING_REMOVE_TAG);
         sqe->addr = op->user_data;
         sqe->cancel_flags = IORING_ASYNC_CANCEL_ALL | op->arg;  /* arg: IORING_ASYNC_CANCEL_ANY cancels everything */
-        sqe->user_data = MK_URING_REMOVE_TAG;
         break;
     case MK_URING_CANCEL_CLOSE:          /* the fd stays open (its number taken) until every request on it is cancelled */
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_ASYNC_CANCEL;
-        sqe->fd = op->fd;
+        sqe = prep(r, IORING_OP_ASYNC_CANCEL, op->fd, MK_URING_REMOVE_TAG);
         sqe->cancel_flags = IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL;
         sqe->flags = IOSQE_IO_HARDLINK;  /* the close runs whatever the cancel found */
-        sqe->user_data = MK_URING_REMOVE_TAG;
-        sqe = next_sqe(r);
-        sqe->opcode = IORING_OP_CLOSE;
-        sqe->fd = op->fd;
-        sqe->user_data = MK_URING_REMOVE_TAG;
+        prep(r, IORING_OP_CLOSE, op->fd, MK_URING_REMOVE_TAG);
         break;
     case MK_URING_BUFFER:
         if (r->bufs && op->arg <= r->buf_mask)

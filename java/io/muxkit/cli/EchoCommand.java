@@ -51,11 +51,9 @@ final class EchoCommand implements Callable<Integer> {
                     + mux.ioSuffix() + " loops=" + listen.loops);
             System.out.flush();
             long lastNanos = System.nanoTime();
-            boolean ringSaid = false;
             while (!stop.await(stats ? 1000 : 60_000)) {
                 if (!stats) continue;
-                if (!ringSaid && server.ringFeatures() != null) System.out.println("ring: " + server.ringFeatures().describe());
-                ringSaid = true;
+                run.sayRing(server.ringFeatures());
                 EchoStats now = server.stats();
                 long nanos = System.nanoTime();
                 System.out.println(now.line(last, (nanos - lastNanos) / 1e9) + "  " + monitor.lagLine(true));

@@ -114,11 +114,9 @@ final class FilesCommand implements Callable<Integer> {
                     + mux.ioSuffix() + " root=" + server.root());
             System.out.flush();
             long lastSyscalls = server.syscalls();
-            boolean ringSaid = false;
             while (!stop.await(stats ? 1000 : 60_000)) {
                 if (!stats) continue;
-                if (!ringSaid && server.ringFeatures() != null) System.out.println("ring: " + server.ringFeatures().describe());
-                ringSaid = true;
+                run.sayRing(server.ringFeatures());
                 long requests = server.requests(), syscalls = server.syscalls();
                 FileServer.CacheStats now = server.cacheStats();
                 System.out.printf(Locale.ROOT, "requests/s %d  syscalls/request %.2f  conns %d  cache hits %d  misses %d  invalidations %d  entries %d  bytes %d  watches %d  %s%n",

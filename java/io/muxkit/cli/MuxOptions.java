@@ -80,7 +80,7 @@ final class MuxOptions {
     Loops loops(long connectionsPerLoop) {
         if (!completion()) return Loops.readiness(factory());
         choice();
-        if ("calls".equals(trace))
+        if (tracesCalls())
             throw new UsageException("--trace calls: the calls of a readiness multiplexer; --io completion traces its syscalls (--trace)");
         return Loops.completion(RingSetup.forConnections(connectionsPerLoop), sink());
     }
@@ -89,9 +89,7 @@ final class MuxOptions {
     Supplier<Multiplexer> factory() {
         BackendChoice choice = choice();
         FdSetMode mode = fdSet.mode();
-        boolean calls = "calls".equals(trace);
-        if (trace != null && !calls && !trace.equals("syscalls"))
-            throw new UsageException("--trace: '" + trace + "' is neither syscalls nor calls");
+        boolean calls = tracesCalls();
         SyscallTrace out = sink();
         return () -> {
             try {
@@ -102,6 +100,13 @@ final class MuxOptions {
                 throw new UncheckedIOException(e);
             }
         };
+    }
+
+    /** Whether --trace asks for the Multiplexer's calls (else its syscalls, or no trace); any other value is a usage error. */
+    private boolean tracesCalls() {
+        if (trace != null && !trace.equals("calls") && !trace.equals("syscalls"))
+            throw new UsageException("--trace: '" + trace + "' is neither syscalls nor calls");
+        return "calls".equals(trace);
     }
 
     /** Where the trace goes, opened once: an unwritable --trace-file is a usage error before anything starts. */

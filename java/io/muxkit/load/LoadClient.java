@@ -286,7 +286,6 @@ public final class LoadClient {
             return;
         }
         Sockets.setNoDelay(fd);
-        if (loop.ring() != null) loop.multiplexer().unregister(fd);  // the stream attaches it to the ring
         LoadConnection c = new LoadConnection(conns, fd, pending[1], config.depth());
         conns.add(c);
         try {

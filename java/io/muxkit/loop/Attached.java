@@ -14,7 +14,7 @@ final class Attached {
     private EventLoop.Registration[] registrations = new EventLoop.Registration[64];
     private boolean[] isRaised = new boolean[64];
     private int[] free = new int[64];
-    private int freeCount, next, count;
+    private int freeCount, next;  // tags given out so far: next; of them given back: freeCount
     private int[] raised = new int[64], running = new int[64];
     private int raisedCount;
 
@@ -32,7 +32,6 @@ final class Attached {
         fds[tag] = fd;
         EventLoop.Registration registration = new EventLoop.Registration(handler, role, tag);
         registrations[tag] = registration;
-        count++;
         return registration;
     }
 
@@ -43,7 +42,6 @@ final class Attached {
         registrations[tag] = null;
         if (freeCount == free.length) free = Arrays.copyOf(free, freeCount * 2);
         free[freeCount++] = tag;
-        count--;
     }
 
     /** The owner of tag, or null (a tag never given, or given back). */
@@ -62,7 +60,7 @@ final class Attached {
 
     /** Tags attached and not yet detached. */
     int count() {
-        return count;
+        return next - freeCount;
     }
 
     /** Asks for a dispatch of tag after the next wait; once until then. */

@@ -147,12 +147,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Makes fd's I/O go through the ring (no readiness is watched for it): handler is called with
-     * the ops completion returns for each completion of a request whose user_data carries the tag
-     * returned here ({@link Ring#userData}). Completion-ring loops only.
+     * Makes fd's I/O go through the ring (no readiness is watched for it: a registration, such as
+     * a connect's wait for WRITE, ends here): handler is called with the ops completion returns
+     * for each completion of a request whose user_data carries the tag returned here
+     * ({@link Ring#userData}). Completion-ring loops only.
      */
     public int attach(int fd, Completion completion, Handler handler, String role) {
         if (ring == null) throw new IllegalStateException("a readiness loop has no ring to attach fd " + fd + " to");
+        if (mux.isRegistered(fd)) mux.unregister(fd);
         Registration r = attached.attach(fd, completion, handler, role);
         handlers.put(fd, r);
         return r.tag();

@@ -22,6 +22,8 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
     /** by fd: the generation of its current poll, the slot of its queued (unsubmitted) ADD, whether a poll is in the kernel */
     private int[] generation = new int[64], queuedAdd = filled(new int[64]);
     private boolean[] armed = new boolean[64];
+    /** ADDs in the ring's queue: a submit with none (a completion loop's usual turn: recvs, sends) walks nothing. */
+    private int addsQueued;
 
     /** A ring of its own, of sqEntries submissions and cqEntries completions (small ones test overflow). */
     UringMultiplexer(int sqEntries, int cqEntries) throws IOException {
@@ -92,6 +94,7 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
         if (slot != NONE) {
             ring.drop(slot);
             queuedAdd[fd] = NONE;
+            addsQueued--;
         }
         if (armed[fd]) {
             armed[fd] = false;
@@ -183,6 +186,8 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
      */
     @Override
     public void submitted(Ring r, int taken) {
+        if (addsQueued == 0) return;
+        int left = 0;
         for (int slot = 0; slot < r.queued(); slot++) {
             if (!r.isPoll(slot)) continue;
             int fd = r.fdAt(slot);
@@ -191,8 +196,10 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
                 armed[fd] = true;
             } else {
                 queuedAdd[fd] = slot - taken;
+                left++;
             }
         }
+        addsQueued = left;
     }
 
     /** Closing the ring cancels every request in flight and drops their references to files. */
@@ -228,6 +235,7 @@ final class UringMultiplexer extends AbstractMultiplexer implements Ring.Submitt
     /** A poll for the interest: multishot for EDGE (or when asked), else one-shot. */
     private void queueAdd(int fd, int interest, boolean multishot) {
         queuedAdd[fd] = ring.poll(fd, eventsOf(interest), multishot || (interest & EDGE) != 0, userData(fd, generation[fd]));
+        addsQueued++;
     }
 
     private void writeAdd(int slot, int fd, int interest, boolean multishot) {

@@ -86,8 +86,8 @@ public final class Connections<C extends Connection> {
         return eventLoop;
     }
 
-    /** The buffer every read of this loop's connections goes into: valid until the next read. */
-    public NativeBuffer readBuffer() {
+    /** The buffer every read of this loop's connections goes into, valid until the next read; none on a completion loop (it reads into the ring's buffers). */
+    NativeBuffer readBuffer() {
         return readBuffer;
     }
 

@@ -88,11 +88,7 @@ final class RingInput {
             starts[first] += take;
             lengths[first] -= take;
             n -= take;
-            if (lengths[first] == 0) {
-                buffers.releaseAfterSubmit(bids[first]);
-                first = (first + 1) % bids.length;
-                count--;
-            }
+            if (lengths[first] == 0) releaseFirst();
         }
     }
 
@@ -116,11 +112,12 @@ final class RingInput {
             int n = lengths[first];
             buffers.memory().copyTo(buffers.offset(bids[first]) + starts[first], moved, movedLength, n);
             movedLength += n;
-            consume0();
+            releaseFirst();
         }
     }
 
-    private void consume0() {
+    /** The first ring buffer held goes back to the kernel with the next submit. */
+    private void releaseFirst() {
         buffers.releaseAfterSubmit(bids[first]);
         first = (first + 1) % bids.length;
         count--;
@@ -134,7 +131,7 @@ final class RingInput {
 
     /** Everything held goes back (the connection is closing). */
     void clear() {
-        while (count > 0) consume0();
+        while (count > 0) releaseFirst();
         if (moved != null) giveBackMoved();
         bytes = 0;
     }

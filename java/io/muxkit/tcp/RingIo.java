@@ -40,7 +40,6 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     private final BufferRing buffers;
     private final int tag;
     private final long recvUserData, sendUserData;
-    private int requests;            // requests in flight (the recv, the send)
     private boolean closed;
 
     // ---- reading ----
@@ -48,8 +47,8 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     private boolean recvArmed, recvCancelled, starved, eof, wantRead;
     private int recvError;
 
-    // ---- writing: the one send in flight ----
-    private boolean sending, wantWritable, writeInterest, watchingWritable, moreToSend;
+    // ---- writing: the one send in flight, from sendMemory (null when none) ----
+    private boolean wantWritable, writeInterest, watchingWritable, moreToSend;
     private NativeBuffer sendMemory;
     private long sendAt, sendEnd;
     private Connection.Owner sendOwner;
@@ -76,7 +75,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         private RingIo[] starved = new RingIo[16];
         private int starvedCount;
         long recvsOutOfBuffers;  // multishot recvs the kernel ended with -ENOBUFS
-        int recvLimit = RECV_LIMIT;  // 0 on a kernel that refuses it
+        boolean recvLimited = true;  // false on a kernel that refuses a recv's byte limit (before 6.16)
 
         Shared(Ring ring) {
             this.ring = ring;
@@ -131,11 +130,10 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
      * than its own buffer takes when the protocol stops reading, and every byte then moves out.
      */
     private void armRecv() {
-        int limit = shared.recvLimit == 0 ? 0 : (int) (Shared.RECV_LIMIT - input.bytes());
-        if (shared.recvLimit > 0 && limit <= 0) return;
+        int limit = shared.recvLimited ? (int) (Shared.RECV_LIMIT - input.bytes()) : 0;
+        if (shared.recvLimited && limit <= 0) return;
         recvArmed = true;
         recvCancelled = false;
-        requests++;
         ring.recvMultishot(c.fd, recvUserData, limit);
     }
 
@@ -149,10 +147,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     }
 
     private int received(int result, int flags) {
-        if ((flags & Ring.MORE) == 0) {  // the recv ended (the kernel's reason is the result)
-            recvArmed = recvCancelled = false;
-            requests--;
-        }
+        if ((flags & Ring.MORE) == 0) recvArmed = recvCancelled = false;  // the recv ended (the kernel's reason is the result)
         if ((flags & Ring.BUFFER) != 0) {
             int bid = Ring.bufferId(flags);
             buffers.taken(bid);
@@ -175,8 +170,8 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
             ops = wantRead ? READ | HANGUP : 0;
         } else if (result == -Native.ECANCELED) {  // cancelled when the protocol stopped reading
             ops = 0;
-        } else if (result == -Native.EINVAL && shared.recvLimit > 0) {  // a kernel before 6.16: no limit, then
-            shared.recvLimit = 0;
+        } else if (result == -Native.EINVAL && shared.recvLimited) {  // a kernel before 6.16: no limit, then
+            shared.recvLimited = false;
             ops = 0;
         } else if (result == -Native.ENOBUFS) {  // none of the ring's buffers free: again once they come back
             shared.recvsOutOfBuffers++;
@@ -194,8 +189,6 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     }
 
     private int sent(int result) {
-        requests--;
-        sending = false;
         if (result > 0) {
             sendAt += result;
             c.active();
@@ -215,13 +208,18 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
             startSend();
             return 0;
         }
+        return flushed(0);
+    }
+
+    /** Sends what waits: WRITE | extra once all of it is out (if the protocol asked), 0 while some is on its way, ERROR when the socket failed. */
+    private int flushed(int extra) {
         try {
-            if (!c.out.isEmpty() && !flush()) return 0;  // the next send is in flight
+            if (!flush()) return 0;
         } catch (IOException e) {
             sendError = e instanceof NativeIOException n ? n.errno() : Native.EPIPE;
             return ERROR;
         }
-        return writeInterest ? WRITE : 0;
+        return writeInterest ? WRITE | extra : 0;
     }
 
     /** The socket a sendfile found full can take more (or, edge-triggered, took some: then flush finds nothing to do). */
@@ -229,14 +227,8 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         if (closed) return 0;
         if ((ops & ERROR) != 0) return ERROR;
         if (!watchingWritable) return 0;
-        try {
-            watchingWritable = false;
-            if (!flush()) return 0;
-        } catch (IOException e) {
-            sendError = e instanceof NativeIOException n ? n.errno() : Native.EPIPE;
-            return ERROR;
-        }
-        return writeInterest ? WRITE | (ops & ~READ) : 0;
+        watchingWritable = false;
+        return flushed(ops & ~READ);
     }
 
     @Override
@@ -309,7 +301,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
      */
     @Override
     int tryWrite(NativeBuffer src, long offset, int n) throws NativeIOException {
-        if (sending || sendError != 0 || n <= 0) return 0;
+        if (sendMemory != null || sendError != 0 || n <= 0) return 0;
         if (src == buffers.memory() && buffers.available() > buffers.count() / 2) {
             int bid = (int) (offset / buffers.size());
             buffers.hold(bid);
@@ -335,7 +327,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     boolean flush() throws IOException {
         if (sendError != 0) throw new NativeIOException("send", c.fd, sendError);
         WriteQueue out = c.out;
-        while (!sending && !out.isEmpty()) {
+        while (sendMemory == null && !out.isEmpty()) {
             int kind = out.firstKind();
             if (kind == WriteQueue.FILE || (out.count() > 1 && out.kindAt(1) == WriteQueue.FILE)) {
                 if (watchingWritable) return false;
@@ -360,7 +352,7 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
                 gather(out);
             }
         }
-        return !sending && out.isEmpty();
+        return sendMemory == null && out.isEmpty();
     }
 
     /** Heap bytes and memory from the front, up to a file, copied into one send buffer. */
@@ -388,8 +380,6 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
     }
 
     private void startSend() {
-        sending = true;
-        requests++;
         int n = (int) Math.min(sendEnd - sendAt, 1 << 30);
         ring.send(c.fd, sendMemory.address(sendAt, n), n, sendUserData);
     }
@@ -445,8 +435,8 @@ final class RingIo extends StreamIo implements EventLoop.Completion {
         detachWhenDone();
     }
 
-    /** Closed and nothing in flight: the tag may be given to another fd. (The loop's close cancels what is in flight.) */
+    /** Closed and nothing in flight (no recv, no send): the tag may be given to another fd. (The loop's close cancels what is in flight.) */
     private void detachWhenDone() {
-        if (requests == 0) conns.eventLoop.detach(tag);
+        if (!recvArmed && sendMemory == null) conns.eventLoop.detach(tag);
     }
 }

@@ -23,7 +23,10 @@ abstract class StreamIo {
     /** Reads and drops up to about max bytes: how many went. */
     abstract long discard(long max) throws NativeIOException;
 
-    /** Where the bytes of the last receive are; valid until the loop's next wait. */
+    /**
+     * Where the bytes of the last receive are: valid until the next receive on any of the loop's
+     * connections (on readiness they share one read buffer).
+     */
     abstract NativeBuffer input();
 
     abstract long inputAt();
