@@ -49,7 +49,11 @@ final class ProbeCommand implements Callable<Integer> {
         Checks.range("--max", max, 1, Integer.MAX_VALUE);
         if (limitChange != null) {
             long target = limitChange.raise ? Rlimits.nofile().hard() : limitChange.limit;
-            Checks.range("--limit", target, 1, Long.MAX_VALUE);  // past the hard limit: the kernel says why (EINVAL), below
+            // read once before the limit drops (the first read loads a library, which takes an fd); and a
+            // limit at or below the fds this JVM holds leaves the probe none: past the hard limit the kernel says why (EINVAL), below
+            int open = SystemLimits.read().openFds();
+            if (target <= open)
+                throw new UsageException("--limit " + target + ": this JVM holds " + open + " fds already; give more than that");
             try {
                 Rlimits.setNofileSoft(target);
             } catch (NativeIOException e) {

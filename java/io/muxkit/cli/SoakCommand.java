@@ -29,7 +29,8 @@ final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Checks.seconds("--minutes", minutes * 60, false, Checks.MAX_SECONDS);
+        if (!(minutes > 0 && minutes <= Checks.MAX_SECONDS / 60))  // (false for NaN)
+            throw new UsageException("--minutes must be a number of minutes in (0, " + (long) (Checks.MAX_SECONDS / 60) + "], not " + minutes);
         String spec = faults == null ? Soak.DEFAULT_FAULTS : faults.equals("none") ? "" : faults;
         if (faults != null && !spec.isEmpty()) {  // the shim parses the rules: one short child JVM says whether they do, before eight start
             ChildJvm.Result check = ChildJvm.run(Map.of("MUXKIT_FAULTS", spec), null, "io.muxkit.cli.Main", "backends");

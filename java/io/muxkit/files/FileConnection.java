@@ -149,7 +149,7 @@ final class FileConnection extends Connection {
 
     /** Reads and drops the peer's bytes; true when it is time to close (the peer closed, or sent too much). */
     boolean dropInput() throws NativeIOException {
-        lingerBytes += discard(Math.min(lingerMaxBytes - lingerBytes + 1, DROP_TURN_BYTES));
+        lingerBytes += discard(Math.min(lingerMaxBytes - lingerBytes, DROP_TURN_BYTES - 1) + 1);  // (no overflow at a length of 2^63 - 1)
         return peerClosed() || lingerBytes > lingerMaxBytes;
     }
 

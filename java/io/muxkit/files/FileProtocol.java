@@ -31,6 +31,7 @@ final class FileProtocol implements Protocol {
 
     private final ServerLoop server;
     private final FileServerConfig config;
+    private final RootDir root;
     private final Connections<FileConnection> conns;
     private final Handler handler = this::onReady;
     private final FileCache cache;  // null with --no-cache, or when inotify is not to be had
@@ -43,6 +44,7 @@ final class FileProtocol implements Protocol {
     FileProtocol(ServerLoop server, Blocking blocking, RootDir root, FileServerConfig config) {
         this.server = server;
         this.config = config;
+        this.root = root;
         this.conns = new Connections<>(server, new Connections.Settings(CHUNK, TURN_BYTES, true, true, null));
         FileCache made = null;
         if (config.cache() != null) {
@@ -236,7 +238,11 @@ final class FileProtocol implements Protocol {
                     if (!r.target().equals("*")) RequestPath.decode(r.target(), config.allowDotFiles());  // a bad path is still a 400
                     responses.whole(c, 200, headers("Allow", responses.allow()), null, r.hasBody());
                 }
-                case "POST", "DELETE", "PATCH", "TRACE", "CONNECT" ->  // known to HTTP (RFC 9110 section 9, RFC 5789), not taken here
+                case "POST" -> {  // to nothing: 404, as nginx, lighttpd and Apache answer (RFC 9110 section 15.5.5); else not taken
+                    boolean there = root.exists(RequestPath.decode(r.target(), config.allowDotFiles()).relative());
+                    throw new HttpError(there ? 405 : 404, there ? "a file server does not take POST" : "not found", r.hasBody());
+                }
+                case "DELETE", "PATCH", "TRACE", "CONNECT" ->  // known to HTTP (RFC 9110 section 9, RFC 5789), not taken here
                         throw new HttpError(405, "a file server does not take " + r.method(), r.hasBody());
                 default -> throw new HttpError(501, "method " + r.method() + " is not implemented", true);
             }

@@ -119,6 +119,15 @@ public final class RootDir implements AutoCloseable {
         }
     }
 
+    /** Whether rel names something beneath the root (a symlink followed beneath it); false when nothing is there. */
+    public boolean exists(String rel) {
+        try {
+            return statIn(fd, rel.isEmpty() ? "." : rel) != null;
+        } catch (NativeIOException e) {
+            return e.errno() != Native.ENOTDIR;  // a path through a file names nothing; there, but not to be looked at: there
+        }
+    }
+
     /** Opens rel beneath dirFd (a directory opened through this root). */
     public static int openIn(int dirFd, String rel, int flags, int mode) throws NativeIOException {
         String p = rel.isEmpty() ? "." : rel;
@@ -156,7 +165,8 @@ public final class RootDir implements AutoCloseable {
     public static HttpError refusal(NativeIOException e) {
         int errno = e.errno();
         if (errno == Native.ENOENT || errno == Native.ENOTDIR) return new HttpError(404, "not found");
-        if (errno == Native.EXDEV || errno == Native.ELOOP) return new HttpError(403, "that path leads outside the root");
+        if (errno == Native.EXDEV) return new HttpError(403, "that path leads outside the root");
+        if (errno == Native.ELOOP) return new HttpError(403, "too many levels of symbolic links on that path");
         if (errno == Native.EACCES || errno == Native.EPERM) return new HttpError(403, "permission denied");
         if (errno == Native.ENXIO) return new HttpError(403, "not a regular file or a directory");  // a socket file
         if (errno == Native.ENAMETOOLONG) return new HttpError(414, "a name in the path is too long");

@@ -29,13 +29,17 @@ public record HttpRequest(String method, String target, boolean http11, Map<Stri
         return false;
     }
 
-    /** -1 when absent. */
+    /** -1 when absent. Any number a long holds is a length (too large for an upload is a 413, not a 400); more is a 400. */
     public long contentLength() throws HttpError {
         String v = headers.get("content-length");
         if (v == null) return -1;
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9'))
+        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9'))
             throw new HttpError(400, "bad Content-Length: " + v, true);
-        return Long.parseLong(v);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException tooLarge) {
+            throw new HttpError(400, "bad Content-Length: " + v, true);
+        }
     }
 
     /** Whether a body follows the head: a server that answers without reading it must close after the answer. */

@@ -50,7 +50,10 @@ class FlagChecksTest {
             "scale --fds 2000000000|--fds must be in [1, 1000000]",
             "scale --iterations 0|--iterations must be in [1, 100000]",
             "demo --seconds 0|--seconds must be a number of seconds in (0, 60]",
-            "soak --minutes 1 --faults garbage|--faults: MUXKIT_FAULTS: 'garbage' is not call:ERRNO:probability" })
+            "soak --minutes 1 --faults garbage|--faults: MUXKIT_FAULTS: 'garbage' is not call:ERRNO:probability",
+            "soak --minutes -1|--minutes must be a number of minutes in (0, 10080], not -1.0",
+            "echo --io completion --trace bogus|--trace: 'bogus' is neither syscalls nor calls",
+            "probe --backend poll --limit 1|--limit 1: this JVM holds " })
     void outOfRangeIsAUsageError(String args, String message) {
         ChildJvm.Result r = InProcessCli.run(args.split(" "));
         assertEquals(2, r.exit(), r.output());

@@ -22,6 +22,7 @@ import io.muxkit.process.ChildJvm;
 import io.muxkit.testing.InProcessCli;
 import io.muxkit.testing.Io;
 import io.muxkit.testing.Multiplexers;
+import io.muxkit.testing.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,7 +152,7 @@ class EchoAtTheLimitsTest {
         assertEquals(2, refused.exit(), refused.output());
         assertTrue(refused.output().contains("--trace-file: cannot write"), refused.output());
         Path fifo = dir.resolve("fifo");  // its open would wait for a reader: refused, not a hang
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()));
         ChildJvm.Result blocked = InProcessCli.run("echo", "--port", "0", "--trace-file", fifo.toString());
         assertEquals(2, blocked.exit(), blocked.output());
         assertTrue(blocked.output().contains("opening a FIFO would wait for a reader"), blocked.output());

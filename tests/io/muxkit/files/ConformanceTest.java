@@ -1,5 +1,6 @@
 package io.muxkit.files;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -54,6 +55,8 @@ class ConformanceTest {
         }
     }
 
+    /** The answers of muxkit on --io completion: compared with its answers on readiness. */
+    private static final String COMPLETION = "muxkit completion";
     private static final Path ALLOW_LIST = Path.of("docs", "CONFORMANCE.md");
     /** Ample for an answer on a loaded machine; a request some servers never answer waits less (see quiet). */
     private static final int READ_TIMEOUT_MILLIS = 5_000, QUIET_TIMEOUT_MILLIS = 1_000;
@@ -65,9 +68,9 @@ class ConformanceTest {
     @TempDir
     static Path work;
     private static Path root;
-    private static ChildJvm muxkit;
+    private static ChildJvm muxkit, muxkitCompletion;
     private static final Map<Kind, ReferenceServer> references = new EnumMap<>(Kind.class);
-    /** By request id, each server's summary of its answer ("muxkit", "nginx", ...). */
+    /** By request id, each server's summary of its answer ("muxkit", "muxkit completion", "nginx", ...). */
     private static final Map<String, Map<String, String>> answers = new LinkedHashMap<>();
     private static final Map<String, String> muxkitStatus = new HashMap<>();
     private static final List<Probe> probes = probes();
@@ -90,12 +93,14 @@ class ConformanceTest {
         root = layOut(work.resolve("root"), probeBody);
         muxkit = ChildJvm.muxkit(null, "files", "--root", root.toString(), "--port", "0");
         int muxkitPort = muxkit.port();
+        muxkitCompletion = ChildJvm.muxkit(null, "files", "--io", "completion", "--root", root.toString(), "--port", "0");
         for (Kind kind : Kind.values())
             if (kind.find() != null)
                 references.put(kind, ReferenceServer.start(kind, root, work.resolve(kind.label()), "probe.txt", probeBody));
 
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("muxkit", muxkitPort);
+        ports.put(COMPLETION, muxkitCompletion.port());
         references.forEach((kind, server) -> ports.put(kind.label(), server.port()));
         for (Map.Entry<String, Integer> server : ports.entrySet()) {
             String etag = etagOf(server.getValue(), "/f.bin");
@@ -114,6 +119,20 @@ class ConformanceTest {
     static void stopEveryServer() throws Exception {
         for (ReferenceServer server : references.values()) server.close();
         if (muxkit != null) muxkit.close();
+        if (muxkitCompletion != null) muxkitCompletion.close();
+    }
+
+    /** muxkit on io_uring's completions answers every request as on readiness: so as the references do, or as the docs say. */
+    @Test
+    void theCompletionPathAnswersEveryRequestAsReadinessDoes() {
+        assumeTrue(skipped == null, skipped);
+        List<String> differing = new ArrayList<>();
+        for (Probe p : probes) {
+            Map<String, String> byServer = answers.get(p.id());
+            if (!byServer.get("muxkit").equals(byServer.get(COMPLETION)))
+                differing.add(p.id() + ":\n  readiness:  " + byServer.get("muxkit") + "\n  completion: " + byServer.get(COMPLETION));
+        }
+        assertEquals(List.of(), differing);
     }
 
     @Test
@@ -332,6 +351,7 @@ class ConformanceTest {
         p.add(get("method", "m-get-empty", "/empty.txt"));
         p.add(req("method", "m-post", "POST", "/hello.txt", "Content-Length: 3", "Content-Type: text/plain").withBody("a=1"));
         p.add(req("method", "m-post-empty", "POST", "/hello.txt", "Content-Length: 0"));
+        p.add(req("method", "m-post-missing", "POST", "/nope.txt", "Content-Length: 3").withBody("a=1"));
         p.add(req("method", "m-delete", "DELETE", "/hello.txt"));
         p.add(req("method", "m-options", "OPTIONS", "/hello.txt"));
         p.add(req("method", "m-options-star", "OPTIONS", "*"));

@@ -36,6 +36,7 @@ import io.muxkit.testing.HttpConnection;
 import io.muxkit.testing.RawHttp.Response;
 import io.muxkit.testing.Peers;
 import io.muxkit.testing.SharedFileServers;
+import io.muxkit.testing.Commands;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -108,8 +109,7 @@ class FileCacheTest {
             }
             for (int i = 1; i <= 50; i++) {
                 String now = "written by sh, cycle " + i + " " + "x".repeat(i % 97 * 37) + "\n";
-                Process sh = new ProcessBuilder("sh", "-c", "printf '%s' \"$1\" > \"$2\"", "sh", now, file.toString()).start();
-                assertEquals(0, sh.waitFor());
+                assertEquals(0, Commands.run("sh", "-c", "printf '%s' \"$1\" > \"$2\"", "sh", now, file.toString()));
                 for (int twice = 0; twice < 2; twice++) if (!now.equals(http.get("/f.bin").text())) stale++;
             }
         }
@@ -470,8 +470,7 @@ class FileCacheTest {
         Files.writeString(outside.resolve("secret.txt"), "secret");
         Files.createSymbolicLink(root.resolve("link"), outside.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("dirlink"), outside);
-        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString()).start();
-        assertEquals(0, mkfifo.waitFor());
+        assertEquals(0, Commands.run("mkfifo", root.resolve("fifo").toString()));
         FileServer server = start(io, NEVER_REVALIDATE);
         String[][] cases = {
             { "/ok.txt", "200" }, { "/.hidden", "404" }, { "/link", "403" }, { "/dirlink/secret.txt", "403" },

@@ -201,6 +201,10 @@ class FileServerTest {
         assertTrue(expect.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created"), expect);
         String tooBig = raw("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: " + (300L << 20) + "\r\n\r\n");
         assertTrue(tooBig.startsWith("HTTP/1.1 413"), tooBig);
+        String largest = raw("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: " + Long.MAX_VALUE + "\r\n\r\n");
+        assertTrue(largest.startsWith("HTTP/1.1 413"), largest);
+        String pastALong = raw("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 9223372036854775808\r\n\r\n");
+        assertTrue(pastALong.startsWith("HTTP/1.1 400"), pastALong);
         // a refused PUT closes: its body must not be read as the next request
         String noDir = raw("PUT /no/such/dir.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 36\r\n\r\nGET /new.txt HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(noDir.startsWith("HTTP/1.1 409") && noDir.contains("Connection: close") && !noDir.contains("200 OK"), noDir);

@@ -36,6 +36,7 @@ import io.muxkit.testing.Io;
 import io.muxkit.testing.FileServerFixture;
 import io.muxkit.testing.RawHttp;
 import io.muxkit.testing.SharedFileServers;
+import io.muxkit.testing.Commands;
 
 /**
  * The audited ways to stall, starve, mislead or kill the file server, each on every backend: a
@@ -152,8 +153,7 @@ class HostilePeersTest {
     @ParameterizedTest(name = "{0}") @EnumSource(Io.class)
     void fifosSocketsAndLinksToThemAreRefusedAtOnceAndOthersServed(Io io) throws Exception {
         Path fifo = root.resolve("fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assertEquals(0, mkfifo.waitFor());
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()));
         Files.createSymbolicLink(root.resolve("link-to-fifo"), fifo.getFileName());
         Files.writeString(root.resolve("ok.txt"), "ok");
         try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -393,7 +393,7 @@ class HostilePeersTest {
         Path dir = Files.createTempDirectory(shm, "muxkit-future");
         try {
             Path y = Files.writeString(dir.resolve("y.txt"), "e\n");
-            assertEquals(0, new ProcessBuilder("touch", "-d", "@253402300800", y.toString()).start().waitFor());
+            assertEquals(0, Commands.run("touch", "-d", "@253402300800", y.toString()));
             server = FileServerFixture.serving(dir).start(io);
             String r = get("/y.txt");
             assertStatus(200, r, "GET of a file from the year 10000");

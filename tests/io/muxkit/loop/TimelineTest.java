@@ -29,6 +29,7 @@ import io.muxkit.tcp.ListenConfig;
 import io.muxkit.testing.FdScope;
 import io.muxkit.testing.Multiplexers;
 import io.muxkit.testing.TraceFile;
+import io.muxkit.testing.Commands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -273,7 +274,7 @@ class TimelineTest {
         new Timeline("test", "epoll", 10).write(file);
         assertEquals("precious", Files.readString(victim));
         assertTrue(Files.readString(file).contains("traceEvents"));
-        assertEquals(0, new ProcessBuilder("mkfifo", tmp.toString()).start().waitFor());
+        assertEquals(0, Commands.run("mkfifo", tmp.toString()));
         Timeline.checkWritable(file);  // would block until a reader came
         new Timeline("test", "epoll", 10).write(file);
         assertFalse(Files.exists(tmp));

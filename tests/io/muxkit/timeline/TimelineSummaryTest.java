@@ -18,6 +18,7 @@ import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
 import io.muxkit.cli.Main;
+import io.muxkit.testing.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,7 +134,7 @@ class TimelineSummaryTest {
     @Test
     void aTraceFromAFifoReadsTheSame() throws Exception {
         Path fifo = dir.resolve("t.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()));
         Thread writer = new Thread(() -> {
             try {
                 Files.writeString(fifo, trace("epoll", "epoll_wait", WAITS, READY, DISPATCHES));
